@@ -1,0 +1,14 @@
+"""The ledger's core: typed ORM models, the store, migrations and the domain rules. No Qt here."""
+from models.base import Base
+from models.enums import (
+    Direction, IndicatorStatus, OfficeRole, Origin, PeriodType, ReturnState, TaskStatus, ValueKind,
+)
+from models.ledger import Evidence, IndicatorValue, Period, ProgressReport
+from models.office import AuditEntry, Office, Return, Setting
+from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
+
+__all__ = [
+    "Area", "AuditEntry", "Base", "Direction", "Evidence", "Indicator", "IndicatorStatus", "IndicatorValue",
+    "ListKind", "Milestone", "Office", "OfficeRole", "Origin", "Period", "PeriodType", "Plan",
+    "ProgressReport", "Return", "ReturnState", "Setting", "Task", "TaskStatus", "ValueKind",
+]

@@ -1,0 +1,84 @@
+"""Completion (完成率) and status of an indicator value, by direction and kind.
+
+The one implementation used by the grid, the exports and the command line.
+- higher better: completion = actual / target;
+- lower better (a ceiling such as “≤80天”): completion = target / actual, so 1.0 at the ceiling
+  and above 1.0 under it;
+- band: 1.0 inside [target, target_high], falling linearly with the distance outside it.
+Status: 已达标 when the target's comparison holds; otherwise a cumulative value (累计值) is
+正常 while its completion keeps up with 序时进度 (time progress) less the tolerance, and a
+point-in-time value (时点值) is 正常 while its completion is within the tolerance of the target.
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from datetime import date
+
+from models.enums import Direction, IndicatorStatus, ValueKind
+from models.periods import year_progress
+from models.plan import Indicator
+
+# How far (as a share of the target) a value may trail before it counts as lagging.
+INDICATOR_TOLERANCE = 0.05
+_COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "=": operator.eq}
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    completion: float | None
+    time_progress: float
+    status: IndicatorStatus
+
+
+def effective_target(indicator: Indicator) -> float | None:
+    """The county's own target where it has one, else the city's."""
+    return indicator.county_target if indicator.county_target is not None else indicator.target
+
+
+def completion(direction: Direction, target: float | None, value: float | None,
+               target_high: float | None = None) -> float | None:
+    if value is None or target is None:
+        return None
+    match direction:
+        case Direction.LOWER:
+            return 1.0 if value <= 0 else target / value
+        case Direction.BAND:
+            high = target_high if target_high is not None else target
+            if target <= value <= high:
+                return 1.0
+            width = max(high - target, abs(target), 1e-9)
+            distance = target - value if value < target else value - high
+            return max(0.0, 1.0 - distance / width)
+        case _:
+            if target == 0:
+                return 1.0 if value >= 0 else 0.0
+            return value / target
+
+
+def meets_target(indicator: Indicator, value: float) -> bool:
+    target = effective_target(indicator)
+    if target is None:
+        return False
+    if indicator.direction is Direction.BAND:
+        high = indicator.target_high if indicator.target_high is not None else target
+        return target <= value <= high
+    return _COMPARE.get(indicator.comparison, operator.ge)(value, target)
+
+
+def evaluate(indicator: Indicator, value: float | None, as_of: date, year: int,
+             tolerance: float = INDICATOR_TOLERANCE) -> Evaluation:
+    """Judge ``value`` as it stands on ``as_of`` against the target for ``year``."""
+    progress = year_progress(as_of, year)
+    if value is None:
+        return Evaluation(None, progress, IndicatorStatus.NO_DATA)
+    done = completion(indicator.direction, effective_target(indicator), value, indicator.target_high)
+    if meets_target(indicator, value):
+        status = IndicatorStatus.ACHIEVED
+    elif done is None:
+        status = IndicatorStatus.NORMAL
+    elif indicator.kind is ValueKind.CUMULATIVE:
+        status = IndicatorStatus.NORMAL if done >= progress - tolerance else IndicatorStatus.LAGGING
+    else:
+        status = IndicatorStatus.NORMAL if done >= 1 - tolerance else IndicatorStatus.LAGGING
+    return Evaluation(done, progress, status)

@@ -1,0 +1,92 @@
+"""Store-level operations shared by the window and the command line."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from models.demo import load_demo
+from models.errors import LedgerError
+from models.office import Office
+from models.plan_loader import current_plan, load_builtin_plan
+from models.store import Store
+
+
+@dataclass
+class InitResult:
+    plan_name: str
+    plan_added: bool
+    demo_added: bool
+    backup: str | None
+
+
+def initialise(store: Store, demo: bool = False) -> InitResult:
+    """Create or upgrade the store (done by opening it), load the built-in plan, maybe the demo."""
+    with store.transaction() as session:
+        plan, added = load_builtin_plan(session)
+        demo_added = load_demo(session, plan) if demo else False
+        return InitResult(plan.name, added, demo_added, str(store.backup_path) if store.backup_path else None)
+
+
+def ensure_plan(store: Store) -> None:
+    """On first start of the window an empty store gets the built-in plan."""
+    with store.transaction() as session:
+        if current_plan(session) is None:
+            load_builtin_plan(session)
+
+
+def office_profile(store: Store) -> Office:
+    with store.session() as session:
+        return session.scalar(select(Office).limit(1)) or Office(county="", office_name="", preparer="",
+                                                                   reviewer="", approver="", phone="")
+
+
+OFFICE_FIELDS = {  # field → (label, required, longest)
+    "county": ("县（市、区）", True, 50),
+    "office_name": ("单位名称", True, 100),
+    "preparer": ("填报人", False, 50),
+    "reviewer": ("审核人", False, 50),
+    "approver": ("签发人", False, 50),
+    "phone": ("联系电话", False, 30),
+}
+
+
+def save_office_profile(store: Store, **fields: str) -> None:
+    """Check every field first, then save them together; a refusal names the field."""
+    clean = {key: value.strip() for key, value in fields.items()}
+    for key, value in clean.items():
+        label, required, longest = OFFICE_FIELDS[key]
+        if required and not value:
+            raise LedgerError(f"“{label}”不能为空。")
+        if len(value) > longest:
+            raise LedgerError(f"“{label}”过长：{len(value)} 个字，最多 {longest} 个字。")
+    with store.transaction() as session:
+        office = session.scalar(select(Office).limit(1))
+        if office is None:
+            office = Office()
+            session.add(office)
+        for key, value in clean.items():
+            setattr(office, key, value)
+
+
+def office_is_set_up(office: Office) -> bool:
+    return bool(office.county and office.office_name)
+
+
+def parse_iso_date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise LedgerError(f"{field}“{text}”不是有效日期，应写作 YYYY-MM-DD，例如 2023-10-27。") from None
+
+
+def save_setting(store: Store, var, value) -> None:
+    """Write one declared setting (models.settings) in its own transaction."""
+    with store.transaction() as session:
+        var.set(session, value)
+
+
+def read_setting(store: Store, var):
+    with store.session() as session:
+        return var.get(session)

@@ -1,0 +1,69 @@
+"""Starting the window: excepthook, store (opened and migrated before any widget exists),
+QApplication, translations, fonts and style, first-run profile, main window."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from models.errors import LedgerError
+from models.logs import log_exception
+from models.resources import resources_dir
+from models.service import ensure_plan, office_is_set_up, office_profile
+from models.store import APP_NAME, Store, default_db_path
+
+UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
+            "WenQuanYi Micro Hei", "Source Han Sans SC", "SimSun"]
+
+
+def _install_excepthook() -> None:
+    def hook(kind, value, tb) -> None:
+        path = log_exception("界面操作", value)
+        QMessageBox.critical(None, "程序错误", f"操作未完成：{value}\n\n详细信息已写入 {path}。已保存的数据不受影响。")
+
+    sys.excepthook = hook
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationDisplayName("改革台账")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "app.svg")))
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)  # Qt's own buttons (OK, Cancel, …) in Chinese
+    font = QFont()
+    font.setFamilies(UI_FONTS)
+    font.setPointSize(10)
+    app.setFont(font)
+    app.setStyle("Fusion")
+    app.setStyleSheet((resources_dir() / "styles" / "app.qss").read_text(encoding="utf-8"))
+    return app
+
+
+def run_gui(db_path: Path | None, as_of: date | None) -> int:
+    app = create_application()
+    _install_excepthook()
+    try:
+        store = Store(db_path or default_db_path()).open()
+        ensure_plan(store)
+    except LedgerError as error:
+        QMessageBox.critical(None, "无法打开台账", str(error))
+        return 2
+    from ui.main_window import MainWindow
+    from ui.office_dialog import OfficeDialog
+
+    try:
+        if not office_is_set_up(office_profile(store)):
+            OfficeDialog(store, first_run=True).exec()
+        window = MainWindow(store, as_of)
+        window.show()
+        return app.exec()
+    finally:
+        store.close()

@@ -1,0 +1,131 @@
+"""The main window: a navigation bar on the left, one workspace at a time on the right, the
+store's path and the current period in the status bar. Geometry is kept in QSettings."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget, QWidget,
+    QHBoxLayout,
+)
+
+from models.enums import PeriodType
+from models.periods import period_containing
+from models.plan_loader import current_plan
+from models.resources import resources_dir
+from models.store import Store
+from ui.context import AppContext
+from ui.home_page import HomePage
+from ui.indicators_page import IndicatorsPage
+from ui.returns_page import ReturnsPage
+from ui.settings_page import SettingsPage
+from ui.tasks_page import TasksPage
+
+
+class MainWindow(QMainWindow):
+    # (object name, title, icon file, page class), in the order of the navigation bar.
+    PAGES = [
+        ("home", "首页", "home.svg", HomePage),
+        ("tasks", "任务清单", "tasks.svg", TasksPage),
+        ("indicators", "指标填报", "indicators.svg", IndicatorsPage),
+        ("returns", "报表报送", "returns.svg", ReturnsPage),
+        ("settings", "设置", "settings.svg", SettingsPage),
+    ]
+
+    def __init__(self, store: Store, as_of_override: date | None = None) -> None:
+        super().__init__()
+        self.ctx = AppContext(store, as_of_override)
+        self.setWindowTitle(self.tr("改革台账"))
+        self.setMinimumSize(QSize(1024, 640))
+
+        self.nav = QListWidget(objectName="navigation")
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setFixedWidth(168)
+        self.stack = QStackedWidget(objectName="workspace")
+        self.pages: dict[str, QWidget] = {}
+        for key, title, icon, page_class in self.PAGES:
+            page = page_class(self.ctx)
+            page.setObjectName(f"page_{key}")
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(QIcon(str(resources_dir() / "icons" / icon)), self.tr(title))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(160, 44))
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._show_page)
+
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+
+        self.period_label = QLabel()
+        self.path_label = QLabel(self.tr("数据文件：%s") % store.path)
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addPermanentWidget(self.period_label)
+        self._build_menus()
+        self.ctx.ledgerChanged.connect(self._update_status)
+        self._update_status()
+        self._restore_state()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        quit_action = QAction(self.tr("退出(&X)"), self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
+        undo = self.ctx.undo_stack.createUndoAction(self, self.tr("撤销"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.ctx.undo_stack.createRedoAction(self, self.tr("重做"))
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        edit_menu.addActions([undo, redo])
+        go_menu = self.menuBar().addMenu(self.tr("转到(&G)"))
+        for row, (_key, title, _icon, _cls) in enumerate(self.PAGES):
+            action = QAction(self.tr(title), self, shortcut=QKeySequence(f"Ctrl+{row + 1}"))
+            action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
+            go_menu.addAction(action)
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        about = QAction(self.tr("关于改革台账"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("关于改革台账"), self.tr(
+            "<b>改革台账 · Reform Ledger</b><p>县（市、区）营商环境改革任务与指标台账：记录进展、"
+            "填报指标、生成并签发报表。</p><p>数据文件：%s</p>") % self.ctx.store.path)
+
+    def show_page(self, key: str) -> QWidget:
+        row = [k for k, *_ in self.PAGES].index(key)
+        self.nav.setCurrentRow(row)
+        return self.pages[key]
+
+    def _show_page(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        self.stack.currentWidget().refresh()
+
+    def _update_status(self) -> None:
+        as_of = self.ctx.as_of()
+        with self.ctx.store.session() as session:
+            plan = current_plan(session)
+            cycle = plan.progress_cycle if plan else PeriodType.BIWEEKLY
+        current = period_containing(as_of, cycle)
+        self.period_label.setText(self.tr("台账日期 %s　当前期次：%s") % (as_of.isoformat(), current.label))
+
+    def _restore_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main_window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 760)
+        self.nav.setCurrentRow(int(settings.value("main_window/page", 0)))
+
+    def closeEvent(self, event) -> None:
+        settings = QSettings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue("main_window/page", self.nav.currentRow())
+        super().closeEvent(event)

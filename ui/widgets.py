@@ -1,0 +1,41 @@
+"""Small building blocks shared by the workspaces: page header, cards."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+
+class PageHeader(QWidget):
+    """A workspace's title line with a smaller line of context below it."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 8)
+        layout.setSpacing(2)
+        self.title = QLabel(title, objectName="pageTitle")
+        self.subtitle = QLabel(objectName="pageSubtitle")
+        self.subtitle.setWordWrap(True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+
+
+class Card(QFrame):
+    """A white panel with a caption, a big figure and a line of detail."""
+
+    def __init__(self, caption: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.caption = QLabel(caption, objectName="cardCaption")
+        self.figure = QLabel(objectName="cardFigure")
+        self.detail = QLabel(objectName="cardDetail")
+        self.detail.setWordWrap(True)
+        for label in (self.caption, self.figure, self.detail):
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft)
+            layout.addWidget(label)
+        layout.addStretch(1)
+
+    def set_values(self, figure: str, detail: str = "") -> None:
+        self.figure.setText(figure)
+        self.detail.setText(detail)
