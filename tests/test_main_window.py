@@ -15,6 +15,7 @@ from models.settings import AS_OF, LAG_TOLERANCE
 from ui.app import create_application
 from ui.main_window import MainWindow
 from ui.office_dialog import OfficeDialog
+from tests.keyboard import type_text
 
 
 @pytest.fixture
@@ -46,12 +47,12 @@ def test_home_shows_plan_counts_and_current_period(window):
 
 
 def test_geometry_is_kept_between_sessions(window, qtbot, demo_store):
-    window.resize(1100, 700)
+    window.resize(1024, 700)
     window.nav.setCurrentRow(3)
     window.close()
     again = MainWindow(demo_store)
     qtbot.addWidget(again)
-    assert again.size().width() == 1100 and again.nav.currentRow() == 3
+    assert again.size().height() == 700 and again.nav.currentRow() == 3  # default is 760
     assert QSettings().value("main_window/page") is not None
 
 
@@ -64,8 +65,8 @@ def test_first_run_dialog_keeps_typing_on_error_and_saves(qtbot, plan_store):
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     assert "县（市、区）" in dialog.form.error_label.text()
     assert dialog.form.edits["office_name"].text() == "婺城区改革办"
-    qtbot.keyClicks(dialog.form.edits["county"], "婺城区")
-    qtbot.keyClicks(dialog.form.edits["approver"], "王建华")
+    type_text(dialog.form.edits["county"], "婺城区")
+    type_text(dialog.form.edits["approver"], "王建华")
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     assert dialog.result() == OfficeDialog.DialogCode.Accepted
     with plan_store.session() as session:
