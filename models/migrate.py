@@ -1,21 +1,26 @@
-"""Alembic, driven from code: bring a store to the newest schema, backing up an older one first."""
+"""Alembic, driven from code: bring a store to the newest schema, backing up an older one first.
+
+Alembic itself is imported only when a store is not at HEAD: a store that is up to date (every
+start but the first after an update) opens without paying for it.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from models.errors import LedgerError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest revision; tests/test_store.py checks it against the migration scripts.
+HEAD = "0001"
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None):
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -23,11 +28,17 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    """The head as the migration scripts say (slow: loads them all)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    try:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except OperationalError:  # no such table: a new, empty file or not ours
+        return None
 
 
 def upgrade_store(engine: Engine, db_path: Path, target: str = "head") -> Path | None:
@@ -36,12 +47,17 @@ def upgrade_store(engine: Engine, db_path: Path, target: str = "head") -> Path |
 
     with engine.connect() as connection:
         current = current_revision(connection)
+        if current == (HEAD if target == "head" else target):
+            return None
         has_tables = bool(inspect(connection).get_table_names())
-    wanted = head_revision() if target == "head" else target
-    if current == wanted:
-        return None
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     if current is None and has_tables:
         raise LedgerError(f"{db_path} 不是改革台账的数据文件（其中已有别的表），未作任何改动。")
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current is not None and current not in known:
+        raise LedgerError(f"{db_path} 由较新版本的改革台账创建（数据结构 {current}），请先升级程序再打开。未作任何改动。")
     backup = backup_copy(db_path, f"rev{current}") if current is not None else None
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), target)

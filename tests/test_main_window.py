@@ -32,6 +32,7 @@ def test_every_navigation_entry_shows_its_workspace(window, qtbot):
     for row, (key, title, _icon, page_class) in enumerate(MainWindow.PAGES):
         window.nav.setCurrentRow(row)
         assert window.stack.currentWidget() is window.pages[key]
+        assert window.stack.currentIndex() == row
         assert isinstance(window.pages[key], page_class)
         assert window.nav.item(row).text() == title
 

@@ -12,7 +12,7 @@ from models import (
     Area, AuditEntry, IndicatorValue, Milestone, Office, Period, Plan, ProgressReport, Task,
 )
 from models.errors import LedgerError
-from models.migrate import head_revision, upgrade_store
+from models.migrate import HEAD, head_revision, upgrade_store
 from models.store import Store, StoreLockedError, make_engine
 
 
@@ -85,6 +85,10 @@ def test_audit_records_who_when_old_and_new(plan_store):
         ("方宇", "task", "update", "", "王建华"), ("方宇", "task", "update", "王建华", "李晓东")]
 
 
+def test_head_constant_matches_the_migration_scripts():
+    assert HEAD == head_revision()
+
+
 def test_upgrade_from_empty_reaches_head(db_path):
     engine = make_engine(db_path)
     assert upgrade_store(engine, db_path) is None  # nothing to back up in a new file
@@ -126,6 +130,18 @@ def test_a_foreign_database_is_left_alone(db_path):
     connection = sqlite3.connect(db_path)
     assert connection.execute("SELECT name FROM sqlite_master").fetchall() == [("customers",)]
     connection.close()
+
+
+def test_a_store_from_a_newer_program_is_refused(db_path):
+    with Store(db_path):
+        pass
+    connection = sqlite3.connect(db_path)
+    connection.execute("UPDATE alembic_version SET version_num = 'future'")
+    connection.commit()
+    connection.close()
+    with pytest.raises(LedgerError) as info:
+        Store(db_path).open()
+    assert "较新版本" in str(info.value)
 
 
 def test_milestone_and_office_rows_round_trip(plan_store):

@@ -27,7 +27,6 @@ class HomePage(QWidget):
         layout.addLayout(self.area_grid)
         layout.addStretch(1)
         ctx.ledgerChanged.connect(self.refresh)
-        self.refresh()
 
     def refresh(self) -> None:
         with self.ctx.store.session() as session:

@@ -44,12 +44,10 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(22, 22))
         self.nav.setFixedWidth(168)
         self.stack = QStackedWidget(objectName="workspace")
+        # Workspaces are built the first time they are shown, so start-up pays only for 首页.
         self.pages: dict[str, QWidget] = {}
-        for key, title, icon, page_class in self.PAGES:
-            page = page_class(self.ctx)
-            page.setObjectName(f"page_{key}")
-            self.pages[key] = page
-            self.stack.addWidget(page)
+        for key, title, icon, _page_class in self.PAGES:
+            self.stack.addWidget(QWidget())
             item = QListWidgetItem(QIcon(str(resources_dir() / "icons" / icon)), self.tr(title))
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(160, 44))
@@ -105,9 +103,22 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(row)
         return self.pages[key]
 
+    def _page_at(self, row: int) -> QWidget:
+        key, _title, _icon, page_class = self.PAGES[row]
+        if key not in self.pages:
+            page = page_class(self.ctx)
+            page.setObjectName(f"page_{key}")
+            placeholder = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages[key] = page
+        return self.pages[key]
+
     def _show_page(self, row: int) -> None:
-        self.stack.setCurrentIndex(row)
-        self.stack.currentWidget().refresh()
+        page = self._page_at(row)
+        self.stack.setCurrentWidget(page)
+        page.refresh()
 
     def _update_status(self) -> None:
         as_of = self.ctx.as_of()
