@@ -155,3 +155,18 @@ def test_milestone_and_office_rows_round_trip(plan_store):
         assert milestone.due_date == date(2023, 11, 30) and milestone.task.number == 1
         assert session.scalar(select(Office.county)) == "婺城区"
         assert session.get(Period, "2023-B22").label == "2023年第22期（10月22日—11月4日）"
+
+
+def test_migrations_build_exactly_the_schema_the_models_declare(db_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    import models  # noqa: F401  (every model registered on Base.metadata)
+    from models.base import Base
+
+    engine = make_engine(db_path)
+    upgrade_store(engine, db_path)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []
