@@ -362,6 +362,7 @@ def _put_rows(session: Session, current: dict[RowKey, Any], wanted: Snapshot) ->
     for key in sorted(set(current) - set(wanted), key=lambda k: -order[k[0]]):
         session.delete(current[key])
         session.flush()  # children go first, so the foreign keys hold at every step
+        session.expire_all()  # and the parents' collections forget them
     for key in sorted(wanted, key=lambda k: order[k[0]]):
         values = wanted[key]
         obj = current.get(key)
