@@ -34,10 +34,11 @@ class AreaNode:
 
 
 class TaskTreeModel(QAbstractItemModel):
-    (COL_NUMBER, COL_TITLE, COL_LIST_KIND, COL_ORIGIN, COL_LEAD_UNIT, COL_COUNTY_UNIT, COL_LEADER,
-     COL_CONTACT, COL_STATUS, COL_NEXT, COL_DUE) = range(11)
-    HEADERS = ["序号", "任务 / 节点举措", "清单类别", "来源", "牵头单位", "县级责任单位", "责任领导", "联系人",
-               "状态", "下一节点", "到期日"]
+    # What a liaison scans first comes first: status and the next step, then units and people.
+    (COL_NUMBER, COL_TITLE, COL_STATUS, COL_NEXT, COL_DUE, COL_LIST_KIND, COL_ORIGIN, COL_LEAD_UNIT,
+     COL_COUNTY_UNIT, COL_LEADER, COL_CONTACT) = range(11)
+    HEADERS = ["序号", "任务 / 节点举措", "状态", "下一节点", "到期日", "清单类别", "来源", "牵头单位",
+               "县级责任单位", "责任领导", "联系人"]
     SortRole = Qt.ItemDataRole.UserRole + 1
     TaskIdRole = Qt.ItemDataRole.UserRole + 2
     MilestoneIdRole = Qt.ItemDataRole.UserRole + 3
