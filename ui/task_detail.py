@@ -60,6 +60,7 @@ class TaskDetailPane(QWidget):
         self.ctx = ctx
         self.on_change = on_change
         self.detail: TaskDetail | None = None
+        self._report_period: str | None = None  # the period whose report the editors hold
         self._loading = False
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_report)
@@ -273,6 +274,7 @@ class TaskDetailPane(QWidget):
 
     def _load_report(self) -> None:
         period_id = self.period_combo.currentData()
+        self._report_period = period_id
         if self.detail is None or period_id is None:
             return
         with self.ctx.store.session() as session:
@@ -333,7 +335,7 @@ class TaskDetailPane(QWidget):
     def save_report(self) -> None:
         """Save the report being typed, if it differs from the store (called often; cheap)."""
         self._save_timer.stop()
-        period_id = self.period_combo.currentData()
+        period_id = self._report_period
         if self._loading or self.detail is None or period_id is None:
             return
         texts = [self.report_edits[key].toPlainText() for key in REPORT_FIELDS]
@@ -424,7 +426,7 @@ class TaskDetailPane(QWidget):
             return
         self.save_report()
         with self.ctx.store.session() as session:
-            report = report_for_edit(session, self.detail.id, self.period_combo.currentData())
+            report = report_for_edit(session, self.detail.id, self._report_period)
         source = self._choose_file()
         if source is not None:
             self.run(tc.AttachEvidenceCommand(self.ctx.store, self.detail.id, source, report_id=report.report_id or 0,

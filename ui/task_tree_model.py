@@ -250,16 +250,18 @@ class TaskFilterProxyModel(QSortFilterProxyModel):
         self._rows_changed()
 
     def _rows_changed(self) -> None:
+        self.beginFilterChange()
         self._search = [row.search_text() for row in self.sourceModel().rows]
         self._compute()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_filter(self, task_filter: TaskFilter, as_of: date | None = None) -> None:
+        self.beginFilterChange()
         self.filter = task_filter
         if as_of is not None:
             self.as_of = as_of
         self._compute()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def _compute(self) -> None:
         f = self.filter
