@@ -78,7 +78,7 @@ class TasksPage(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSortingEnabled(True)
-        self.tree.sortByColumn(TaskTreeModel.COL_NUMBER, Qt.SortOrder.AscendingOrder)
+        self.tree.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the plan's order until a header is clicked
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         for column, width in ((TaskTreeModel.COL_NUMBER, 84), (TaskTreeModel.COL_TITLE, 230),
@@ -203,8 +203,9 @@ class TasksPage(QWidget):
         """Area rows span the whole width and are open, so their names are never cut."""
         root = QModelIndex()
         for row in range(self.proxy.rowCount(root)):
-            self.tree.setFirstColumnSpanned(row, root, True)
-        self.tree.expandToDepth(0)
+            if not self.tree.isFirstColumnSpanned(row, root):
+                self.tree.setFirstColumnSpanned(row, root, True)
+            self.tree.expand(self.proxy.index(row, 0))
 
     def clear_filter(self) -> None:
         for combo in (self.area_combo, self.kind_combo, self.origin_combo, self.status_combo, self.unit_combo,
