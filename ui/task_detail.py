@@ -87,7 +87,10 @@ class TaskDetailPane(QWidget):
     # ---- building ----
     def _build_info_tab(self) -> QWidget:
         tab = QWidget()
-        form = QFormLayout(tab)
+        outer = QVBoxLayout(tab)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
         self.field_edits: dict[str, QLineEdit | QPlainTextEdit] = {}
         for key, (label, limit) in TASK_FIELDS.items():
             if key == "text":
@@ -134,6 +137,7 @@ class TaskDetailPane(QWidget):
         self.milestone_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.milestone_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.milestone_view.verticalHeader().hide()
+        self.milestone_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.milestone_view.setWordWrap(True)
         self.milestone_view.setAlternatingRowColors(True)
         header = self.milestone_view.horizontalHeader()
@@ -267,7 +271,6 @@ class TaskDetailPane(QWidget):
         self.override_combo.setCurrentIndex(self.override_combo.findData(d.status_override))
         set_text(self.override_reason, d.override_reason)
         self.milestone_model.set_milestones(d.milestones, self.ctx.as_of())
-        self.milestone_view.resizeRowsToContents()
         self.evidence_model.set_entries(d.evidence)
         self._loading = False
         self._load_report()

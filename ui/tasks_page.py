@@ -76,6 +76,7 @@ class TasksPage(QWidget):
         self.tree = QTreeView(objectName="taskTree")
         self.tree.setModel(self.proxy)
         self.tree.setUniformRowHeights(True)
+        self.tree.setIndentation(14)  # milestone numbers (12.3) fit the first column at depth 2
         self.tree.setAlternatingRowColors(True)
         self.tree.setSortingEnabled(True)
         self.tree.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the plan's order until a header is clicked
