@@ -113,6 +113,11 @@ def task_list(session: Session, plan: Plan, as_of: date, tolerance: float | None
                     r.follow_up, r.id in reported, milestones[r.id]) for r in rows]
 
 
+def list_kinds(session: Session) -> list[tuple[int, str]]:
+    """The 四张清单 (and 重点任务) as (id, name), for choosing and filtering."""
+    return [(row.id, row.name) for row in session.execute(select(ListKind.id, ListKind.name).order_by(ListKind.id))]
+
+
 def report_periods(plan: Plan, as_of: date) -> list[Period]:
     """The periods of the plan's progress cycle up to the current one, newest first."""
     current = period_containing(as_of, plan.progress_cycle)

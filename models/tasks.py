@@ -292,7 +292,8 @@ def attach_evidence(session: Session, evidence_folder: Path, source: Path, *, mi
     return evidence
 
 
-def evidence_path(evidence_folder: Path, evidence: Evidence) -> Path:
+def evidence_path(evidence_folder: Path, evidence: Evidence | Any) -> Path:
+    """Where the copy of an evidence file (anything with ``stored_path``) lives."""
     return evidence_folder / evidence.stored_path
 
 

@@ -83,3 +83,16 @@ def test_dashboard_follows_edits_made_elsewhere(window, demo_store):
         set_status_override(session, task.id, TaskStatus.ON_TRACK, "已与市专班确认")
     window.ctx.ledgerChanged.emit()
     assert home.status_cards[TaskStatus.LAGGING].figure.text() == "4 项"
+
+
+def test_milestones_are_coloured_by_state():
+    from models.task_list import MilestoneRow
+    from ui.gantt_chart import DONE, DUE_SOON, OVERDUE, UPCOMING, milestone_colour
+
+    def row(due, done=None, overdue=False):
+        return MilestoneRow(1, 1, "节点", due, due, 0, done, overdue)
+
+    assert milestone_colour(row(date(2023, 9, 30), done=date(2023, 9, 1)), AS_OF) == DONE
+    assert milestone_colour(row(date(2023, 9, 30), overdue=True), AS_OF) == OVERDUE
+    assert milestone_colour(row(date(2023, 11, 10)), AS_OF) == DUE_SOON
+    assert milestone_colour(row(date(2023, 12, 31)), AS_OF) == UPCOMING

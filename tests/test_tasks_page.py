@@ -182,3 +182,19 @@ def test_main_window_opens_a_task_on_request(qtbot, demo_store):
     current = page.proxy.mapToSource(page.tree.currentIndex())
     assert page.model.task_at(current).number == 21
     assert current.parent() != QModelIndex() and page.tree.currentIndex().data(Qt.ItemDataRole.DisplayRole) == "21"
+
+
+def test_typing_in_the_search_box_filters_after_ctrl_f(qtbot, page):
+    from PySide6.QtTest import QTest
+
+    page.tree.setFocus()
+    QTest.keyClick(page.tree, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.hasFocus()
+    type_text(page.search, "信用")
+    qtbot.waitUntil(lambda: page.count_label.text().startswith("显示 3 /"), timeout=2000)
+    shown = visible_task_numbers(page.proxy)
+    assert shown == [14, 21, 22]  # 14 names 信用 in a milestone
+    page.status_combo.setCurrentIndex(page.status_combo.findData(TaskStatus.DONE))
+    assert visible_task_numbers(page.proxy) == []
+    page.clear_filter()
+    assert len(visible_task_numbers(page.proxy)) == 38

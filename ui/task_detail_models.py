@@ -5,10 +5,10 @@ from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from models.enums import TaskStatus
 from models.plan import Milestone
 from models.task_list import EvidenceEntry
 from ui.task_tree_model import OVERDUE_COLOUR, STATUS_COLOURS
-from models.enums import TaskStatus
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 IdRole = Qt.ItemDataRole.UserRole + 1

@@ -8,13 +8,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, QTreeView,
     QVBoxLayout, QWidget,
 )
-from sqlalchemy import select
 
 from models.enums import Origin, TaskStatus
 from models.errors import LedgerError
-from models.plan import ListKind
 from models.plan_loader import current_plan
-from models.task_list import task_list
+from models.task_list import list_kinds, task_list
 from ui import task_commands as tc
 from ui.context import AppContext
 from ui.task_detail import TaskDetailPane
@@ -125,7 +123,7 @@ class TasksPage(QWidget):
         with self.ctx.store.session() as session:
             plan = current_plan(session)
             rows = task_list(session, plan, as_of) if plan else []
-            kinds = list(session.scalars(select(ListKind.name).order_by(ListKind.id)))
+            kinds = [name for _id, name in list_kinds(session)]
             self.header.subtitle.setText(
                 self.tr("%s · 台账日期 %s · 每项修改即时保存，Ctrl+Z 撤销、Ctrl+Y 重做") % (plan.name, as_of.isoformat())
                 if plan else self.tr("尚未载入方案"))
@@ -256,7 +254,7 @@ class TasksPage(QWidget):
             if plan is None:
                 return
             areas = [(a.id, a.name) for a in plan.areas]
-            kinds = [(k.id, k.name) for k in session.scalars(select(ListKind).order_by(ListKind.id))]
+            kinds = list_kinds(session)
         dialog = AddTaskDialog(areas, kinds, self)
         dialog.submit = lambda: tc.push(self.ctx.undo_stack, tc.AddCountyTaskCommand(
             self.ctx.store, dialog.area_combo.currentData(), dialog.title_edit.text(),
