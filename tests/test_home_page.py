@@ -3,7 +3,6 @@ and the 挂图作战 chart saved as PNG."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPointF, Qt

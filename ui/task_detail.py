@@ -25,7 +25,7 @@ from models.task_list import TaskDetail, report_periods, task_detail
 from models.tasks import REPORT_FIELDS, TASK_FIELDS, evidence_path, report_for_edit
 from ui import task_commands as tc
 from ui.context import AppContext
-from ui.task_detail_models import EvidenceTableModel, IdRole, MilestoneTableModel
+from ui.task_detail_models import EvidenceTableModel, MilestoneTableModel
 from ui.task_dialogs import DoneDialog, MilestoneDialog, PostponeDialog
 
 SAVE_DELAY_MS = 700  # a report is saved this long after the last keystroke (and on leaving it)

@@ -11,7 +11,6 @@ from models.task_list import EvidenceEntry
 from ui.task_tree_model import OVERDUE_COLOUR, STATUS_COLOURS
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-IdRole = Qt.ItemDataRole.UserRole + 1
 
 
 class MilestoneTableModel(QAbstractTableModel):
@@ -62,8 +61,6 @@ class MilestoneTableModel(QAbstractTableModel):
                 return STATUS_COLOURS[TaskStatus.DONE]
             if m.due_date < self.as_of:
                 return OVERDUE_COLOUR
-        if role == IdRole:
-            return m.id
         return None
 
 
@@ -101,6 +98,4 @@ class EvidenceTableModel(QAbstractTableModel):
                 case self.COL_OWNER: return e.owner
                 case self.COL_SIZE: return f"{e.size / 1024:.0f} KB" if e.size >= 1024 else f"{e.size} B"
                 case self.COL_ADDED: return e.added_at.strftime("%Y-%m-%d %H:%M")
-        if role == IdRole:
-            return e.id
         return None

@@ -40,8 +40,6 @@ class TaskTreeModel(QAbstractItemModel):
     HEADERS = ["序号", "任务 / 节点举措", "状态", "下一节点", "到期日", "清单类别", "来源", "牵头单位",
                "县级责任单位", "责任领导", "联系人"]
     SortRole = Qt.ItemDataRole.UserRole + 1
-    TaskIdRole = Qt.ItemDataRole.UserRole + 2
-    MilestoneIdRole = Qt.ItemDataRole.UserRole + 3
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -199,8 +197,6 @@ class TaskTreeModel(QAbstractItemModel):
             return self._task_data(task, column, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STATUS and task.overridden:
             return self.tr("状态已人工调整（理由见详情）")
-        if role == self.TaskIdRole:
-            return task.id
         return None
 
     def _milestone_data(self, task: TaskRow, m: MilestoneRow, column: int, role: int):
@@ -220,10 +216,6 @@ class TaskTreeModel(QAbstractItemModel):
             return OVERDUE_COLOUR if m.overdue else None
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_TITLE:
             return m.title
-        if role == self.TaskIdRole:
-            return task.id
-        if role == self.MilestoneIdRole:
-            return m.id
         return None
 
 
