@@ -198,3 +198,27 @@ def test_typing_in_the_search_box_filters_after_ctrl_f(qtbot, page):
     assert visible_task_numbers(page.proxy) == []
     page.clear_filter()
     assert len(visible_task_numbers(page.proxy)) == 38
+
+
+def test_evidence_attached_from_the_pane_is_copied_and_opened(page, demo_store, tmp_path, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    source = tmp_path / "验收报告.pdf"
+    source.write_bytes(b"%PDF report")
+    task = task_id(demo_store, 21)
+    page.select_task(task)
+    detail = page.detail
+    detail.milestone_view.selectRow(2)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    detail._attach_to_milestone()
+    source.unlink()
+    assert detail.evidence_model.rowCount() == 1
+    assert detail.evidence_model.entries[0].owner == "节点 3"
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    detail.evidence_view.selectRow(0)
+    detail._open_evidence()
+    assert open(opened[0], "rb").read() == b"%PDF report"
+    page.ctx.undo_stack.undo()
+    assert detail.evidence_model.rowCount() == 0

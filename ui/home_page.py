@@ -157,7 +157,7 @@ class HomePage(QWidget):
     def _build_attention_tab(self) -> QWidget:
         tab = QWidget()
         grid = QGridLayout(tab)
-        self.lagging_model = AttentionTableModel(["序号", "滞后任务", "责任单位", "逾期节点时限"], self)
+        self.lagging_model = AttentionTableModel(["序号", "滞后任务", "责任单位", "滞后原因"], self)
         self.due_model = AttentionTableModel(["到期日", "节点举措", "任务", "剩余"], self)
         self.missing_model = AttentionTableModel(["序号", "任务", "责任单位", "联系人"], self)
         self.area_model = AreaStatusTableModel(self)
@@ -239,7 +239,8 @@ class HomePage(QWidget):
         for task in lagging_tasks(rows):
             late = [m for m in task.milestones if m.overdue]
             lagging.append((task.id, [str(task.number), task.title, task.county_unit or task.lead_unit,
-                                      late[0].due.isoformat() if late else self.tr("落后于序时进度")], OVERDUE_COLOUR))
+                                      self.tr("节点逾期 %s") % late[0].due.isoformat() if late
+                                      else self.tr("落后于序时进度")], OVERDUE_COLOUR))
         self.lagging_model.set_rows(lagging)
         self.due_model.set_rows([
             (d.task.id, [d.milestone.due.isoformat(), d.milestone.title, f"{d.task.number}. {d.task.title}",
