@@ -61,6 +61,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", choices=["biweekly", "monthly", "quarterly", "yearly"], default="biweekly")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(handler=cmd_periods)
+
+    # The task ledger (issue 3).
+    p = sub.add_parser("tasks", help="列出任务及其状态（由节点与进展推算）")
+    p.add_argument("--status", choices=["not_started", "on_track", "lagging", "done"], help="只列出此状态的任务")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(handler=cmd_tasks)
+
+    p = sub.add_parser("report", help="记录一项任务某期次的进展")
+    p.add_argument("--task", type=int, required=True, metavar="N", help="任务序号")
+    p.add_argument("--period", required=True, metavar="ID", help="期次编号，如 2023-B22")
+    p.add_argument("--progress", required=True, metavar="TEXT", help="进展情况")
+    p.add_argument("--problems", default="", metavar="TEXT", help="存在问题")
+    p.add_argument("--next", default="", dest="next_steps", metavar="TEXT", help="下步计划")
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("milestone-done", help="把一个节点举措标为已完成")
+    p.add_argument("--task", type=int, required=True, metavar="N", help="任务序号")
+    p.add_argument("--milestone", type=int, required=True, metavar="K", help="节点序号（第几个节点）")
+    p.add_argument("--date", type=_date_arg, required=True, metavar="YYYY-MM-DD", help="完成日期")
+    p.set_defaults(handler=cmd_milestone_done)
     return parser
 
 
@@ -132,6 +152,58 @@ def cmd_periods(args: argparse.Namespace) -> int:
     else:
         for s in spans:
             print(f"{s.id}\t{s.label}\t报送截止 {s.due.isoformat()}")
+    return EXIT_OK
+
+def _plan_or_refuse(session):
+    from models.plan_loader import current_plan
+
+    plan = current_plan(session)
+    if plan is None:
+        raise LedgerError("数据文件中还没有方案，请先运行 init。")
+    return plan
+
+
+@with_store
+def cmd_tasks(args: argparse.Namespace, store) -> int:
+    from models.settings import as_of_date
+    from models.task_list import task_list
+
+    with store.session() as session:
+        rows = task_list(session, _plan_or_refuse(session), as_of_date(session, args.as_of))
+    if args.status:
+        rows = [row for row in rows if row.status.value == args.status]
+    if args.json:
+        print_json([row.as_dict() for row in rows])
+        return EXIT_OK
+    for row in rows:
+        following = row.next_milestone
+        step = f"{following.due.isoformat()} {following.title}" if following else "全部节点已完成"
+        print(f"{row.number}\t{row.status.label}\t{row.area}\t{row.title}\t下一节点：{step}")
+    print(f"共 {len(rows)} 项任务")
+    return EXIT_OK
+
+
+@with_store
+def cmd_report(args: argparse.Namespace, store) -> int:
+    from models.tasks import save_report, task_by_number
+
+    with store.transaction() as session:
+        task = task_by_number(session, _plan_or_refuse(session), args.task)
+        report = save_report(session, task.id, args.period.strip().upper(), args.progress, args.problems,
+                             args.next_steps)
+        print(f"已记录第 {task.number} 号任务 {report.period.label} 的进展。")
+    return EXIT_OK
+
+
+@with_store
+def cmd_milestone_done(args: argparse.Namespace, store) -> int:
+    from models.tasks import milestone_by_seq, set_milestone_done, task_by_number
+
+    with store.transaction() as session:
+        task = task_by_number(session, _plan_or_refuse(session), args.task)
+        milestone = milestone_by_seq(task, args.milestone)
+        set_milestone_done(session, milestone.id, args.date)
+        print(f"第 {task.number} 号任务的节点“{milestone.title}”已于 {args.date.isoformat()} 完成。")
     return EXIT_OK
 
 

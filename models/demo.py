@@ -59,6 +59,7 @@ def load_demo(session: Session, plan: Plan) -> bool:
             if milestone.due_date < DEMO_AS_OF and not late:
                 milestone.done_date = milestone.due_date - timedelta(days=rng.randrange(0, 12))
         _add_reports(session, task, rng, lagging)
+    _add_ledger_events(plan, lagging)
     _add_values(session, plan, rng)
     session.flush()
     return True
@@ -81,6 +82,23 @@ def _add_reports(session: Session, task, rng: random.Random, lagging: set[int]) 
         next_steps = f"{DEMO_MARK}继续推进“{step.title}”，{rng.choice(['加强督促', '细化分工', '开展自查', '梳理清单'])}，确保按期完成。"
         session.add(ProgressReport(task=task, period_id=span.id, progress=progress, problems=problems,
                                    next_steps=next_steps))
+
+
+def _add_ledger_events(plan: Plan, lagging: set[int]) -> None:
+    """What a real ledger shows by late October: a few tasks finished early, late milestones moved
+    (still lagging against time progress) and one task kept under follow-up."""
+    late = sorted(lagging)
+    for number, new_due in zip(late[:2], (date(2023, 11, 3), date(2023, 11, 8))):
+        milestone = next(m for m in plan.tasks[number - 1].milestones if m.due_date == date(2023, 9, 30))
+        milestone.due_date = new_due
+        milestone.postpone_count = 1
+        milestone.postpone_reason = f"{DEMO_MARK}省级系统接口调整，经市专班同意延期。"
+    plan.tasks[late[2] - 1].follow_up = True
+    plan.tasks[late[2] - 1].follow_up_note = f"{DEMO_MARK}涉及省级统建系统改造，需持续与省市对接。"
+    finished = [t for t in plan.tasks if t.number not in lagging][4::15][:2]
+    for task in finished:
+        for milestone in task.milestones:
+            milestone.done_date = milestone.done_date or DEMO_AS_OF - timedelta(days=3)
 
 
 def _add_values(session: Session, plan: Plan, rng: random.Random) -> None:

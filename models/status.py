@@ -4,13 +4,18 @@ Used by the task workspace, the dashboard, the exports and the command line alik
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from models.enums import TaskStatus
+from models.ledger import Period, ProgressReport
 from models.periods import time_progress
-from models.plan import Task
+from models.plan import Milestone, Plan, Task
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +70,25 @@ def task_facts(task: Task, has_report: bool) -> TaskFacts:
         has_report=has_report,
         override=task.status_override,
     )
+
+
+def task_statuses(session: Session, plan: Plan, as_of: date, tolerance: float,
+                  only: int | None = None) -> dict[int, TaskStatus]:
+    """The status of every current task of ``plan`` (or of task ``only``), read with three
+    queries, so it is fit for 5,000 tasks."""
+    which = [Task.plan_id == plan.id] + ([Task.id == only] if only is not None else [])
+    tasks = session.execute(select(Task.id, Task.status_override).where(*which, Task.archived.is_(False))).all()
+    milestones: dict[int, list[MilestoneFacts]] = defaultdict(list)
+    rows = session.execute(select(Milestone.task_id, Milestone.due_date, Milestone.done_date)
+                           .join(Task).where(*which))
+    for task_id, due, done in rows:
+        milestones[task_id].append(MilestoneFacts(due, done))
+    reported = set(session.scalars(
+        select(ProgressReport.task_id).join(Period).join(Task)
+        .where(*which, Period.start <= as_of).distinct()))
+    year_start = date(plan.year, 1, 1)
+    return {
+        task_id: task_status(TaskFacts(milestones[task_id], year_start, task_id in reported, override),
+                             as_of, tolerance)
+        for task_id, override in tasks
+    }

@@ -86,3 +86,45 @@ def test_commands_import_no_qt(tmp_path):
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "q.db")], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# ---- the task ledger (issue 3) ----
+
+@pytest.fixture
+def demo_db(tmp_path) -> str:
+    db = str(tmp_path / "demo.db")
+    assert run("--db", db, "init", "--demo").returncode == 0
+    return db
+
+
+def test_tasks_lists_derived_status(demo_db):
+    result = run("--db", demo_db, "tasks", "--status", "lagging", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 5 and {r["status_label"] for r in rows} == {"滞后"}
+    plain = run("--db", demo_db, "tasks")
+    assert plain.returncode == 0 and "共 38 项任务" in plain.stdout
+
+
+def test_report_and_milestone_done_write_the_store(demo_db):
+    result = run("--db", demo_db, "report", "--task", "3", "--period", "2023-b22", "--progress", "已召开推进会",
+                 "--next", "出台细则")
+    assert result.returncode == 0, result.stderr
+    done = run("--db", demo_db, "milestone-done", "--task", "3", "--milestone", "4", "--date", "2023-10-26")
+    assert done.returncode == 0, done.stderr
+    rows = {r["number"]: r for r in json.loads(run("--db", demo_db, "tasks", "--json").stdout)}
+    assert rows[3]["milestones"][3]["done"] == "2023-10-26"
+
+
+@pytest.mark.parametrize("args, words", [
+    (("report", "--task", "99", "--period", "2023-B22", "--progress", "x"), "没有第 99 号任务"),
+    (("report", "--task", "3", "--period", "2023-X1", "--progress", "x"), "期次编号“2023-X1”无法识别"),
+    (("report", "--task", "3", "--period", "2023-B22"), "缺少必需的参数"),
+    (("milestone-done", "--task", "3", "--milestone", "9", "--date", "2023-10-01"), "没有第 9 个节点举措"),
+    (("milestone-done", "--task", "3", "--milestone", "1", "--date", "2022-10-01"), "早于方案开始日期"),
+    (("milestone-done", "--task", "3", "--milestone", "1", "--date", "10/01"), "不是有效日期"),
+    (("tasks", "--status", "late"), "无效的选项"),
+])
+def test_task_commands_refuse_bad_input(demo_db, args, words):
+    result = run("--db", demo_db, *args)
+    assert result.returncode == 2 and words in result.stderr

@@ -42,7 +42,8 @@ def test_home_shows_plan_counts_and_current_period(window):
     assert "金华市营商环境优化提升" in home.header.title.text()
     assert "2023年第22期" in home.period_card.figure.text()
     texts = [w.text() for w in home.findChildren(QLabel)]
-    assert "政务环境" in texts and "10 项" in texts and "38 项任务" in texts
+    assert "5 项" in texts and "2 项" in texts  # lagging, done (the dashboard: tests/test_home_page.py)
+    assert home.area_model.index(0, 0).data() == "政务环境" and home.area_model.index(0, 1).data() == 10
     assert "2023年第22期" in window.period_label.text()
     assert str(window.ctx.store.path) in window.path_label.text()
 

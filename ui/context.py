@@ -12,9 +12,11 @@ from models.store import Store
 
 class AppContext(QObject):
     """Handed to every page. ``ledgerChanged`` tells the other pages to re-read the store;
-    ``undo_stack`` holds every undoable edit of the session (one QUndoCommand per edit)."""
+    ``undo_stack`` holds every undoable edit of the session (one QUndoCommand per edit);
+    ``openTask`` asks the main window to show a task (by id) in 任务清单."""
 
     ledgerChanged = Signal()
+    openTask = Signal(int)
 
     def __init__(self, store: Store, as_of_override: date | None = None) -> None:
         super().__init__()

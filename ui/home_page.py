@@ -1,51 +1,269 @@
-"""首页: the plan, the current period and the counts per area."""
+"""首页: the state of the ledger at a glance — tasks by status and area, what lags, what falls due
+in the next 14 days, which tasks still lack this period's report — and the 挂图作战 chart.
+Every entry opens its task in 任务清单 (AppContext.openTask)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from datetime import date
+from pathlib import Path
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
+    QScrollArea, QTableView, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from models.enums import TaskStatus
+from models.errors import LedgerError
+from models.overview import (
+    DUE_SOON_DAYS, lagging_tasks, milestones_due_within, status_by_area, status_counts, tasks_without_report,
+)
+from models.plan_loader import current_plan
 from models.summary import store_summary
+from models.task_list import TaskRow, task_list
 from ui.context import AppContext
+from ui.gantt_chart import GanttChart
+from ui.task_tree_model import OVERDUE_COLOUR, STATUS_COLOURS
 from ui.widgets import Card, PageHeader
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+TaskIdRole = Qt.ItemDataRole.UserRole + 1
+
+
+class AttentionTableModel(QAbstractTableModel):
+    """One of the dashboard's lists; every row belongs to a task (TaskIdRole) and opens it."""
+
+    def __init__(self, headers: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.headers = headers
+        self.rows: list[tuple[int, list[str], QColor | None]] = []  # task id, cells, colour of the last cell
+
+    def set_rows(self, rows: list[tuple[int, list[str], QColor | None]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.headers[section])
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        task_id, cells, colour = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return cells[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == len(cells) - 1:
+            return colour
+        if role == TaskIdRole:
+            return task_id
+        return None
+
+
+class AreaStatusTableModel(QAbstractTableModel):
+    """Tasks per area and status."""
+
+    COL_AREA, COL_TOTAL = 0, 1
+    HEADERS = ["领域", "任务"] + [s.label for s in TaskStatus]
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.table: list[tuple[str, dict[TaskStatus, int]]] = []
+
+    def set_table(self, table: list[tuple[str, dict[TaskStatus, int]]]) -> None:
+        self.beginResetModel()
+        self.table = table
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.table)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        area, counts = self.table[index.row()]
+        column = index.column()
+        status = list(TaskStatus)[column - 2] if column >= 2 else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.COL_AREA:
+                return area
+            return sum(counts.values()) if column == self.COL_TOTAL else counts.get(status, 0)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.ForegroundRole and status is not None and counts.get(status):
+            return STATUS_COLOURS[status]
+        return None
+
+
+def table_view(model: QAbstractTableModel, stretch: int) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
 
 
 class HomePage(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self._dirty = True
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setContentsMargins(24, 16, 24, 12)
         self.header = PageHeader(self.tr("首页"))
         layout.addWidget(self.header)
+
+        cards = QGridLayout()
         self.period_card = Card(self.tr("当前期次"))
-        self.totals_card = Card(self.tr("任务与指标"))
-        top = QGridLayout()
-        top.addWidget(self.period_card, 0, 0)
-        top.addWidget(self.totals_card, 0, 1)
-        layout.addLayout(top)
-        layout.addWidget(QLabel(self.tr("各领域任务"), objectName="sectionTitle"))
-        self.area_grid = QGridLayout()
-        layout.addLayout(self.area_grid)
-        layout.addStretch(1)
-        ctx.ledgerChanged.connect(self.refresh)
+        cards.addWidget(self.period_card, 0, 0)
+        self.status_cards: dict[TaskStatus, Card] = {}
+        for column, status in enumerate(TaskStatus, start=1):
+            card = Card(self.tr(status.label))
+            card.figure.setStyleSheet(f"color: {STATUS_COLOURS[status].name()};")
+            self.status_cards[status] = card
+            cards.addWidget(card, 0, column)
+        self.missing_card = Card(self.tr("本期未报进展"))
+        cards.addWidget(self.missing_card, 0, 5)
+        cards.setColumnStretch(0, 2)
+        layout.addLayout(cards)
+
+        self.tabs = QTabWidget(objectName="homeTabs")
+        self.tabs.addTab(self._build_attention_tab(), self.tr("工作提醒"))
+        self.tabs.addTab(self._build_chart_tab(), self.tr("挂图作战"))
+        layout.addWidget(self.tabs, 1)
+        ctx.ledgerChanged.connect(self._ledger_changed)
+
+    def _build_attention_tab(self) -> QWidget:
+        tab = QWidget()
+        grid = QGridLayout(tab)
+        self.lagging_model = AttentionTableModel(["序号", "滞后任务", "责任单位", "滞后原因"], self)
+        self.due_model = AttentionTableModel(["到期日", "节点举措", "任务", "剩余"], self)
+        self.missing_model = AttentionTableModel(["序号", "任务", "责任单位", "联系人"], self)
+        self.area_model = AreaStatusTableModel(self)
+        self.lagging_view = self._attention(grid, 0, 0, self.tr("滞后任务"), self.lagging_model, 1)
+        self.due_view = self._attention(grid, 0, 1, self.tr("%d天内到期的节点") % DUE_SOON_DAYS, self.due_model, 1)
+        self.missing_view = self._attention(grid, 2, 0, self.tr("本期尚未填报进展的任务"), self.missing_model, 1)
+        grid.addWidget(QLabel(self.tr("各领域任务状态"), objectName="sectionTitle"), 2, 1)
+        self.area_view = table_view(self.area_model, AreaStatusTableModel.COL_AREA)
+        grid.addWidget(self.area_view, 3, 1)
+        return tab
+
+    def _attention(self, grid: QGridLayout, row: int, column: int, title: str, model: AttentionTableModel,
+                   stretch: int) -> QTableView:
+        label = QLabel(title, objectName="sectionTitle")
+        view = table_view(model, stretch)
+        view.activated.connect(self._open)
+        view.clicked.connect(self._open)
+        grid.addWidget(label, row, column)
+        grid.addWidget(view, row + 1, column)
+        return view
+
+    def _build_chart_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("每行一项任务，菱形为节点举措（按完成时限摆放），红色虚线为今日；点击任务行打开该任务。"),
+                             objectName="hint"), 1)
+        export = QPushButton(self.tr("导出 PNG…"), objectName="exportChart")
+        export.clicked.connect(self.export_chart)
+        bar.addWidget(export)
+        layout.addLayout(bar)
+        self.chart = GanttChart()
+        self.chart.taskClicked.connect(self.ctx.openTask)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.chart)
+        layout.addWidget(scroll, 1)
+        return tab
+
+    # ---- loading ----
+    def _ledger_changed(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        if self._dirty:
+            self.refresh()
+        super().showEvent(event)
 
     def refresh(self) -> None:
+        as_of = self.ctx.as_of()
         with self.ctx.store.session() as session:
-            data = store_summary(session, self.ctx.as_of())
-        plan = data["plan"]
-        self.header.title.setText(plan["name"] if plan else self.tr("尚未载入方案"))
+            data = store_summary(session, as_of)
+            plan = current_plan(session)
+            rows = task_list(session, plan, as_of) if plan else []
+            year = plan.year if plan else as_of.year
+        self._dirty = False
+        summary_plan = data["plan"]
         office = data["office"]
+        self.header.title.setText(summary_plan["name"] if summary_plan else self.tr("尚未载入方案"))
         self.header.subtitle.setText(
-            self.tr("%s年度 · %s") % (plan["year"], office["office_name"] if office else self.tr("未设置本单位"))
-            if plan else "")
+            self.tr("%s年度 · %s · 台账日期 %s") % (summary_plan["year"], office["office_name"] if office
+                                                 else self.tr("未设置本单位"), as_of.isoformat())
+            if summary_plan else "")
         self.period_card.set_values(data["current_period"]["label"].split("（")[0],
-                                    self.tr("台账日期 %s　%s") % (data["as_of"], data["current_period"]["label"]))
-        self.totals_card.set_values(
-            self.tr("%d 项任务") % data["tasks"],
-            self.tr("%d 个节点举措 · %d 项指标 · %d 条进展") % (
-                data["milestones"], data["indicators"], data["progress_reports"]))
-        while self.area_grid.count():
-            self.area_grid.takeAt(0).widget().deleteLater()
-        for index, row in enumerate(data["tasks_per_area"]):
-            card = Card(row["area"])
-            card.set_values(self.tr("%d 项") % row["tasks"], self.tr("牵头单位：%s") % row["lead_unit"])
-            self.area_grid.addWidget(card, index // 3, index % 3)
+                                    data["current_period"]["label"].split("（")[-1].rstrip("）"))
+        counts = status_counts(rows)
+        for status, card in self.status_cards.items():
+            share = counts[status] / len(rows) if rows else 0
+            card.set_values(self.tr("%d 项") % counts[status], self.tr("占 %.0f%%") % (share * 100))
+        missing = tasks_without_report(rows)
+        self.missing_card.set_values(self.tr("%d 项") % len(missing), self.tr("未完成任务中尚无本期进展"))
+        self._fill_lists(rows, missing, as_of)
+        self.chart.set_rows(rows, year, as_of)
+
+    def _fill_lists(self, rows: list[TaskRow], missing: list[TaskRow], as_of: date) -> None:
+        lagging = []
+        for task in lagging_tasks(rows):
+            late = [m for m in task.milestones if m.overdue]
+            lagging.append((task.id, [str(task.number), task.title, task.county_unit or task.lead_unit,
+                                      self.tr("节点逾期 %s") % late[0].due.isoformat() if late
+                                      else self.tr("落后于序时进度")], OVERDUE_COLOUR))
+        self.lagging_model.set_rows(lagging)
+        self.due_model.set_rows([
+            (d.task.id, [d.milestone.due.isoformat(), d.milestone.title, f"{d.task.number}. {d.task.title}",
+                         self.tr("%d 天") % (d.milestone.due - as_of).days], QColor("#e67e22"))
+            for d in milestones_due_within(rows, as_of)])
+        self.missing_model.set_rows([
+            (t.id, [str(t.number), t.title, t.county_unit or t.lead_unit, t.contact], None) for t in missing])
+        self.area_model.set_table(list(status_by_area(rows).items()))
+
+    def _open(self, index: QModelIndex) -> None:
+        task_id = index.data(TaskIdRole)
+        if task_id is not None:
+            self.ctx.openTask.emit(task_id)
+
+    def export_chart(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("导出挂图作战图"),
+                                              str(self.ctx.store.folder / "挂图作战.png"), self.tr("PNG 图片 (*.png)"))
+        if not name:
+            return
+        path = Path(name).with_suffix(".png")
+        try:
+            self.chart.export_png(path)
+        except LedgerError as error:
+            QMessageBox.warning(self, self.tr("导出失败"), str(error))
+            return
+        QMessageBox.information(self, self.tr("导出完成"), self.tr("已保存：%s") % path)

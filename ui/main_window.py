@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.period_label)
         self._build_menus()
         self.ctx.ledgerChanged.connect(self._update_status)
+        self.ctx.openTask.connect(lambda task_id: self.show_page("tasks").select_task(task_id))
         self._update_status()
         self._restore_state()
 

@@ -1,0 +1,224 @@
+"""The 任务清单 workspace driven as a user drives it: search and filters through the proxy,
+typing a report, switching periods, refused edits, undo, and opening a task from elsewhere."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from sqlalchemy import select
+
+from models.enums import Origin, TaskStatus
+from models.ledger import ProgressReport
+from models.plan import Task
+from models.plan_loader import current_plan
+from models.task_list import task_list
+from models.tasks import task_by_number
+from tests.keyboard import type_text
+from ui.context import AppContext
+from ui.task_tree_model import TaskFilter, TaskFilterProxyModel, TaskTreeModel
+from ui.tasks_page import TasksPage
+
+AS_OF = date(2023, 10, 27)
+
+
+def visible_task_numbers(proxy: TaskFilterProxyModel) -> list[int]:
+    numbers = []
+    for area_row in range(proxy.rowCount()):
+        area = proxy.index(area_row, 0)
+        for row in range(proxy.rowCount(area)):
+            numbers.append(int(proxy.index(row, TaskTreeModel.COL_NUMBER, area).data()))
+    return numbers
+
+
+@pytest.fixture
+def proxy(demo_store):
+    with demo_store.session() as session:
+        rows = task_list(session, current_plan(session), AS_OF)
+    model = TaskTreeModel()
+    model.set_rows(rows)
+    proxy = TaskFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.set_filter(TaskFilter(), AS_OF)
+    return proxy
+
+
+def test_tree_holds_areas_tasks_and_milestones(proxy):
+    assert proxy.rowCount() == 5 and len(visible_task_numbers(proxy)) == 38
+    area = proxy.index(0, 0)
+    task = proxy.index(0, 0, area)
+    assert proxy.rowCount(task) == 4  # the quarterly milestones
+    assert proxy.index(0, TaskTreeModel.COL_NUMBER, task).data() == "1.1"
+    assert proxy.parent(proxy.index(0, 0, task)) == task and proxy.parent(task) == area
+
+
+def test_search_and_filters_narrow_the_tree(proxy):
+    proxy.set_filter(TaskFilter(text="一件事"))
+    numbers = visible_task_numbers(proxy)
+    assert 7 in numbers and 1 not in numbers
+    proxy.set_filter(TaskFilter(text="浙里办 590万"))  # words anywhere, milestones included
+    assert visible_task_numbers(proxy) == [9]
+    proxy.set_filter(TaskFilter(status=TaskStatus.LAGGING))
+    assert len(visible_task_numbers(proxy)) == 5
+    proxy.set_filter(TaskFilter(status=TaskStatus.LAGGING, due_within=14))
+    assert len(visible_task_numbers(proxy)) == 5  # overdue milestones count as due
+    proxy.set_filter(TaskFilter(due_within=14))
+    assert len(visible_task_numbers(proxy)) == 5
+    proxy.set_filter(TaskFilter(unit="市司法局"))
+    assert set(visible_task_numbers(proxy)) >= {11, 13, 14}
+    area_id = proxy.sourceModel().rows[0].area_id
+    proxy.set_filter(TaskFilter(area_id=area_id, origin=Origin.CITY, list_kind="重点任务"))
+    assert visible_task_numbers(proxy) == list(range(1, 11))
+    proxy.set_filter(TaskFilter(origin=Origin.COUNTY))
+    assert visible_task_numbers(proxy) == [] and proxy.rowCount() == 0
+
+
+@pytest.fixture
+def page(qtbot, demo_store):
+    ctx = AppContext(demo_store)
+    page = TasksPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def task_id(store, number: int) -> int:
+    with store.session() as session:
+        return task_by_number(session, current_plan(session), number).id
+
+
+def stored_report(store, task: int, period: str) -> ProgressReport | None:
+    with store.session() as session:
+        return session.scalar(select(ProgressReport).where(ProgressReport.task_id == task,
+                                                           ProgressReport.period_id == period))
+
+
+def test_typed_report_is_saved_across_period_switches(qtbot, page, demo_store):
+    task = task_id(demo_store, 4)
+    assert page.select_task(task)
+    detail = page.detail
+    combo = detail.period_combo
+    assert combo.currentData() == "2023-B22"
+    progress = detail.report_edits["progress"]
+    progress.setFocus()
+    progress.selectAll()
+    type_text(progress, "完成税费服务专区建设")
+    combo.setCurrentIndex(combo.findData("2023-B21"))
+    assert stored_report(demo_store, task, "2023-B22").progress == "完成税费服务专区建设"
+    assert progress.toPlainText() != "完成税费服务专区建设"
+    combo.setCurrentIndex(combo.findData("2023-B22"))
+    assert progress.toPlainText() == "完成税费服务专区建设"
+    page.ctx.undo_stack.undo()
+    assert stored_report(demo_store, task, "2023-B22").progress != "完成税费服务专区建设"
+
+
+def test_new_period_shows_the_carried_draft(page, demo_store):
+    task = task_id(demo_store, 6)
+    with demo_store.transaction() as session:
+        session.execute(ProgressReport.__table__.delete().where(ProgressReport.task_id == task,
+                                                                ProgressReport.period_id == "2023-B22"))
+    page.refresh()
+    page.select_task(task)
+    before = stored_report(demo_store, task, "2023-B21")
+    assert page.detail.report_edits["progress"].toPlainText() == before.next_steps
+    assert page.detail.carried_label.isVisibleTo(page)
+    assert stored_report(demo_store, task, "2023-B22") is None  # looking saves nothing
+
+
+def test_refused_field_edit_keeps_the_typing_and_names_the_field(qtbot, page, demo_store):
+    task = task_id(demo_store, 2)
+    page.select_task(task)
+    page.detail.tabs.setCurrentIndex(2)
+    edit = page.detail.field_edits["leader"]
+    edit.setText("王" * 60)
+    edit.editingFinished.emit()
+    assert "“责任领导”最多 50 个字" in page.detail.error.text() and page.detail.error.isVisibleTo(page)
+    assert edit.text() == "王" * 60
+    edit.setText("陈国平")
+    edit.editingFinished.emit()
+    assert not page.detail.error.isVisibleTo(page)
+    with demo_store.session() as session:
+        assert session.get(Task, task).leader == "陈国平"
+    model = page.model
+    assert model.data(model.index(1, TaskTreeModel.COL_LEADER, model.index(0, 0))) == "陈国平"
+
+
+def test_county_task_added_from_the_page_and_deleted_with_confirmation(qtbot, page, demo_store, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import tasks_page
+
+    def fill(dialog):
+        dialog.title_edit.setText("县级自选：企业服务专员")
+        dialog.accept()
+
+    monkeypatch.setattr(tasks_page.AddTaskDialog, "exec", fill)
+    page.add_county_task()
+    with demo_store.session() as session:
+        added = session.scalar(select(Task).where(Task.origin == Origin.COUNTY))
+        assert added.title == "县级自选：企业服务专员" and added.number == 39
+    assert page.detail.task_id == added.id and page.delete_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    page.delete_county_task()
+    with demo_store.session() as session:
+        assert session.get(Task, added.id) is None
+    page.ctx.undo_stack.undo()
+    with demo_store.session() as session:
+        assert session.get(Task, added.id).title == "县级自选：企业服务专员"
+    assert page.model.task_index(added.id).isValid()
+
+
+def test_main_window_opens_a_task_on_request(qtbot, demo_store):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(demo_store)
+    qtbot.addWidget(window)
+    task = task_id(demo_store, 21)
+    window.ctx.openTask.emit(task)
+    page = window.pages["tasks"]
+    assert window.stack.currentWidget() is page and page.detail.task_id == task
+    current = page.proxy.mapToSource(page.tree.currentIndex())
+    assert page.model.task_at(current).number == 21
+    assert current.parent() != QModelIndex() and page.tree.currentIndex().data(Qt.ItemDataRole.DisplayRole) == "21"
+
+
+def test_typing_in_the_search_box_filters_after_ctrl_f(qtbot, page):
+    from PySide6.QtTest import QTest
+
+    page.tree.setFocus()
+    QTest.keyClick(page.tree, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.hasFocus()
+    type_text(page.search, "信用")
+    qtbot.waitUntil(lambda: page.count_label.text().startswith("显示 3 /"), timeout=2000)
+    shown = visible_task_numbers(page.proxy)
+    assert shown == [14, 21, 22]  # 14 names 信用 in a milestone
+    page.status_combo.setCurrentIndex(page.status_combo.findData(TaskStatus.DONE))
+    assert visible_task_numbers(page.proxy) == []
+    page.clear_filter()
+    assert len(visible_task_numbers(page.proxy)) == 38
+
+
+def test_evidence_attached_from_the_pane_is_copied_and_opened(page, demo_store, tmp_path, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    source = tmp_path / "验收报告.pdf"
+    source.write_bytes(b"%PDF report")
+    task = task_id(demo_store, 21)
+    page.select_task(task)
+    detail = page.detail
+    detail.milestone_view.selectRow(2)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    detail._attach_to_milestone()
+    source.unlink()
+    assert detail.evidence_model.rowCount() == 1
+    assert detail.evidence_model.entries[0].owner == "节点 3"
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    detail.evidence_view.selectRow(0)
+    detail._open_evidence()
+    assert open(opened[0], "rb").read() == b"%PDF report"
+    page.ctx.undo_stack.undo()
+    assert detail.evidence_model.rowCount() == 0
