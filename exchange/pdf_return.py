@@ -171,9 +171,12 @@ class SignatureBlock(Flowable):
             c.drawString(0, y, f"{label}：{name}")
             c.setLineWidth(0.5)
             c.line(38 * mm, y - 2, 95 * mm, y - 2)
-            c.setFont(self.fonts.body, 8)
-            c.drawString(38 * mm, y - 10, "（签字）") if label != "日期" else c.drawString(52 * mm, y + 2, "年　　　月　　　日")
-            c.setFont(self.fonts.body, 12)
+            if label == "日期":
+                c.drawString(55 * mm, y + 1, "年　　月　　日")
+            else:
+                c.setFont(self.fonts.body, 8)
+                c.drawString(38 * mm, y - 10, "（签字）")
+                c.setFont(self.fonts.body, 12)
         box_x, box_w, box_h = self.width - 78 * mm, 78 * mm, self.height - 4 * mm
         c.setDash(3, 2)
         c.rect(box_x, 0, box_w, box_h)
