@@ -53,7 +53,8 @@ def export_return(store: Store, period_id: str, out_dir: Path, as_of: date, pass
             session.rollback()  # check_can_sign may have added an unsaved draft row
         data = build_return(session, period_id, as_of, next_version(session, period_id.strip().upper()))
     stem = file_stem(data)
-    xlsx_path, pdf_path = Path(out_dir) / f"{stem}.xlsx", Path(out_dir) / f"{stem}.pdf"
+    out_dir = Path(out_dir).resolve()
+    xlsx_path, pdf_path = out_dir / f"{stem}.xlsx", out_dir / f"{stem}.pdf"
     progress(1, 5, "正在排版 PDF 报表…")
     pdf, stamp = build_pdf(data)
     if key is not None:
