@@ -194,3 +194,12 @@ def withdraw(session: Session, period_id: str, reason: str) -> Return:
         raise LedgerError("只有已签发或已报送的报表才能撤回。")
     ret.state, ret.withdrawn_at, ret.withdraw_reason = ReturnState.WITHDRAWN, datetime.now(), reason.strip()
     return ret
+
+
+def return_periods(session: Session) -> list[Period]:
+    """The periods a return is made for: the current plan's progress cycle, in its year."""
+    plan = current_plan(session)
+    if plan is None:
+        return []
+    return list(session.scalars(select(Period).where(Period.type == plan.progress_cycle, Period.year == plan.year)
+                                .order_by(Period.number)))
