@@ -110,7 +110,7 @@ def _drawing(width: float, height: float, fonts: FontSet) -> Drawing:
 def _chart(data: ReturnData, fonts: FontSet) -> Drawing:
     """Horizontal bars: each indicator's completion beside the year's time progress."""
     rows = data.indicators
-    bar_h = 11
+    bar_h = 9
     height = len(rows) * bar_h * 2 + 60
     drawing = _drawing(CONTENT_W, height, fonts)
     chart = HorizontalBarChart()
@@ -271,7 +271,7 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
                           _status(st, t.status),
                           t.progress or f"（未报送{'：' + t.gap_reason if t.gap_reason else ''}）",
                           t.problems or "无", t.next_steps] for t in data.tasks],
-                        [9, 34, 15, 51, 33, 38]))
+                        [11, 34, 15, 51, 33, 36]))
 
     if data.milestones:
         story += [CondPageBreak(40 * mm), Paragraph("四、本期节点举措", st.h1)]

@@ -136,9 +136,10 @@ class ReturnData:
 
 
 def _latest_value(session: Session, indicator: Indicator, until: date) -> IndicatorValue | None:
+    """The newest value given by the end of the period (an explained gap holds no value)."""
     return session.scalar(
         select(IndicatorValue).join(Period, IndicatorValue.period_id == Period.id)
-        .where(IndicatorValue.indicator_id == indicator.id, Period.end <= until)
+        .where(IndicatorValue.indicator_id == indicator.id, IndicatorValue.value.is_not(None), Period.end <= until)
         .order_by(Period.end.desc()).limit(1))
 
 
