@@ -263,7 +263,7 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
     story.append(_table(st, ["编号", "指标名称", "目标", "本期值", "数据期次", "完成率", "序时进度", "状态"],
                         [[i.code, i.name, i.target_text, i.value_text or "—", i.value_period or "—",
                           _percent(i.completion), _percent(i.time_progress), _status(st, i.status)]
-                         for i in data.indicators], [18, 52, 20, 22, 18, 17, 17, 16]))
+                         for i in data.indicators], [17, 48, 21, 22, 20, 17, 17, 18]))
 
     story += [CondPageBreak(60 * mm), Paragraph("三、任务推进情况", st.h1)]
     story.append(_table(st, ["序号", "任务 / 责任单位", "状态", "本期进展", "存在问题", "下步计划"],

@@ -61,8 +61,7 @@ def export_return(store: Store, period_id: str, out_dir: Path, as_of: date, pass
         from exchange.pdf_sign import sign_pdf  # pyHanko is slow to import; only when signing
 
         progress(2, 5, "正在为 PDF 报表签名…")
-        pdf = sign_pdf(pdf, key, stamp, f"{data.cover.period_label} 报表签发（第 {data.cover.version} 版）",
-                       data.cover.county)
+        pdf = sign_pdf(pdf, key, stamp, f"签发 {data.cover.period_id} 第 {data.cover.version} 版", data.cover.county)
     progress(3, 5, "正在生成 Excel 报表…")
     xlsx_sha = write_xlsx(data, xlsx_path, key)
     write_atomically(pdf_path, pdf)
