@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models.enums import IndicatorStatus, TaskStatus
+from models.enums import Direction, IndicatorStatus, TaskStatus
 from models.errors import LedgerError
 from models.indicator_rules import effective_target, evaluate
 from models.ledger import IndicatorValue, Period, ProgressReport
@@ -201,7 +201,7 @@ def build_return(session: Session, period_id: str, as_of: date, version: int = 1
         target = effective_target(indicator)
         indicator_rows.append(IndicatorRow(
             indicator.code, indicator.name, indicator.unit, target,
-            format_target(indicator.comparison if indicator.direction.value != "band" else "band", target,
+            format_target("band" if indicator.direction is Direction.BAND else indicator.comparison, target,
                           indicator.unit, indicator.decimals, indicator.target_high) or indicator.target_text,
             row_value.period_id if row_value else "", value,
             format_value(value, indicator.unit, indicator.decimals),
