@@ -289,3 +289,13 @@ def test_cli_end_to_end(tmp_path):
     assert [Path(f).name for f in files] == ["婺城区_2023-B22_v1.xlsx", "婺城区_2023-B22_v1.pdf"]
     checked = run("verify", *files)
     assert checked.returncode == 0 and checked.stdout.count("：有效") == 2, checked.stdout
+
+
+def test_a_row_taller_than_a_page_is_split_rather_than_failing(plan_store):
+    from exchange.pdf_return import build_pdf
+
+    with plan_store.session() as session:
+        data = build_return(session, PERIOD, AS_OF)
+    data.tasks[0].progress = "很长的进展说明。" * 900
+    pdf, stamp = build_pdf(data, draft=True)
+    assert pdf.startswith(b"%PDF") and stamp.page > 0
