@@ -270,25 +270,36 @@ def test_lock_withdraw_and_next_version(demo_store, tmp_path):
     assert states == [(2, ReturnState.SIGNED), (1, ReturnState.WITHDRAWN)]
 
 
-def test_cli_end_to_end(tmp_path):
-    env = dict(os.environ, LEDGER_PASS="geheim-123")
+def test_cli_end_to_end(tmp_path, monkeypatch, capsys):
+    """init --demo, identity new, explain, review, export --sign, verify: the subcommands' own
+    code in this process (a real process runs verify above)."""
+    from main import main
+
+    monkeypatch.setenv("LEDGER_PASS", "geheim-123")
     db = str(tmp_path / "cli.db")
 
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", db, *args], capture_output=True,
-                              text=True, cwd=ROOT, env=env, timeout=120)
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--db", db, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
 
-    assert run("init", "--demo").returncode == 0
-    made = run("identity", "new", "--county", "婺城区", "--office", "婺城区营商办", "--passphrase-env", "LEDGER_PASS")
-    assert made.returncode == 0 and "指纹" in made.stdout, made.stderr
-    assert run("returns", "explain", "--period", PERIOD, "--reason", "数据延后").returncode == 0
-    assert run("returns", "review", "--period", PERIOD, "--reviewer", "李晓东").returncode == 0
-    done = run("export", "--period", PERIOD, "--out", str(tmp_path / "out"), "--sign", "--passphrase-env", "LEDGER_PASS")
-    assert done.returncode == 0, done.stderr
-    files = done.stdout.split()
+    assert run("init", "--demo")[0] == 0
+    code, out, err = run("identity", "new", "--county", "婺城区", "--office", "婺城区营商办", "--passphrase-env", "LEDGER_PASS")
+    assert code == 0 and "指纹" in out, err
+    refused = run("export", "--period", PERIOD, "--out", str(tmp_path / "out"), "--sign", "--passphrase-env", "LEDGER_PASS")
+    assert refused[0] == 2 and "尚未审核" in refused[2]
+    assert run("returns", "explain", "--period", PERIOD, "--reason", "数据延后")[0] == 0
+    assert run("returns", "review", "--period", PERIOD, "--reviewer", "李晓东")[0] == 0
+    code, out, err = run("export", "--period", PERIOD, "--out", str(tmp_path / "out"), "--sign", "--passphrase-env", "LEDGER_PASS")
+    assert code == 0, err
+    files = out.split()
     assert [Path(f).name for f in files] == ["婺城区_2023-B22_v1.xlsx", "婺城区_2023-B22_v1.pdf"]
-    checked = run("verify", *files)
-    assert checked.returncode == 0 and checked.stdout.count("：有效") == 2, checked.stdout
+    assert run("identity", "export-cert", str(tmp_path / "c.cer"))[0] == 0
+    code, out, _err = run("verify", *files, "--trust", str(tmp_path / "c.cer"))
+    assert code == 0 and out.count("：有效") == 2, out
+    monkeypatch.setenv("LEDGER_PASS", "nope-nope")
+    code, _out, err = run("export", "--period", PERIOD, "--out", str(tmp_path), "--sign", "--passphrase-env", "LEDGER_PASS")
+    assert code == 2 and "口令不正确" in err and "Traceback" not in err
 
 
 def test_a_row_taller_than_a_page_is_split_rather_than_failing(plan_store):
