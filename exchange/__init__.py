@@ -1,0 +1,1 @@
+"""Files that cross the office boundary: plan workbooks and indicator values in, returns out. No Qt."""
