@@ -1,21 +1,327 @@
-"""指标填报: filled by its own issue; until then an empty workspace that says so."""
+"""指标填报: the indicator grid with Excel-like editing, paste preview, copy out, and the side
+panel. Every write goes through SetIndicatorValuesCommand, so it is one undoable step."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+    QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
 
+from exchange.tsv import read_tsv, write_tsv
+from models.enums import IndicatorStatus, PeriodType
+from models.indicator_values import (
+    BlockPreview, CellCheck, CellEdit, ValueState, check_block, indicator_history, indicator_rows, year_periods,
+)
+from models.ledger import Period
+from models.locks import locked_period_ids
+from models.plan_loader import current_plan
 from ui.context import AppContext
+from ui.indicator_commands import SetIndicatorValuesCommand
+from ui.indicator_definition_dialog import IndicatorDefinitionDialog
+from ui.indicator_detail_panel import IndicatorDetailPanel
+from ui.indicator_table_model import IndicatorFilterProxyModel, IndicatorTableModel
+from ui.paste_preview_dialog import PastePreviewDialog
 from ui.widgets import PageHeader
+
+
+class IndicatorGridView(QTableView):
+    """A table that behaves like a spreadsheet: typing replaces, Enter commits and moves down,
+    Tab moves right, Delete clears, Ctrl+C / Ctrl+V copy and paste blocks."""
+
+    copyRequested = Signal()
+    pasteRequested = Signal()
+    clearRequested = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setTabKeyNavigation(True)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setDefaultSectionSize(26)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setHighlightSections(False)
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copyRequested.emit()
+        elif event.matches(QKeySequence.StandardKey.Paste):
+            self.pasteRequested.emit()
+        elif event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != self.State.EditingState:
+            self.clearRequested.emit()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != self.State.EditingState:
+            self._move_down()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEditor(self, editor, hint) -> None:
+        # Enter in an editor: commit, then go to the cell below, as a spreadsheet does.
+        move_down = hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if move_down else hint)
+        if move_down:
+            self._move_down()
+
+    def _move_down(self) -> None:
+        current = self.currentIndex()
+        below = current.siblingAtRow(current.row() + 1)
+        if below.isValid():
+            self.selectionModel().setCurrentIndex(below, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
 
 class IndicatorsPage(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.plan_id: int | None = None
+        self.year = 0
+        self.periods_by_id: dict[str, Period] = {}
+        self._shown_indicator: int | None = None
+
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(PageHeader(self.tr("指标填报")))
-        layout.addWidget(QLabel(self.tr("此功能正在建设中。")))
-        layout.addStretch(1)
+        layout.setContentsMargins(24, 20, 24, 12)
+        self.header = PageHeader(self.tr("指标填报"))
+        layout.addWidget(self.header)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit(placeholderText=self.tr("搜索指标、任务、领域…"), clearButtonEnabled=True)
+        self.search.setMaximumWidth(260)
+        self.type_filter = QComboBox()
+        self.add_button = QPushButton(self.tr("新增县级指标…"))
+        self.edit_button = QPushButton(self.tr("指标定义…"))
+        legend = QLabel(self.tr("<span style='background:#fde2e0'>&nbsp;滞后&nbsp;</span> "
+                                "<span style='background:#e3f4e8'>&nbsp;已达标&nbsp;</span> "
+                                "<span style='background:#ffe9c7'>&nbsp;异常值&nbsp;</span> "
+                                "<span style='background:#e6e8eb'>&nbsp;已签发只读&nbsp;</span> "
+                                "Ctrl+V 粘贴 Excel 区域"), objectName="hint")
+        for widget in (self.search, self.type_filter, self.add_button, self.edit_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(legend)
+        layout.addLayout(bar)
+
+        self.model = IndicatorTableModel(self)
+        self.model.edit_handler = lambda edits: self.write(edits, self.tr("填报指标数值"))
+        self.proxy = IndicatorFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = IndicatorGridView()
+        self.view.setModel(self.proxy)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.detail = IndicatorDetailPanel(self.save_current_cell)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([820, 330])
+        layout.addWidget(splitter, 1)
+
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.type_filter.currentIndexChanged.connect(lambda: self.proxy.set_period_type(self.type_filter.currentData()))
+        self.view.copyRequested.connect(self.copy_selection)
+        self.view.pasteRequested.connect(self.paste)
+        self.view.clearRequested.connect(self.clear_selection)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._show_current())
+        self.add_button.clicked.connect(lambda: self.edit_definition(None))
+        self.edit_button.clicked.connect(lambda: self.edit_definition(self.current_row()))
+
+    # ---- reading -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        pass
+        """Re-read the store; keep selection and scroll when only figures changed."""
+        as_of = self.ctx.as_of()
+        with self.ctx.store.session() as session:
+            plan = current_plan(session)
+            if plan is None:
+                self.model.set_rows([], [], set(), as_of)
+                return
+            rows = indicator_rows(session, plan, as_of)
+            types = {r.indicator.period_type for r in rows}
+            periods = year_periods(session, plan.year, types)
+            locked = locked_period_ids(session)
+            self.plan_id, self.year = plan.id, plan.year
+            self.header.subtitle.setText(self._summary(plan.name, as_of, rows))
+        same_layout = [p.id for p in periods] == [p.id for p in self.model.periods] and locked == self.model.locked \
+            and as_of == self.model.as_of
+        if same_layout:
+            self.model.update_values(rows)
+        else:
+            self.model.set_rows(rows, periods, locked, as_of)
+            self._fill_type_filter(types)
+            self._size_columns()
+        self.periods_by_id = {p.id: p for p in periods}
+        self._shown_indicator = None
+        self._show_current()
+
+    def _summary(self, plan_name: str, as_of, rows) -> str:
+        count = {status: 0 for status in IndicatorStatus}
+        for row in rows:
+            count[row.evaluation.status] += 1
+        return self.tr("%s　台账日期 %s　共 %d 项指标：已达标 %d，正常 %d，滞后 %d，未填报 %d") % (
+            plan_name, as_of.isoformat(), len(rows), count[IndicatorStatus.ACHIEVED], count[IndicatorStatus.NORMAL],
+            count[IndicatorStatus.LAGGING], count[IndicatorStatus.NO_DATA])
+
+    def _fill_type_filter(self, types: set[PeriodType]) -> None:
+        self.type_filter.blockSignals(True)
+        self.type_filter.clear()
+        self.type_filter.addItem(self.tr("全部期次类型"), None)
+        for ptype in PeriodType:
+            if ptype in types:
+                self.type_filter.addItem(self.tr("%s指标") % ptype.label, ptype)
+        self.type_filter.blockSignals(False)
+        self.proxy.set_period_type(None)
+
+    def _size_columns(self) -> None:
+        widths = {IndicatorTableModel.COL_AREA: 70, IndicatorTableModel.COL_TASK: 110, IndicatorTableModel.COL_NAME: 200,
+                  IndicatorTableModel.COL_UNIT: 44, IndicatorTableModel.COL_DIRECTION: 70,
+                  IndicatorTableModel.COL_TARGET: 84, IndicatorTableModel.COL_COUNTY_TARGET: 70,
+                  IndicatorTableModel.COL_LATEST: 84, IndicatorTableModel.COL_COMPLETION: 64,
+                  IndicatorTableModel.COL_STATUS: 56}
+        header = self.view.horizontalHeader()
+        header.setDefaultSectionSize(76)
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+
+    def current_row(self):
+        index = self.proxy.mapToSource(self.view.currentIndex())
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    def _show_current(self) -> None:
+        index = self.proxy.mapToSource(self.view.currentIndex())
+        row = self.model.rows[index.row()] if index.isValid() else None
+        if row is None or row.indicator.id != self._shown_indicator:
+            history = []
+            if row is not None:
+                with self.ctx.store.session() as session:
+                    history = indicator_history(session, row.indicator.id)
+            self.detail.show_indicator(row, self.periods_by_id, self.year, history)
+            self._shown_indicator = row.indicator.id if row else None
+        period = self.model.period_at(index.column()) if index.isValid() else None
+        if row is None or period is None:
+            self.detail.show_cell(self.tr("选择一个期次单元格以填写备注和来源"), None, "", False)
+            return
+        editable = bool(self.model.flags(index) & Qt.ItemFlag.ItemIsEditable)
+        self.detail.show_cell(period.label, row.values.get(period.id),
+                              str(self.model.data(index, Qt.ItemDataRole.EditRole) or ""), editable)
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def write(self, edits: list[CellEdit], text: str, confirmed: bool = False) -> bool:
+        """Check the edits; refuse with the reasons, ask about outliers, then push one command."""
+        with self.ctx.store.session() as session:
+            preview = check_block(session, edits)
+        if preview.refused:
+            QMessageBox.warning(self, self.tr("数值不能接受"), preview.refusal_message())
+            return False
+        if not preview.changes:
+            return False
+        if preview.outliers and not confirmed:
+            answer = QMessageBox.question(self, self.tr("请核对异常值"), preview.outlier_message() + self.tr("\n\n确认写入？"))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self._push([c.edit for c in preview.changes], text)
+        return True
+
+    def _push(self, edits: list[CellEdit], text: str) -> None:
+        command = SetIndicatorValuesCommand(self.ctx.store, edits, text, confirm_outliers=True,
+                                            on_change=self._after_change, on_error=self._show_error)
+        self.ctx.undo_stack.push(command)
+
+    def _after_change(self) -> None:
+        # Deferred: the model must not be refreshed from inside its own setData.
+        QTimer.singleShot(0, self.refresh)
+        self.ctx.ledgerChanged.emit()
+
+    def _show_error(self, message: str) -> None:
+        QMessageBox.warning(self, self.tr("未能完成"), message)
+
+    def save_current_cell(self, value: str, note: str, source: str) -> None:
+        index = self.proxy.mapToSource(self.view.currentIndex())
+        edit = self.model.cell_edit(index, value) if index.isValid() else None
+        if edit is not None:
+            self.write([CellEdit(edit.indicator_id, edit.period_id, value, note, source)], self.tr("填报指标数值与备注"))
+
+    def paste(self) -> None:
+        self.paste_text(QGuiApplication.clipboard().text())
+
+    def paste_text(self, text: str) -> None:
+        """A block of tab-separated cells from Excel or WPS, at the current cell: preview, then
+        one undoable step for the cells accepted."""
+        block = read_tsv(text)
+        anchor = self._block_anchor()
+        if not block or anchor is None:
+            return
+        edits: list[CellEdit] = []
+        refused: list[CellCheck] = []
+        for r, line in enumerate(block):
+            for c, cell in enumerate(line):
+                where = self.tr("第%d行第%d列") % (r + 1, c + 1)
+                reason, edit = self._pasted_cell(anchor.row() + r, anchor.column() + c, cell, where)
+                if edit is not None:
+                    edits.append(edit)
+                else:
+                    refused.append(CellCheck(CellEdit(0, "", cell, where=where), reason[0], ValueState(0, "", False),
+                                             error=reason[1]))
+        with self.ctx.store.session() as session:
+            preview = check_block(session, edits)
+        preview = BlockPreview(refused + preview.checks)
+        dialog = PastePreviewDialog(preview, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and preview.changes:
+            self._push([c.edit for c in preview.changes], self.tr("粘贴 %d 个指标数值") % len(preview.changes))
+
+    def _block_anchor(self) -> QModelIndex | None:
+        selected = self.view.selectionModel().selectedIndexes()
+        if selected:
+            return min(selected, key=lambda i: (i.row(), i.column()))
+        current = self.view.currentIndex()
+        return current if current.isValid() else None
+
+    def _pasted_cell(self, row: int, column: int, text: str, where: str):
+        """(label, reason) for a cell the grid itself refuses, else (None, edit)."""
+        index = self.proxy.index(row, column)
+        if not index.isValid():
+            return (self.tr("表格之外"), self.tr("超出表格范围。")), None
+        source = self.proxy.mapToSource(index)
+        grid_row = self.model.rows[source.row()]
+        period = self.model.period_at(source.column())
+        if period is None:
+            return (grid_row.indicator.name, self.tr("“%s”列不是填报列。") % self.model.HEADERS[source.column()]), None
+        if self.model.cell_state(grid_row, period) == "future":
+            return (f"{grid_row.indicator.name} {period.id}", self.tr("该期次尚未开始。")), None
+        return None, self.model.cell_edit(source, text, where)
+
+    def clear_selection(self) -> None:
+        edits = []
+        for index in self.view.selectionModel().selectedIndexes():
+            source = self.proxy.mapToSource(index)
+            if self.model.flags(source) & Qt.ItemFlag.ItemIsEditable and self.model.data(source, Qt.ItemDataRole.EditRole):
+                edits.append(self.model.cell_edit(source, ""))
+        if edits:
+            self.write(edits, self.tr("清除 %d 个指标数值") % len(edits))
+
+    def copy_selection(self) -> None:
+        """The selected block as tab-separated text; period cells as plain numbers for Excel."""
+        selected = self.view.selectionModel().selectedIndexes()
+        if not selected:
+            return
+        rows = sorted({i.row() for i in selected})
+        columns = sorted({i.column() for i in selected})
+        chosen = {(i.row(), i.column()) for i in selected}
+        lines = []
+        for r in rows:
+            line = []
+            for c in columns:
+                source = self.proxy.mapToSource(self.proxy.index(r, c))
+                role = Qt.ItemDataRole.EditRole if self.model.period_at(source.column()) else Qt.ItemDataRole.DisplayRole
+                line.append(str(self.model.data(source, role) or "") if (r, c) in chosen else "")
+            lines.append(line)
+        QGuiApplication.clipboard().setText(write_tsv(lines))
+
+    def edit_definition(self, row) -> None:
+        if self.plan_id is None:
+            return
+        IndicatorDefinitionDialog(self.ctx, self.plan_id, row.indicator if row else None, self._after_change, self).exec()
