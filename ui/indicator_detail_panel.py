@@ -9,7 +9,7 @@ from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QSc
 from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
+    QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSizePolicy, QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -125,13 +125,14 @@ class IndicatorChartView(QChartView):
                 series.append(pace)
         x_axis = QDateTimeAxis()
         x_axis.setFormat("M月")
-        x_axis.setTickCount(7)
+        x_axis.setTickCount(5)
         x_axis.setRange(QDateTime(datetime.combine(start, time())), QDateTime(datetime.combine(end, time(23))))
         y_axis = QValueAxis()
         figures = [v for _, v in values] + ([target] if target is not None else []) + [0.0]
         low, high = min(figures), max(figures)
         y_axis.setRange(low, high + (high - low) * 0.1 or 1)
         y_axis.setLabelFormat("%.4g")
+        y_axis.applyNiceNumbers()
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         for s in series:
@@ -156,12 +157,15 @@ class IndicatorDetailPanel(QWidget):
         self.definition = QLabel(objectName="hint")
         self.definition.setWordWrap(True)
         self.definition.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for label in (self.title, self.definition):  # long names wrap instead of widening the panel
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.title)
         layout.addWidget(self.definition)
         self.chart = IndicatorChartView()
         layout.addWidget(self.chart, 2)
 
         self.cell_title = QLabel(objectName="hint")
+        self.cell_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         form = QFormLayout()
         self.value_edit = QLineEdit()
         self.note_edit = QLineEdit(placeholderText=self.tr("未填报或累计值下降时请说明原因"))

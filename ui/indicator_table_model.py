@@ -12,7 +12,7 @@ from datetime import date
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from models.enums import IndicatorStatus, PeriodType
+from models.enums import Direction, IndicatorStatus, PeriodType
 from models.indicator_values import CellEdit, IndicatorRow
 from models.ledger import IndicatorValue, Period
 from models.periods import parse_period_id
@@ -27,6 +27,7 @@ STATUS_COLOURS = {
     IndicatorStatus.LAGGING: ("#fde2e0", "#b42318"),
     IndicatorStatus.NO_DATA: ("#f0f0f0", "#6b7280"),
 }
+DIRECTION_MARKS = {Direction.HIGHER: "↑ 越高", Direction.LOWER: "↓ 越低", Direction.BAND: "↕ 区间"}
 LOCKED_BACKGROUND = QColor("#e6e8eb")
 NOT_APPLICABLE_BACKGROUND = QColor("#f5f6f8")
 OUTLIER_BACKGROUND = QColor("#ffe9c7")
@@ -120,13 +121,13 @@ class IndicatorTableModel(QAbstractTableModel):
                 case self.COL_AREA:
                     return row.area
                 case self.COL_TASK:
-                    return row.task
+                    return row.indicator.task.number if raw and row.indicator.task else row.task
                 case self.COL_NAME:
                     return i.name if raw else f"{i.name}{self.tr('（县）') if i.origin.value == 'county' else ''}"
                 case self.COL_UNIT:
                     return i.unit
                 case self.COL_DIRECTION:
-                    return i.direction.label
+                    return i.direction.label if raw else DIRECTION_MARKS[i.direction]
                 case self.COL_TARGET:
                     return i.target if raw else row.target_text()
                 case self.COL_COUNTY_TARGET:
@@ -148,6 +149,8 @@ class IndicatorTableModel(QAbstractTableModel):
                     f"{ev.completion:.1%}" if ev.completion is not None else "—", f"{ev.time_progress:.1%}")
             if column == self.COL_TASK:
                 return row.task
+            if column == self.COL_DIRECTION:
+                return i.direction.label
         if column in (self.COL_COMPLETION, self.COL_STATUS):
             background, foreground = STATUS_COLOURS[ev.status]
             if role == Qt.ItemDataRole.BackgroundRole:

@@ -28,24 +28,89 @@ from ui.widgets import PageHeader
 
 class IndicatorGridView(QTableView):
     """A table that behaves like a spreadsheet: typing replaces, Enter commits and moves down,
-    Tab moves right, Delete clears, Ctrl+C / Ctrl+V copy and paste blocks."""
+    Tab moves right, Delete clears, Ctrl+C / Ctrl+V copy and paste blocks. The first
+    ``frozen_columns`` stay in place while the period columns scroll (a second view laid over
+    them, sharing model and selection, as in Qt's frozen-column example)."""
 
     copyRequested = Signal()
     pasteRequested = Signal()
     clearRequested = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, frozen_columns: int, parent=None) -> None:
         super().__init__(parent)
+        self.frozen_columns = frozen_columns
         self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.frozen = QTableView(self)
+        for view in (self, self.frozen):
+            view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+            view.setAlternatingRowColors(True)
+            view.setSortingEnabled(True)
+            view.setWordWrap(False)
+            view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+            view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+            view.verticalHeader().setDefaultSectionSize(26)
+            view.verticalHeader().hide()
+            view.horizontalHeader().setHighlightSections(False)
         self.setTabKeyNavigation(True)
-        self.setAlternatingRowColors(True)
-        self.setSortingEnabled(True)
-        self.setWordWrap(False)
-        self.verticalHeader().setDefaultSectionSize(26)
-        self.verticalHeader().hide()
-        self.horizontalHeader().setHighlightSections(False)
+        self.frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.frozen.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.frozen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.frozen.setObjectName("frozenColumns")
+        self.viewport().stackUnder(self.frozen)
+        self.horizontalHeader().sectionResized.connect(self._section_resized)
+        self.frozen.horizontalHeader().sectionResized.connect(
+            lambda column, _old, width: column < self.frozen_columns and self.setColumnWidth(column, width))
+        self.frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.verticalScrollBar().valueChanged.connect(self.frozen.verticalScrollBar().setValue)
+
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        self.frozen.setModel(model)
+        self.frozen.setSelectionModel(self.selectionModel())
+        for signal in (model.modelReset, model.layoutChanged, model.columnsInserted, model.columnsRemoved):
+            signal.connect(self._sync_columns)
+        self._sync_columns()
+
+    def _sync_columns(self) -> None:
+        for column in range(self.model().columnCount()):
+            self.frozen.setColumnHidden(column, column >= self.frozen_columns)
+            if column < self.frozen_columns:
+                self.frozen.setColumnWidth(column, self.columnWidth(column))
+        self._place_frozen()
+
+    def _section_resized(self, column: int, _old: int, width: int) -> None:
+        if column < self.frozen_columns:
+            self.frozen.setColumnWidth(column, width)
+            self._place_frozen()
+
+    def frozen_width(self) -> int:
+        return sum(self.columnWidth(c) for c in range(self.frozen_columns))
+
+    def _place_frozen(self) -> None:
+        self.frozen.setGeometry(self.frameWidth(), self.frameWidth(), self.frozen_width(),
+                                self.viewport().height() + self.horizontalHeader().height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_frozen()
+
+    def _unhide(self, index: QModelIndex) -> None:
+        """Scroll a period cell out from under the frozen columns."""
+        left = self.visualRect(index).x()
+        if index.column() >= self.frozen_columns and left < self.frozen_width():
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + left - self.frozen_width())
+
+    def moveCursor(self, action, modifiers) -> QModelIndex:
+        current = super().moveCursor(action, modifiers)
+        self._unhide(current)
+        return current
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        if index.column() >= self.frozen_columns:
+            super().scrollTo(index, hint)
+            self._unhide(index)
 
     def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):
@@ -108,7 +173,7 @@ class IndicatorsPage(QWidget):
         self.model.edit_handler = lambda edits: self.write(edits, self.tr("填报指标数值"))
         self.proxy = IndicatorFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.view = IndicatorGridView()
+        self.view = IndicatorGridView(IndicatorTableModel.FIXED_COLUMNS)
         self.view.setModel(self.proxy)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.detail = IndicatorDetailPanel(self.save_current_cell)
@@ -117,7 +182,8 @@ class IndicatorsPage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([820, 330])
+        self.detail.setMinimumWidth(250)
+        splitter.setSizes([920, 250])
         layout.addWidget(splitter, 1)
 
         self.search.textChanged.connect(self.proxy.set_text)
@@ -153,6 +219,7 @@ class IndicatorsPage(QWidget):
             self.model.set_rows(rows, periods, locked, as_of)
             self._fill_type_filter(types)
             self._size_columns()
+            self._go_to_current_period()
         self.periods_by_id = {p.id: p for p in periods}
         self._shown_indicator = None
         self._show_current()
@@ -176,15 +243,26 @@ class IndicatorsPage(QWidget):
         self.proxy.set_period_type(None)
 
     def _size_columns(self) -> None:
-        widths = {IndicatorTableModel.COL_AREA: 70, IndicatorTableModel.COL_TASK: 110, IndicatorTableModel.COL_NAME: 200,
-                  IndicatorTableModel.COL_UNIT: 44, IndicatorTableModel.COL_DIRECTION: 70,
-                  IndicatorTableModel.COL_TARGET: 84, IndicatorTableModel.COL_COUNTY_TARGET: 70,
-                  IndicatorTableModel.COL_LATEST: 84, IndicatorTableModel.COL_COMPLETION: 64,
-                  IndicatorTableModel.COL_STATUS: 56}
+        m = IndicatorTableModel
+        widths = {m.COL_AREA: 66, m.COL_TASK: 44, m.COL_NAME: 150, m.COL_UNIT: 36, m.COL_DIRECTION: 50,
+                  m.COL_TARGET: 70, m.COL_COUNTY_TARGET: 56, m.COL_LATEST: 70, m.COL_COMPLETION: 56, m.COL_STATUS: 46}
         header = self.view.horizontalHeader()
-        header.setDefaultSectionSize(76)
+        header.setDefaultSectionSize(64)
         for column, width in widths.items():
             header.resizeSection(column, width)
+
+    def _go_to_current_period(self) -> None:
+        """Start where the clerk works: the first indicator's latest open period."""
+        if not self.model.rows:
+            return
+        first = self.proxy.mapToSource(self.proxy.index(0, 0)).row()
+        row = self.model.rows[first]
+        open_columns = [c for c in range(self.model.FIXED_COLUMNS, self.model.columnCount())
+                        if self.model.cell_state(row, self.model.period_at(c)) == "open"]
+        if open_columns:
+            target = self.proxy.mapFromSource(self.model.index(first, open_columns[-1]))
+            self.view.setCurrentIndex(target)
+            self.view.scrollTo(target)
 
     def current_row(self):
         index = self.proxy.mapToSource(self.view.currentIndex())
