@@ -30,6 +30,7 @@ INDICATOR_TOLERANCE = 0.05
 OUTLIER_Z = 3.5
 # Fewer earlier values than this say too little about what is usual.
 OUTLIER_MIN_HISTORY = 4
+RELATIVE_SCALE_FLOOR = 0.05
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "=": operator.eq}
 
 
@@ -111,14 +112,15 @@ def period_change(previous: float | None, current: float | None) -> PeriodChange
 def robust_z(value: float, history: Sequence[float]) -> float | None:
     """How many robust standard deviations ``value`` lies from the median of ``history``.
 
-    The scale is 1.4826 × MAD; when most of the history is one repeated figure (MAD = 0) a
-    tenth of the median's size stands in, so a steady series still flags a tenfold jump.
+    The scale is 1.4826 × MAD (the standard deviation, for normal data), but at least 5 % of the
+    median's size: a slowly growing level (5.4 million users, +0.5 % a month) has a tiny MAD, and
+    an ordinary month must not need confirming; a misplaced 万 is off by 10 000 times anyway.
     """
     if len(history) < OUTLIER_MIN_HISTORY:
         return None
     median = statistics.median(history)
     mad = statistics.median(abs(x - median) for x in history)
-    scale = 1.4826 * mad or 0.1 * abs(median) or 1.0
+    scale = max(1.4826 * mad, RELATIVE_SCALE_FLOOR * abs(median)) or 1.0
     z = (value - median) / scale
     return z if math.isfinite(z) else None
 
