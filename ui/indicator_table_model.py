@@ -244,9 +244,10 @@ class IndicatorFilterProxyModel(QSortFilterProxyModel):
         self.text = ""
         self.setSortRole(RawRole)
 
-    def set_period_type(self, period_type: PeriodType | None) -> None:
+    def set_period_type(self, period_type: PeriodType | str | None) -> None:
         self.beginFilterChange()
-        self.period_type = period_type
+        # A combo box hands its item data back as a plain str: turn it into the enum again.
+        self.period_type = PeriodType(period_type) if period_type else None
         self.endFilterChange(QSortFilterProxyModel.Direction.Both)
 
     def set_text(self, text: str) -> None:
