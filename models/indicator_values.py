@@ -16,6 +16,8 @@ written only when confirmed. An empty cell with a note is kept: a missing value 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 from datetime import date
 
 from sqlalchemy import select
@@ -26,7 +28,7 @@ from models.errors import LedgerError
 from models.indicator_rules import Evaluation, PeriodChange, evaluate, is_outlier, period_change
 from models.ledger import IndicatorValue, Period
 from models.locks import locked_period_ids
-from models.periods import PeriodError, parse_period_id, period
+from models.periods import PeriodError, parse_period_id, period, periods_of_year
 from models.plan import Indicator, Plan, Task
 from models.plan_loader import ensure_periods
 from models.quantities import QuantityError, format_target, format_value, parse_quantity, parse_target
@@ -62,6 +64,25 @@ class ValueState:
     outlier_confirmed: bool = False
 
 
+class StoredValue(NamedTuple):
+    """A stored value read as plain columns: the grid reads thousands, ORM objects cost too much."""
+
+    indicator_id: int
+    period_id: str
+    value: float | None
+    note: str
+    source: str
+    outlier_confirmed: bool
+
+
+_STORED_COLUMNS = (IndicatorValue.indicator_id, IndicatorValue.period_id, IndicatorValue.value, IndicatorValue.note,
+                   IndicatorValue.source, IndicatorValue.outlier_confirmed)
+
+
+def stored_values(session: Session, *conditions) -> list[StoredValue]:
+    return [StoredValue(*row) for row in session.execute(select(*_STORED_COLUMNS).where(*conditions))]
+
+
 @dataclass(slots=True)
 class CellCheck:
     edit: CellEdit
@@ -89,21 +110,22 @@ class CellCheck:
         return format_value(value, self.unit, self.decimals) if value is not None else "（空）"
 
 
-@dataclass(slots=True)
+@dataclass
 class BlockPreview:
-    """What a block of edits would do: the cells that change, those refused, the outliers."""
+    """What a block of edits would do: the cells that change, those refused, the outliers.
+    Built once its checks are complete; the lists are worked out on first use."""
 
     checks: list[CellCheck] = field(default_factory=list)
 
-    @property
+    @cached_property
     def changes(self) -> list[CellCheck]:
         return [c for c in self.checks if not c.error and c.changed]
 
-    @property
+    @cached_property
     def refused(self) -> list[CellCheck]:
         return [c for c in self.checks if c.error]
 
-    @property
+    @cached_property
     def outliers(self) -> list[CellCheck]:
         """New values far from the history, which need the user's confirmation."""
         return [c for c in self.changes if c.outlier and c.value != c.old.value]
@@ -132,23 +154,24 @@ def check_block(session: Session, edits: list[CellEdit]) -> BlockPreview:
     """Check every cell of a block against the store and the block's other cells."""
     indicators = {i.id: i for i in session.scalars(
         select(Indicator).where(Indicator.id.in_({e.indicator_id for e in edits})))}
-    stored: dict[tuple[int, str], IndicatorValue] = {}
+    stored: dict[tuple[int, str], StoredValue] = {}
     history: dict[int, list[tuple[str, float]]] = {}
-    for row in session.scalars(select(IndicatorValue).where(IndicatorValue.indicator_id.in_(indicators))):
+    for row in stored_values(session, IndicatorValue.indicator_id.in_(indicators)):
         stored[row.indicator_id, row.period_id] = row
         if row.value is not None:
             history.setdefault(row.indicator_id, []).append((row.period_id, row.value))
     locked = locked_period_ids(session)
-    preview = BlockPreview([_read_cell(session, e, indicators.get(e.indicator_id), stored, locked) for e in edits])
-    pending = {(c.edit.indicator_id, c.edit.period_id): c.value for c in preview.checks if not c.error}
-    for check in preview.checks:
+    known_periods = set(session.scalars(select(Period.id)))
+    checks = [_read_cell(session, e, indicators.get(e.indicator_id), stored, locked, known_periods) for e in edits]
+    pending = {(c.edit.indicator_id, c.edit.period_id): c.value for c in checks if not c.error}
+    for check in checks:
         if not check.error and check.changed:
             _check_against_neighbours(check, indicators[check.edit.indicator_id], stored, pending, history)
-    return preview
+    return BlockPreview(checks)
 
 
 def _read_cell(session: Session, edit: CellEdit, indicator: Indicator | None,
-               stored: dict[tuple[int, str], IndicatorValue], locked: set[str]) -> CellCheck:
+               stored: dict[tuple[int, str], StoredValue], locked: set[str], known_periods: set[str]) -> CellCheck:
     row = stored.get((edit.indicator_id, edit.period_id))
     old = _state_of(edit.indicator_id, edit.period_id, row)
     check = CellCheck(edit, edit.period_id, old, old.value, old.note, old.source)
@@ -170,8 +193,9 @@ def _read_cell(session: Session, edit: CellEdit, indicator: Indicator | None,
         check.error = "该期报表已签发，数值为只读。如需更正，请先在“报表报送”中撤回。"
     if check.error:
         return check
-    if session.get(Period, span.id) is None:
+    if span.id not in known_periods:  # a year before the plan's: its periods are made on first use
         ensure_periods(session, span.year)
+        known_periods.update(p.id for p in periods_of_year(span.year, span.type))
     check.note = old.note if edit.note is None else edit.note.strip()
     check.source = old.source if edit.source is None else edit.source.strip()
     if not edit.text.strip():
@@ -197,7 +221,7 @@ def _out_of_bounds(indicator: Indicator, value: float) -> str:
     return ""
 
 
-def _check_against_neighbours(check: CellCheck, indicator: Indicator, stored: dict[tuple[int, str], IndicatorValue],
+def _check_against_neighbours(check: CellCheck, indicator: Indicator, stored: dict[tuple[int, str], StoredValue],
                               pending: dict[tuple[int, str], float | None],
                               history: dict[int, list[tuple[str, float]]]) -> None:
     if check.value is None:
@@ -218,7 +242,7 @@ def _check_against_neighbours(check: CellCheck, indicator: Indicator, stored: di
         check.outlier = is_outlier(check.value, earlier)
 
 
-def _state_of(indicator_id: int, period_id: str, row: IndicatorValue | None) -> ValueState:
+def _state_of(indicator_id: int, period_id: str, row: StoredValue | None) -> ValueState:
     if row is None:
         return ValueState(indicator_id, period_id, False)
     return ValueState(indicator_id, period_id, True, row.value, row.note, row.source, row.outlier_confirmed)
@@ -236,8 +260,7 @@ def apply_block(store: Store, edits: list[CellEdit], who: str | None = None, con
             raise LedgerError(preview.refusal_message(what))
         if preview.outliers and not confirm_outliers:
             raise OutlierError(preview)
-        rows = {(r.indicator_id, r.period_id): r for r in session.scalars(select(IndicatorValue).where(
-            IndicatorValue.indicator_id.in_({c.edit.indicator_id for c in preview.changes})))}
+        rows = _rows_of(session, {(c.edit.indicator_id, c.edit.period_id) for c in preview.changes})
         before = []
         for check in preview.changes:
             key = (check.edit.indicator_id, check.edit.period_id)
@@ -252,10 +275,16 @@ def restore_values(store: Store, states: list[ValueState], who: str | None = Non
         locked = locked_period_ids(session) & {s.period_id for s in states}
         if locked:
             raise LedgerError(f"{'、'.join(sorted(locked))} 的报表已签发，数值为只读，无法撤销。")
+        rows = _rows_of(session, {(s.indicator_id, s.period_id) for s in states})
         for state in states:
-            row = session.scalar(select(IndicatorValue).where(IndicatorValue.indicator_id == state.indicator_id,
-                                                              IndicatorValue.period_id == state.period_id))
-            _write(session, row, state)
+            _write(session, rows.get((state.indicator_id, state.period_id)), state)
+
+
+def _rows_of(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], IndicatorValue]:
+    """The stored rows of these cells (one query, not one per cell)."""
+    rows = session.scalars(select(IndicatorValue).where(IndicatorValue.indicator_id.in_({k[0] for k in keys}),
+                                                        IndicatorValue.period_id.in_({k[1] for k in keys})))
+    return {(r.indicator_id, r.period_id): r for r in rows}
 
 
 def _write(session: Session, row: IndicatorValue | None, state: ValueState) -> None:
@@ -366,8 +395,8 @@ class IndicatorRow:
     indicator: Indicator
     area: str
     task: str
-    values: dict[str, IndicatorValue]  # this year's, by period id
-    latest: IndicatorValue | None
+    values: dict[str, StoredValue]  # this year's, by period id
+    latest: StoredValue | None
     evaluation: Evaluation
     change: PeriodChange | None
 
@@ -387,8 +416,8 @@ def indicator_rows(session: Session, plan: Plan, as_of: date) -> list[IndicatorR
         select(Indicator).where(Indicator.plan_id == plan.id, Indicator.archived.is_(False))
         .options(joinedload(Indicator.task).joinedload(Task.area)).order_by(Indicator.code)).all()
     periods = {p.id: p for p in session.scalars(select(Period).where(Period.year == plan.year))}
-    values: dict[int, dict[str, IndicatorValue]] = {}
-    for value in session.scalars(select(IndicatorValue).where(IndicatorValue.period_id.in_(periods))):
+    values: dict[int, dict[str, StoredValue]] = {}
+    for value in stored_values(session, IndicatorValue.period_id.in_(periods)):
         values.setdefault(value.indicator_id, {})[value.period_id] = value
     rows = []
     for indicator in indicators:
@@ -412,8 +441,9 @@ def year_periods(session: Session, year: int, types: set[PeriodType]) -> list[Pe
     return sorted(found, key=lambda p: (order.index(p.type), p.number))
 
 
-def indicator_history(session: Session, indicator_id: int) -> list[tuple[Period, IndicatorValue]]:
+def indicator_history(session: Session, indicator_id: int) -> list[tuple[Period, StoredValue]]:
     """All values of one indicator, every year, oldest first."""
-    rows = session.execute(select(Period, IndicatorValue).join(IndicatorValue, IndicatorValue.period_id == Period.id)
-                           .where(IndicatorValue.indicator_id == indicator_id).order_by(Period.end))
-    return [(p, v) for p, v in rows]
+    periods = {p.id: p for p in session.scalars(select(Period).join(
+        IndicatorValue, IndicatorValue.period_id == Period.id).where(IndicatorValue.indicator_id == indicator_id))}
+    values = stored_values(session, IndicatorValue.indicator_id == indicator_id)
+    return sorted(((periods[v.period_id], v) for v in values), key=lambda pair: pair[0].end)

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 
 from models.enums import ValueKind
 from models.indicator_rules import effective_target, period_change
-from models.indicator_values import IndicatorRow
-from models.ledger import IndicatorValue, Period
+from models.indicator_values import IndicatorRow, StoredValue
+from models.ledger import Period
 from models.periods import parse_period_id
 from models.quantities import format_value
 
@@ -29,10 +29,10 @@ class IndicatorHistoryTableModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.rows: list[tuple[Period, IndicatorValue, float | None]] = []
+        self.rows: list[tuple[Period, StoredValue, float | None]] = []
         self.unit, self.decimals = "", 0
 
-    def set_history(self, history: list[tuple[Period, IndicatorValue]], unit: str, decimals: int) -> None:
+    def set_history(self, history: list[tuple[Period, StoredValue]], unit: str, decimals: int) -> None:
         self.beginResetModel()
         self.unit, self.decimals = unit, decimals
         rows, previous, year = [], None, None
@@ -194,7 +194,7 @@ class IndicatorDetailPanel(QWidget):
         layout.addWidget(self.history, 2)
 
     def show_indicator(self, row: IndicatorRow | None, periods: dict[str, Period], year: int,
-                       history: list[tuple[Period, IndicatorValue]]) -> None:
+                       history: list[tuple[Period, StoredValue]]) -> None:
         self.chart.show_row(row, periods, year)
         if row is None:
             self.title.setText(self.tr("请选择一个指标"))
@@ -217,7 +217,7 @@ class IndicatorDetailPanel(QWidget):
         self.definition.setText("\n".join(lines))
         self.history_model.set_history(history, i.unit, i.decimals)
 
-    def show_cell(self, label: str, value: IndicatorValue | None, text: str, editable: bool) -> None:
+    def show_cell(self, label: str, value: StoredValue | None, text: str, editable: bool) -> None:
         self.cell_title.setText(label)
         self.value_edit.setText(text)
         self.note_edit.setText(value.note if value else "")

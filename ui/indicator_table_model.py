@@ -13,8 +13,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from models.enums import Direction, IndicatorStatus, PeriodType
-from models.indicator_values import CellEdit, IndicatorRow
-from models.ledger import IndicatorValue, Period
+from models.indicator_values import CellEdit, IndicatorRow, StoredValue
+from models.ledger import Period
 from models.periods import parse_period_id
 from models.quantities import format_number, format_value
 
@@ -165,7 +165,7 @@ class IndicatorTableModel(QAbstractTableModel):
         return None
 
     def _period_data(self, row: IndicatorRow, period: Period, role: int):
-        value: IndicatorValue | None = row.values.get(period.id)
+        value: StoredValue | None = row.values.get(period.id)
         i = row.indicator
         state = self.cell_state(row, period)
         if role == Qt.ItemDataRole.DisplayRole:

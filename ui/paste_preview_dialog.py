@@ -20,9 +20,9 @@ class PastePreviewTableModel(QAbstractTableModel):
     def __init__(self, preview: BlockPreview, parent=None) -> None:
         super().__init__(parent)
         # Refused first, then outliers, then plain changes; unchanged cells are not listed.
-        self.checks: list[CellCheck] = preview.refused + preview.outliers + [
-            c for c in preview.changes if c not in preview.outliers]
         self.outliers = {id(c) for c in preview.outliers}
+        self.checks: list[CellCheck] = preview.refused + preview.outliers + [
+            c for c in preview.changes if id(c) not in self.outliers]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.checks)
@@ -89,6 +89,7 @@ class PastePreviewDialog(QDialog):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(200)  # a 1,000-cell paste must not measure every row
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
 
