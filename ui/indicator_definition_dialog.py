@@ -59,7 +59,7 @@ class IndicatorDefinitionDialog(QDialog):
             for widget in (self.code, self.name, self.unit, self.kind, self.period_type):
                 widget.setEnabled(False)
             if i.origin is Origin.CITY:
-                self.target.setReadOnly(True)
+                self.target.setEnabled(False)
                 self.target.setToolTip(self.tr("市级下达的目标为只读"))
                 shown = format_target(i.comparison, i.target, i.unit, i.decimals, i.target_high)
                 form.addRow("", QLabel(self.tr("市级下达：%s（只读）") % shown, objectName="hint"))

@@ -245,7 +245,7 @@ class IndicatorsPage(QWidget):
     def _size_columns(self) -> None:
         m = IndicatorTableModel
         widths = {m.COL_AREA: 66, m.COL_TASK: 44, m.COL_NAME: 150, m.COL_UNIT: 36, m.COL_DIRECTION: 50,
-                  m.COL_TARGET: 70, m.COL_COUNTY_TARGET: 56, m.COL_LATEST: 70, m.COL_COMPLETION: 56, m.COL_STATUS: 46}
+                  m.COL_TARGET: 70, m.COL_COUNTY_TARGET: 66, m.COL_LATEST: 70, m.COL_COMPLETION: 56, m.COL_STATUS: 46}
         header = self.view.horizontalHeader()
         header.setDefaultSectionSize(64)
         for column, width in widths.items():

@@ -67,7 +67,7 @@ class PastePreviewDialog(QDialog):
     def __init__(self, preview: BlockPreview, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("粘贴预览"))
-        self.resize(820, 420)
+        self.resize(960, 460)
         self.preview = preview
         layout = QVBoxLayout(self)
         changes, refused, outliers = len(preview.changes), len(preview.refused), len(preview.outliers)
@@ -90,7 +90,9 @@ class PastePreviewDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(200)  # a 1,000-cell paste must not measure every row
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(PastePreviewTableModel.COL_CELL, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(PastePreviewTableModel.COL_CELL, 300)
+        header.setStretchLastSection(True)  # the reason gets the room left
         layout.addWidget(self.table, 1)
 
         self.confirm = QCheckBox(self.tr("已核对：%d 个数值远离该指标以往的数据，确认无误") % outliers)
