@@ -14,6 +14,7 @@ from models.enums import PeriodType, ReturnState
 from models.ledger import IndicatorValue
 from models.office import Return
 from models.plan import Indicator
+from tests.keyboard import type_text
 from ui.context import AppContext
 from ui.indicator_table_model import LOCKED_BACKGROUND, OUTLIER_BACKGROUND, IndicatorTableModel
 from ui.indicators_page import IndicatorsPage
@@ -175,3 +176,38 @@ def test_lagging_is_visible_at_a_glance(page):
     assert page.model.data(index) == "滞后"
     assert page.model.data(index, Qt.ItemDataRole.BackgroundRole).color().name() == "#fde2e0"
     assert "滞后 " in page.header.subtitle.text()
+
+
+def test_an_empty_value_with_a_note_from_the_side_panel(page, qtbot, demo_store):
+    page.view.setCurrentIndex(cell(page, 0, 10))  # JH23-01, October
+    page.detail.value_edit.clear()
+    type_text(page.detail.note_edit, "部门数据延迟报送")
+    qtbot.mouseClick(page.detail.save_button, Qt.MouseButton.LeftButton)
+    with demo_store.session() as session:
+        row = session.scalar(select(IndicatorValue).join(Indicator).where(
+            Indicator.code == "JH23-01", IndicatorValue.period_id == "2023-M10"))
+    assert (row.value, row.note) == (None, "部门数据延迟报送")
+    qtbot.waitUntil(lambda: page.model.data(page.proxy.mapToSource(cell(page, 0, 10))) == "（缺，有说明）")
+
+
+def test_county_target_edited_in_the_dialog_and_undone(page, qtbot, monkeypatch, demo_store):
+    from ui.indicator_definition_dialog import IndicatorDefinitionDialog
+
+    def fill_and_save(dialog):
+        assert not dialog.target.isEnabled()  # the city's target is read-only
+        dialog.county_target.setText("95%")
+        dialog.range_min.setText("50")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(IndicatorDefinitionDialog, "exec", fill_and_save)
+    page.view.setCurrentIndex(cell(page, 8, 10))  # JH23-09 一网通办率
+    assert page.current_row().indicator.code == "JH23-09"
+    page.edit_button.click()
+    with demo_store.session() as session:
+        indicator = session.scalar(select(Indicator).where(Indicator.code == "JH23-09"))
+        assert (indicator.county_target, indicator.range_min) == (95, 50)
+    page.ctx.undo_stack.undo()
+    with demo_store.session() as session:
+        indicator = session.scalar(select(Indicator).where(Indicator.code == "JH23-09"))
+        assert (indicator.county_target, indicator.range_min) == (None, 0)
