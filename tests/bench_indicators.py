@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -82,13 +83,11 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     folder = tempfile.TemporaryDirectory()
     db = args.db
-    if db is None:
-        from tests.generate_indicators import generate
-
+    if db is None:  # generated in a child process, so its memory does not count here
         db = Path(folder.name) / "big.db"
-        started = time.perf_counter()
-        count = generate(db)
-        print(f"generated 500 indicators, {count} values in {time.perf_counter() - started:.1f} s")
+        generator = Path(__file__).with_name("generate_indicators.py")
+        print(subprocess.run([sys.executable, str(generator), str(db)], check=True, capture_output=True,
+                             text=True).stdout.strip())
 
     from models.store import Store
     from sqlalchemy import func, select
