@@ -133,8 +133,7 @@ class BlockPreview:
     def refusal_message(self, what: str = "") -> str:
         lines = [c.describe() for c in self.refused]
         shown = lines[:MESSAGE_LINES] + ([f"……另有 {len(lines) - MESSAGE_LINES} 处"] if len(lines) > MESSAGE_LINES else [])
-        head = f"{what}有 {len(lines)} 处数值不能接受，全部未写入：" if what else f"有 {len(lines)} 处数值不能接受，全部未写入："
-        return "\n".join([head, *shown])
+        return "\n".join([f"{what}有 {len(lines)} 处数值不能接受，全部未写入：", *shown])
 
     def outlier_message(self) -> str:
         lines = [f"{c.edit.where}（{c.label}）：{c.shown(c.value)}" if c.edit.where else f"{c.label}：{c.shown(c.value)}"

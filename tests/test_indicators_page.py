@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox
 from sqlalchemy import select
@@ -138,9 +138,7 @@ def test_a_refused_typed_value_is_explained_and_not_written(page, qtbot, monkeyp
 def test_copy_a_block_as_tab_separated_text(page, qtbot):
     selection = page.view.selectionModel()
     page.view.setCurrentIndex(cell(page, 0, 8))
-    page.view.selectionModel().select(
-        __import__("PySide6.QtCore", fromlist=["QItemSelection"]).QItemSelection(cell(page, 0, 8), cell(page, 1, 9)),
-        selection.SelectionFlag.ClearAndSelect)
+    selection.select(QItemSelection(cell(page, 0, 8), cell(page, 1, 9)), selection.SelectionFlag.ClearAndSelect)
     qtbot.keyClick(page.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     lines = QGuiApplication.clipboard().text().split("\r\n")
     first = [page.model.rows[0].values[p].value for p in ("2023-M08", "2023-M09")]

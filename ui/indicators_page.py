@@ -336,14 +336,9 @@ class IndicatorsPage(QWidget):
         edits: list[CellEdit] = []
         refused: list[CellCheck] = []
         for r, line in enumerate(block):
-            for c, cell in enumerate(line):
-                where = self.tr("第%d行第%d列") % (r + 1, c + 1)
-                reason, edit = self._pasted_cell(anchor.row() + r, anchor.column() + c, cell, where)
-                if edit is not None:
-                    edits.append(edit)
-                else:
-                    refused.append(CellCheck(CellEdit(0, "", cell, where=where), reason[0], ValueState(0, "", False),
-                                             error=reason[1]))
+            for c, text in enumerate(line):
+                cell = self._pasted_cell(anchor.row() + r, anchor.column() + c, text, self.tr("第%d行第%d列") % (r + 1, c + 1))
+                (refused if isinstance(cell, CellCheck) else edits).append(cell)
         with self.ctx.store.session() as session:
             preview = check_block(session, edits)
         preview = BlockPreview(refused + preview.checks)
@@ -358,19 +353,22 @@ class IndicatorsPage(QWidget):
         current = self.view.currentIndex()
         return current if current.isValid() else None
 
-    def _pasted_cell(self, row: int, column: int, text: str, where: str):
-        """(label, reason) for a cell the grid itself refuses, else (None, edit)."""
+    def _pasted_cell(self, row: int, column: int, text: str, where: str) -> CellEdit | CellCheck:
+        """The edit a pasted cell means, or its refusal where the grid has no open cell for it."""
+        def refuse(label: str, reason: str) -> CellCheck:
+            return CellCheck(CellEdit(0, "", text, where=where), label, ValueState(0, "", False), error=reason)
+
         index = self.proxy.index(row, column)
         if not index.isValid():
-            return (self.tr("表格之外"), self.tr("超出表格范围。")), None
+            return refuse(self.tr("表格之外"), self.tr("超出表格范围。"))
         source = self.proxy.mapToSource(index)
         grid_row = self.model.rows[source.row()]
         period = self.model.period_at(source.column())
         if period is None:
-            return (grid_row.indicator.name, self.tr("“%s”列不是填报列。") % self.model.HEADERS[source.column()]), None
+            return refuse(grid_row.indicator.name, self.tr("“%s”列不是填报列。") % self.model.HEADERS[source.column()])
         if self.model.cell_state(grid_row, period) == "future":
-            return (f"{grid_row.indicator.name} {period.id}", self.tr("该期次尚未开始。")), None
-        return None, self.model.cell_edit(source, text, where)
+            return refuse(f"{grid_row.indicator.name} {period.id}", self.tr("该期次尚未开始。"))
+        return self.model.cell_edit(source, text, where)
 
     def clear_selection(self) -> None:
         edits = []
