@@ -209,3 +209,24 @@ def test_county_target_edited_in_the_dialog_and_undone(page, qtbot, monkeypatch,
     with demo_store.session() as session:
         indicator = session.scalar(select(Indicator).where(Indicator.code == "JH23-09"))
         assert (indicator.county_target, indicator.range_min) == (None, 0)
+
+
+def test_import_a_workbook_from_the_window(page, qtbot, monkeypatch, tmp_path, demo_store):
+    from openpyxl import Workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    book = Workbook()
+    book.active.append(["指标", "期次", "数值"])
+    book.active.append(["JH23-01", "2023-M10", 78])
+    book.active.append(["JH23-08", "2023-M10", "552"])  # 552万 written as 552: asked about first
+    path = tmp_path / "values.xlsx"
+    book.save(path)
+    asked, told = [], []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(path), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]))
+    page.import_button.click()
+    qtbot.waitUntil(lambda: bool(told), timeout=10000)
+    assert "远离该指标以往的数据" in asked[0] and "已从 values.xlsx 导入 2 个" in told[0]
+    assert value_of(demo_store, "JH23-01", "2023-M10") == 78
+    assert value_of(demo_store, "JH23-08", "2023-M10") == 552

@@ -2,17 +2,21 @@
 panel. Every write goes through SetIndicatorValuesCommand, so it is one undoable step."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+    QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
     QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from exchange.tsv import read_tsv, write_tsv
+from exchange.values_import import import_values
 from models.enums import IndicatorStatus, PeriodType
 from models.indicator_values import (
-    BlockPreview, CellCheck, CellEdit, ValueState, check_block, indicator_history, indicator_rows, year_periods,
+    BlockPreview, CellCheck, CellEdit, OutlierError, ValueState, check_block, indicator_history, indicator_rows,
+    year_periods,
 )
 from models.ledger import Period
 from models.locks import locked_period_ids
@@ -24,6 +28,7 @@ from ui.indicator_detail_panel import IndicatorDetailPanel
 from ui.indicator_table_model import IndicatorFilterProxyModel, IndicatorTableModel
 from ui.paste_preview_dialog import PastePreviewDialog
 from ui.widgets import PageHeader
+from ui.workers import run_in_background
 
 
 class IndicatorGridView(QTableView):
@@ -158,12 +163,13 @@ class IndicatorsPage(QWidget):
         self.type_filter = QComboBox()
         self.add_button = QPushButton(self.tr("新增县级指标…"))
         self.edit_button = QPushButton(self.tr("指标定义…"))
+        self.import_button = QPushButton(self.tr("从 Excel 导入…"))
         legend = QLabel(self.tr("<span style='background:#fde2e0'>&nbsp;滞后&nbsp;</span> "
                                 "<span style='background:#e3f4e8'>&nbsp;已达标&nbsp;</span> "
                                 "<span style='background:#ffe9c7'>&nbsp;异常值&nbsp;</span> "
                                 "<span style='background:#e6e8eb'>&nbsp;已签发只读&nbsp;</span> "
                                 "Ctrl+V 粘贴 Excel 区域"), objectName="hint")
-        for widget in (self.search, self.type_filter, self.add_button, self.edit_button):
+        for widget in (self.search, self.type_filter, self.add_button, self.edit_button, self.import_button):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(legend)
@@ -194,6 +200,7 @@ class IndicatorsPage(QWidget):
         self.view.selectionModel().currentChanged.connect(lambda *_: self._show_current())
         self.add_button.clicked.connect(lambda: self.edit_definition(None))
         self.edit_button.clicked.connect(lambda: self.edit_definition(self.current_row()))
+        self.import_button.clicked.connect(self.import_workbook)
 
     # ---- reading -----------------------------------------------------------------------------
 
@@ -401,3 +408,31 @@ class IndicatorsPage(QWidget):
         if self.plan_id is None:
             return
         IndicatorDefinitionDialog(self.ctx, self.plan_id, row.indicator if row else None, self._after_change, self).exec()
+
+    def import_workbook(self) -> None:
+        """import-values from the window: the same function, off the UI thread."""
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("导入指标数值"), "", self.tr("Excel 工作簿 (*.xlsx)"))
+        if name:
+            self._run_import(Path(name), confirm_outliers=False)
+
+    def _run_import(self, path: Path, confirm_outliers: bool) -> None:
+        store = self.ctx.store
+
+        def work(_progress) -> BlockPreview | OutlierError:
+            try:
+                return import_values(store, path, confirm_outliers=confirm_outliers)
+            except OutlierError as error:  # handed back to be asked about on the UI thread
+                return error
+
+        run_in_background(self, self.tr("正在导入 %s…") % path.name, work,
+                          on_done=lambda result: self._imported(path, result))
+
+    def _imported(self, path: Path, result: BlockPreview | OutlierError) -> None:
+        if isinstance(result, OutlierError):
+            answer = QMessageBox.question(self, self.tr("请核对异常值"), str(result) + self.tr("\n\n确认导入？"))
+            if answer == QMessageBox.StandardButton.Yes:
+                self._run_import(path, confirm_outliers=True)
+            return
+        QMessageBox.information(self, self.tr("导入完成"), self.tr("已从 %s 导入 %d 个有变化的数值。") % (
+            path.name, len(result.changes)))
+        self._after_change()
