@@ -269,7 +269,8 @@ class IndicatorsPage(QWidget):
         if open_columns:
             target = self.proxy.mapFromSource(self.model.index(first, open_columns[-1]))
             self.view.setCurrentIndex(target)
-            self.view.scrollTo(target)
+            # Once laid out: scrolled before, the cell would sit at the left of a still narrow view.
+            QTimer.singleShot(0, lambda: self.view.scrollTo(self.view.currentIndex()))
 
     def current_row(self):
         index = self.proxy.mapToSource(self.view.currentIndex())
