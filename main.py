@@ -82,6 +82,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=_date_arg, required=True, metavar="YYYY-MM-DD", help="完成日期")
     p.set_defaults(handler=cmd_milestone_done)
 
+    # Indicator entry (issue 4).
+    p = sub.add_parser("indicators", help="指标定义、最新数值、完成率与状态")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(handler=cmd_indicators)
+
+    p = sub.add_parser("value", help="填报一个指标在一个期次的数值")
+    p.add_argument("--indicator", required=True, metavar="编号", help="指标编号或名称")
+    p.add_argument("--period", required=True, metavar="期次", help="期次编号，如 2023-M10")
+    p.add_argument("--value", required=True, metavar="数值", help="如 85、92.5%%、590万；空字符串表示未填报")
+    p.add_argument("--note", metavar="备注", help="备注（未填报或累计值下降时必填）")
+    p.add_argument("--source", metavar="来源", help="数据来源")
+    p.add_argument("--confirm-outlier", action="store_true", help="确认远离历史数据的数值无误")
+    p.set_defaults(handler=cmd_value)
+
+    p = sub.add_parser("import-values", help="从 Excel 导入指标数值（全部成功或全部不写入）")
+    p.add_argument("file", type=Path, metavar="FILE.xlsx")
+    p.add_argument("--confirm-outliers", action="store_true", help="确认远离历史数据的数值无误")
+    p.set_defaults(handler=cmd_import_values)
+
     _add_return_commands(sub)
     return parser
 
@@ -430,6 +449,77 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for problem in r.problems:
             print(f"  ✗ {problem}")
     return EXIT_OK if all(r.valid for r in results) else EXIT_FAILED
+
+
+@with_store
+def cmd_indicators(args: argparse.Namespace, store) -> int:
+    from models.indicator_values import indicator_rows
+    from models.plan_loader import current_plan
+    from models.quantities import format_value
+    from models.settings import as_of_date
+
+    with store.session() as session:
+        plan = current_plan(session)
+        if plan is None:
+            raise LedgerError("尚未载入方案，请先运行 init。")
+        as_of = as_of_date(session, args.as_of)
+        rows = indicator_rows(session, plan, as_of)
+    data = []
+    for row in rows:
+        i, latest, ev = row.indicator, row.latest, row.evaluation
+        data.append({
+            "code": i.code, "name": i.name, "origin": i.origin.label, "area": row.area, "task": row.task,
+            "unit": i.unit, "direction": i.direction.label, "kind": i.kind.label, "period_type": i.period_type.label,
+            "target": i.target, "target_text": row.target_text(), "county_target": i.county_target,
+            "latest_period": latest.period_id if latest else None, "latest_value": latest.value if latest else None,
+            "latest_text": format_value(latest.value, i.unit, i.decimals) if latest else "",
+            "completion": ev.completion, "time_progress": ev.time_progress, "status": ev.status.label,
+            "change": row.change.delta if row.change else None,
+        })
+    if args.json:
+        print_json({"as_of": as_of, "indicators": data})
+        return EXIT_OK
+    print(f"台账日期：{as_of}")
+    for d in data:
+        completion = f"{d['completion']:.1%}" if d["completion"] is not None else "—"
+        print(f"{d['code']}\t{d['name']}\t目标 {d['target_text']}\t最新 {d['latest_text'] or '—'}"
+              f"（{d['latest_period'] or '未填报'}）\t完成率 {completion}\t{d['status']}")
+    return EXIT_OK
+
+
+@with_store
+def cmd_value(args: argparse.Namespace, store) -> int:
+    from models.indicator_values import OutlierError, set_value
+    from models.plan_loader import current_plan
+
+    with store.session() as session:
+        plan = current_plan(session)
+    if plan is None:
+        raise LedgerError("尚未载入方案，请先运行 init。")
+    try:
+        check = set_value(store, plan, args.indicator, args.period, args.value, args.note, args.source,
+                          args.confirm_outlier)
+    except OutlierError as error:
+        raise LedgerError(f"{error}\n如确认无误，请加 --confirm-outlier 重新运行。") from None
+    if not check.changed:
+        print(f"{check.label}：数值未变（{check.shown(check.value)}）。")
+    else:
+        print(f"已写入 {check.label}：{check.shown(check.old.value)} → {check.shown(check.value)}")
+    return EXIT_OK
+
+
+@with_store
+def cmd_import_values(args: argparse.Namespace, store) -> int:
+    from exchange.values_import import import_values
+    from models.indicator_values import OutlierError
+
+    try:
+        preview = import_values(store, args.file, confirm_outliers=args.confirm_outliers)
+    except OutlierError as error:
+        raise LedgerError(f"{error}\n如确认无误，请加 --confirm-outliers 重新运行。") from None
+    print(f"已从 {args.file.name} 导入：{len(preview.changes)} 个数值有变化，"
+          f"{len(preview.checks) - len(preview.changes)} 个与台账相同。")
+    return EXIT_OK
 
 
 def run_command(args: argparse.Namespace) -> int:

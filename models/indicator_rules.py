@@ -8,10 +8,15 @@ The one implementation used by the grid, the exports and the command line.
 Status: 已达标 when the target's comparison holds; otherwise a cumulative value (累计值) is
 正常 while its completion keeps up with 序时进度 (time progress) less the tolerance, and a
 point-in-time value (时点值) is 正常 while its completion is within the tolerance of the target.
+Beside them: the change from the previous period, and a robust z-score (median and MAD of the
+indicator's own history) that flags a value far outside it, such as a misplaced 万.
 """
 from __future__ import annotations
 
+import math
 import operator
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +26,11 @@ from models.plan import Indicator
 
 # How far (as a share of the target) a value may trail before it counts as lagging.
 INDICATOR_TOLERANCE = 0.05
+# A value whose robust z-score exceeds this is an outlier (Iglewicz and Hoaglin's 3.5).
+OUTLIER_Z = 3.5
+# Fewer earlier values than this say too little about what is usual.
+OUTLIER_MIN_HISTORY = 4
+RELATIVE_SCALE_FLOOR = 0.05
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "=": operator.eq}
 
 
@@ -82,3 +92,39 @@ def evaluate(indicator: Indicator, value: float | None, as_of: date, year: int,
     else:
         status = IndicatorStatus.NORMAL if done >= 1 - tolerance else IndicatorStatus.LAGGING
     return Evaluation(done, progress, status)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodChange:
+    """环比: the change from the previous period, absolute and (where defined) relative."""
+
+    delta: float
+    ratio: float | None
+
+
+def period_change(previous: float | None, current: float | None) -> PeriodChange | None:
+    if previous is None or current is None:
+        return None
+    delta = current - previous
+    return PeriodChange(delta, delta / abs(previous) if previous else None)
+
+
+def robust_z(value: float, history: Sequence[float]) -> float | None:
+    """How many robust standard deviations ``value`` lies from the median of ``history``.
+
+    The scale is 1.4826 × MAD (the standard deviation, for normal data), but at least 5 % of the
+    median's size: a slowly growing level (5.4 million users, +0.5 % a month) has a tiny MAD, and
+    an ordinary month must not need confirming; a misplaced 万 is off by 10 000 times anyway.
+    """
+    if len(history) < OUTLIER_MIN_HISTORY:
+        return None
+    median = statistics.median(history)
+    mad = statistics.median(abs(x - median) for x in history)
+    scale = max(1.4826 * mad, RELATIVE_SCALE_FLOOR * abs(median)) or 1.0
+    z = (value - median) / scale
+    return z if math.isfinite(z) else None
+
+
+def is_outlier(value: float, history: Sequence[float], threshold: float = OUTLIER_Z) -> bool:
+    z = robust_z(value, history)
+    return z is not None and abs(z) > threshold

@@ -14,6 +14,8 @@ from models.quantities import QuantityError, Target, format_target, format_value
     ("590万", "万人", 590),
     ("18.19亿", "亿元", 18.19),
     ("1819万元", "亿元", 0.1819),
+    ("18.19", "亿元", 18.19),  # a bare number is in the indicator's unit, multiplier and all
+    ("158.51", "万元", 158.51),
     ("3000家", "家", 3000),
     ("-2.5", "个百分点", -2.5),
     ("1e3", "", 1000),

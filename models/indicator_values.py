@@ -1,0 +1,448 @@
+"""Entering indicator values (指标数据) and editing indicator definitions. No Qt.
+
+One path for every way a value comes in — a typed cell, a pasted block, the ``value`` command,
+an imported workbook: the cells are first checked together (``check_block``: which change,
+which are refused and why, which are outliers), then written all-or-nothing in one transaction
+(``apply_block``), whose audit entries the listener in models.audit writes. ``restore_values``
+puts cells back as they were, for undo.
+
+Rules checked per cell: the text reads as a number in the indicator's unit
+(models.quantities); the period is one of the indicator's period type and is not locked by a
+signed return; the value lies in the indicator's range and has no more decimals than it allows;
+a cumulative value (累计值) does not fall below the previous period's of the same year without a
+note saying why; a value far outside the indicator's own history (models.indicator_rules) is
+written only when confirmed. An empty cell with a note is kept: a missing value needs a comment.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from models.enums import Direction, Origin, PeriodType, ValueKind
+from models.errors import LedgerError
+from models.indicator_rules import Evaluation, PeriodChange, evaluate, is_outlier, period_change
+from models.ledger import IndicatorValue, Period
+from models.locks import locked_period_ids
+from models.periods import PeriodError, parse_period_id, period, periods_of_year
+from models.plan import Indicator, Plan, Task
+from models.plan_loader import ensure_periods
+from models.quantities import QuantityError, format_target, format_value, parse_quantity, parse_target
+from models.store import Store
+
+# How many refusals a message lists before it says “and N more”.
+MESSAGE_LINES = 30
+
+
+@dataclass(frozen=True, slots=True)
+class CellEdit:
+    """One cell to write. ``note``/``source`` None keep what is stored; ``where`` names the cell
+    in messages (a grid position, or sheet, row and column of a workbook)."""
+
+    indicator_id: int
+    period_id: str
+    text: str
+    note: str | None = None
+    source: str | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ValueState:
+    """A cell as stored, or its absence: what undo puts back."""
+
+    indicator_id: int
+    period_id: str
+    exists: bool
+    value: float | None = None
+    note: str = ""
+    source: str = ""
+    outlier_confirmed: bool = False
+
+
+class StoredValue(NamedTuple):
+    """A stored value read as plain columns: the grid reads thousands, ORM objects cost too much."""
+
+    indicator_id: int
+    period_id: str
+    value: float | None
+    note: str
+    source: str
+    outlier_confirmed: bool
+
+
+_STORED_COLUMNS = (IndicatorValue.indicator_id, IndicatorValue.period_id, IndicatorValue.value, IndicatorValue.note,
+                   IndicatorValue.source, IndicatorValue.outlier_confirmed)
+
+
+def stored_values(session: Session, *conditions) -> list[StoredValue]:
+    return [StoredValue(*row) for row in session.execute(select(*_STORED_COLUMNS).where(*conditions))]
+
+
+@dataclass(slots=True)
+class CellCheck:
+    edit: CellEdit
+    label: str  # indicator and period, for messages
+    old: ValueState
+    value: float | None = None
+    note: str = ""
+    source: str = ""
+    error: str = ""
+    outlier: bool = False
+    unit: str = ""
+    decimals: int = 0
+
+    @property
+    def changed(self) -> bool:
+        old = self.old
+        return (not old.exists and (self.value is not None or bool(self.note) or bool(self.source))) or (
+            old.exists and (old.value, old.note, old.source) != (self.value, self.note, self.source))
+
+    def describe(self) -> str:
+        place = f"{self.edit.where}（{self.label}）" if self.edit.where else self.label
+        return f"{place}：{self.error}"
+
+    def shown(self, value: float | None) -> str:
+        return format_value(value, self.unit, self.decimals) if value is not None else "（空）"
+
+
+@dataclass
+class BlockPreview:
+    """What a block of edits would do: the cells that change, those refused, the outliers.
+    Built once its checks are complete; the lists are worked out on first use."""
+
+    checks: list[CellCheck] = field(default_factory=list)
+
+    @cached_property
+    def changes(self) -> list[CellCheck]:
+        return [c for c in self.checks if not c.error and c.changed]
+
+    @cached_property
+    def refused(self) -> list[CellCheck]:
+        return [c for c in self.checks if c.error]
+
+    @cached_property
+    def outliers(self) -> list[CellCheck]:
+        """New values far from the history, which need the user's confirmation."""
+        return [c for c in self.changes if c.outlier and c.value != c.old.value]
+
+    def refusal_message(self, what: str = "") -> str:
+        lines = [c.describe() for c in self.refused]
+        shown = lines[:MESSAGE_LINES] + ([f"……另有 {len(lines) - MESSAGE_LINES} 处"] if len(lines) > MESSAGE_LINES else [])
+        return "\n".join([f"{what}有 {len(lines)} 处数值不能接受，全部未写入：", *shown])
+
+    def outlier_message(self) -> str:
+        lines = [f"{c.edit.where}（{c.label}）：{c.shown(c.value)}" if c.edit.where else f"{c.label}：{c.shown(c.value)}"
+                 for c in self.outliers]
+        return "\n".join(["以下数值远离该指标以往的数据（例如多写或少写了“万”），请核对：", *lines[:MESSAGE_LINES]])
+
+
+class OutlierError(LedgerError):
+    """Outliers that were not confirmed; nothing was written."""
+
+    def __init__(self, preview: BlockPreview) -> None:
+        super().__init__(preview.outlier_message())
+        self.preview = preview
+
+
+def check_block(session: Session, edits: list[CellEdit]) -> BlockPreview:
+    """Check every cell of a block against the store and the block's other cells."""
+    indicators = {i.id: i for i in session.scalars(
+        select(Indicator).where(Indicator.id.in_({e.indicator_id for e in edits})))}
+    stored: dict[tuple[int, str], StoredValue] = {}
+    history: dict[int, list[tuple[str, float]]] = {}
+    for row in stored_values(session, IndicatorValue.indicator_id.in_(indicators)):
+        stored[row.indicator_id, row.period_id] = row
+        if row.value is not None:
+            history.setdefault(row.indicator_id, []).append((row.period_id, row.value))
+    locked = locked_period_ids(session)
+    known_periods = set(session.scalars(select(Period.id)))
+    checks = [_read_cell(session, e, indicators.get(e.indicator_id), stored, locked, known_periods) for e in edits]
+    pending = {(c.edit.indicator_id, c.edit.period_id): c.value for c in checks if not c.error}
+    for check in checks:
+        if not check.error and check.changed:
+            _check_against_neighbours(check, indicators[check.edit.indicator_id], stored, pending, history)
+    return BlockPreview(checks)
+
+
+def _read_cell(session: Session, edit: CellEdit, indicator: Indicator | None,
+               stored: dict[tuple[int, str], StoredValue], locked: set[str], known_periods: set[str]) -> CellCheck:
+    row = stored.get((edit.indicator_id, edit.period_id))
+    old = _state_of(edit.indicator_id, edit.period_id, row)
+    check = CellCheck(edit, edit.period_id, old, old.value, old.note, old.source)
+    if indicator is None:
+        check.error = "未知指标。"
+        return check
+    check.label, check.unit, check.decimals = f"{indicator.name} {edit.period_id}", indicator.unit, indicator.decimals
+    try:
+        span = parse_period_id(edit.period_id)
+    except PeriodError as error:
+        check.error = str(error)
+        return check
+    check.label = f"{indicator.name} {span.year}年{span.short_label}"
+    if indicator.archived:
+        check.error = "该指标已停用，不能再填报。"
+    elif span.type is not indicator.period_type:
+        check.error = f"该指标按{indicator.period_type.label}填报，{span.id} 是{span.type.label}期次。"
+    elif edit.period_id in locked:
+        check.error = "该期报表已签发，数值为只读。如需更正，请先在“报表报送”中撤回。"
+    if check.error:
+        return check
+    if span.id not in known_periods:  # a year before the plan's: its periods are made on first use
+        ensure_periods(session, span.year)
+        known_periods.update(p.id for p in periods_of_year(span.year, span.type))
+    check.note = old.note if edit.note is None else edit.note.strip()
+    check.source = old.source if edit.source is None else edit.source.strip()
+    if not edit.text.strip():
+        check.value = None
+        return check
+    try:
+        check.value = parse_quantity(edit.text, indicator.unit)
+    except QuantityError as error:
+        check.error = str(error)
+        return check
+    check.error = _out_of_bounds(indicator, check.value)
+    return check
+
+
+def _out_of_bounds(indicator: Indicator, value: float) -> str:
+    unit, decimals = indicator.unit, indicator.decimals
+    if indicator.range_min is not None and value < indicator.range_min:
+        return f"{format_value(value, unit, decimals)}小于允许的最小值 {format_value(indicator.range_min, unit, decimals)}。"
+    if indicator.range_max is not None and value > indicator.range_max:
+        return f"{format_value(value, unit, decimals)}大于允许的最大值 {format_value(indicator.range_max, unit, decimals)}。"
+    if abs(round(value, decimals) - value) > 1e-9 * max(1.0, abs(value)):
+        return f"{value:g} 的小数位数过多：该指标最多 {decimals} 位小数。" if decimals else f"{value:g} 应为整数。"
+    return ""
+
+
+def _check_against_neighbours(check: CellCheck, indicator: Indicator, stored: dict[tuple[int, str], StoredValue],
+                              pending: dict[tuple[int, str], float | None],
+                              history: dict[int, list[tuple[str, float]]]) -> None:
+    if check.value is None:
+        return
+    span = parse_period_id(check.edit.period_id)
+    if indicator.kind is ValueKind.CUMULATIVE and span.number > 1 and not check.note:
+        previous_id = period(span.type, span.year, span.number - 1).id
+        key = (indicator.id, previous_id)
+        previous = pending[key] if key in pending else (stored[key].value if key in stored else None)
+        if previous is not None and check.value < previous:
+            check.error = (f"累计值 {check.shown(check.value)} 低于上一期的 {check.shown(previous)}；"
+                           "如确属调整，请在备注中说明原因。")
+            return
+    if check.value == check.old.value:
+        check.outlier = check.old.outlier_confirmed  # confirmed once, it stays flagged
+    else:
+        earlier = [v for pid, v in history.get(indicator.id, []) if pid != check.edit.period_id]
+        check.outlier = is_outlier(check.value, earlier)
+
+
+def _state_of(indicator_id: int, period_id: str, row: StoredValue | None) -> ValueState:
+    if row is None:
+        return ValueState(indicator_id, period_id, False)
+    return ValueState(indicator_id, period_id, True, row.value, row.note, row.source, row.outlier_confirmed)
+
+
+def apply_block(store: Store, edits: list[CellEdit], who: str | None = None, confirm_outliers: bool = False,
+                what: str = "") -> tuple[BlockPreview, list[ValueState]]:
+    """Write the block all-or-nothing; return its preview and the states before, for undo.
+
+    Raises LedgerError naming every refused cell, or OutlierError when outliers are unconfirmed.
+    """
+    with store.transaction(who) as session:
+        preview = check_block(session, edits)
+        if preview.refused:
+            raise LedgerError(preview.refusal_message(what))
+        if preview.outliers and not confirm_outliers:
+            raise OutlierError(preview)
+        rows = _rows_of(session, {(c.edit.indicator_id, c.edit.period_id) for c in preview.changes})
+        before = []
+        for check in preview.changes:
+            key = (check.edit.indicator_id, check.edit.period_id)
+            before.append(check.old)
+            _write(session, rows.get(key), ValueState(*key, True, check.value, check.note, check.source, check.outlier))
+        return preview, before
+
+
+def restore_values(store: Store, states: list[ValueState], who: str | None = None) -> None:
+    """Put cells back as they were (undo); refused, whole, if a period has since been locked."""
+    with store.transaction(who) as session:
+        locked = locked_period_ids(session) & {s.period_id for s in states}
+        if locked:
+            raise LedgerError(f"{'、'.join(sorted(locked))} 的报表已签发，数值为只读，无法撤销。")
+        rows = _rows_of(session, {(s.indicator_id, s.period_id) for s in states})
+        for state in states:
+            _write(session, rows.get((state.indicator_id, state.period_id)), state)
+
+
+def _rows_of(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], IndicatorValue]:
+    """The stored rows of these cells (one query, not one per cell)."""
+    rows = session.scalars(select(IndicatorValue).where(IndicatorValue.indicator_id.in_({k[0] for k in keys}),
+                                                        IndicatorValue.period_id.in_({k[1] for k in keys})))
+    return {(r.indicator_id, r.period_id): r for r in rows}
+
+
+def _write(session: Session, row: IndicatorValue | None, state: ValueState) -> None:
+    """Store ``state``; a cell with no value, note or source is no row at all."""
+    if not state.exists or (state.value is None and not state.note and not state.source):
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = IndicatorValue(indicator_id=state.indicator_id, period_id=state.period_id)
+        session.add(row)
+    row.value, row.note, row.source, row.outlier_confirmed = state.value, state.note, state.source, state.outlier_confirmed
+
+
+def find_indicator(session: Session, plan: Plan, ref: str, where: str = "") -> Indicator:
+    """An indicator of the plan by its code or its exact name."""
+    ref = ref.strip()
+    found = session.scalar(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.code == ref)) or \
+        session.scalar(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.name == ref))
+    if found is None:
+        raise LedgerError(f"{where}未知指标“{ref}”：{plan.name}中没有这个编号或名称的指标。")
+    return found
+
+
+def set_value(store: Store, plan: Plan, ref: str, period_id: str, text: str, note: str | None = None,
+              source: str | None = None, confirm_outlier: bool = False, who: str | None = None) -> CellCheck:
+    """One value, as the ``value`` command sets it; returns the check of the written cell."""
+    with store.session() as session:
+        indicator = find_indicator(session, plan, ref, "参数 --indicator：")
+    edit = CellEdit(indicator.id, period_id.strip().upper(), text, note, source, where="")
+    preview, _ = apply_block(store, [edit], who, confirm_outlier)
+    return preview.checks[0]
+
+
+# ---- indicator definitions -------------------------------------------------------------------
+
+_UNSET = object()
+
+
+def _direction_of(comparison: str) -> Direction:
+    return {"band": Direction.BAND, "<=": Direction.LOWER, "<": Direction.LOWER}.get(comparison, Direction.HIGHER)
+
+
+def add_county_indicator(store: Store, plan: Plan, *, code: str, name: str, unit: str, target_text: str,
+                         kind: ValueKind = ValueKind.POINT, period_type: PeriodType = PeriodType.MONTHLY,
+                         decimals: int = 0, range_min: float | None = None, range_max: float | None = None,
+                         task_number: int | None = None, who: str | None = None) -> int:
+    """A county's own indicator (自选指标); its target is the county's to set. Returns its id."""
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise LedgerError("指标编号和名称不能为空。")
+    target = parse_target(target_text, unit)
+    _check_range(range_min, range_max)
+    with store.transaction(who) as session:
+        if session.scalar(select(Indicator.id).where(Indicator.plan_id == plan.id, Indicator.code == code)):
+            raise LedgerError(f"指标编号“{code}”已存在。")
+        task_id = None
+        if task_number is not None:
+            task_id = session.scalar(select(Task.id).where(Task.plan_id == plan.id, Task.number == task_number))
+            if task_id is None:
+                raise LedgerError(f"没有第 {task_number} 号任务。")
+        comparison = "band" if target.comparison == "band" else target.comparison
+        indicator = Indicator(plan_id=plan.id, task_id=task_id, code=code, name=name, origin=Origin.COUNTY,
+                              unit=unit, direction=_direction_of(comparison),
+                              comparison="=" if comparison == "band" else comparison, kind=kind,
+                              target=target.value, target_high=target.high, target_text=target_text.strip(),
+                              range_min=range_min, range_max=range_max, decimals=decimals, period_type=period_type)
+        session.add(indicator)
+        session.flush()
+        return indicator.id
+
+
+def edit_indicator(store: Store, indicator_id: int, *, county_target_text: object = _UNSET,
+                   target_text: object = _UNSET, range_min: object = _UNSET, range_max: object = _UNSET,
+                   decimals: object = _UNSET, who: str | None = None) -> None:
+    """Change the county target, range or decimals; the target itself only of a county indicator."""
+    with store.transaction(who) as session:
+        indicator = session.get(Indicator, indicator_id)
+        if indicator is None:
+            raise LedgerError("指标不存在。")
+        if target_text is not _UNSET:
+            if indicator.origin is Origin.CITY:
+                raise LedgerError(f"“{indicator.name}”是市级下达的指标，其目标值为只读；可以填写县级目标。")
+            target = parse_target(str(target_text), indicator.unit)
+            indicator.target, indicator.target_high, indicator.target_text = target.value, target.high, str(target_text)
+        if county_target_text is not _UNSET:
+            text = str(county_target_text or "").strip()
+            indicator.county_target = parse_target(text, indicator.unit).value if text else None
+        low = indicator.range_min if range_min is _UNSET else range_min
+        high = indicator.range_max if range_max is _UNSET else range_max
+        _check_range(low, high)
+        indicator.range_min, indicator.range_max = low, high
+        if decimals is not _UNSET:
+            if not isinstance(decimals, int) or not 0 <= decimals <= 6:
+                raise LedgerError("小数位数应为 0 到 6 之间的整数。")
+            indicator.decimals = decimals
+
+
+def _check_range(low: object, high: object) -> None:
+    if low is not None and high is not None and low > high:  # type: ignore[operator]
+        raise LedgerError(f"允许范围的下限 {low} 大于上限 {high}。")
+
+
+# ---- reading: the grid, the command line and the side panel share these ----------------------
+
+@dataclass(slots=True)
+class IndicatorRow:
+    indicator: Indicator
+    area: str
+    task: str
+    values: dict[str, StoredValue]  # this year's, by period id
+    latest: StoredValue | None
+    evaluation: Evaluation
+    change: PeriodChange | None
+
+    def target_text(self) -> str:
+        i = self.indicator
+        return format_target("band" if i.direction is Direction.BAND else i.comparison, i.target, i.unit,
+                             i.decimals, i.target_high)
+
+
+def indicator_rows(session: Session, plan: Plan, as_of: date) -> list[IndicatorRow]:
+    """Every live indicator of the plan with its year's values, latest value, completion, status.
+
+    The latest value is judged on its own period's end (a September figure against September's
+    序时进度), or on ``as_of`` if that is earlier.
+    """
+    indicators = session.scalars(
+        select(Indicator).where(Indicator.plan_id == plan.id, Indicator.archived.is_(False))
+        .options(joinedload(Indicator.task).joinedload(Task.area)).order_by(Indicator.code)).all()
+    periods = {p.id: p for p in session.scalars(select(Period).where(Period.year == plan.year))}
+    values: dict[int, dict[str, StoredValue]] = {}
+    for value in stored_values(session, IndicatorValue.period_id.in_(periods)):
+        values.setdefault(value.indicator_id, {})[value.period_id] = value
+    rows = []
+    for indicator in indicators:
+        own = values.get(indicator.id, {})
+        filled = sorted((v for v in own.values() if v.value is not None and periods[v.period_id].start <= as_of),
+                        key=lambda v: periods[v.period_id].end)
+        latest = filled[-1] if filled else None
+        judged_on = min(as_of, periods[latest.period_id].end) if latest else as_of
+        evaluation = evaluate(indicator, latest.value if latest else None, judged_on, plan.year)
+        change = period_change(filled[-2].value, latest.value) if len(filled) > 1 else None
+        task = indicator.task
+        rows.append(IndicatorRow(indicator, task.area.name if task else "", f"{task.number}. {task.title}" if task else "",
+                                 own, latest, evaluation, change))
+    return rows
+
+
+def year_periods(session: Session, year: int, types: set[PeriodType]) -> list[Period]:
+    """The year's periods of the given types, biweekly first, each type in order."""
+    order = list(PeriodType)
+    found = session.scalars(select(Period).where(Period.year == year, Period.type.in_(types))).all()
+    return sorted(found, key=lambda p: (order.index(p.type), p.number))
+
+
+def indicator_history(session: Session, indicator_id: int) -> list[tuple[Period, StoredValue]]:
+    """All values of one indicator, every year, oldest first."""
+    periods = {p.id: p for p in session.scalars(select(Period).join(
+        IndicatorValue, IndicatorValue.period_id == Period.id).where(IndicatorValue.indicator_id == indicator_id))}
+    values = stored_values(session, IndicatorValue.indicator_id == indicator_id)
+    return sorted(((periods[v.period_id], v) for v in values), key=lambda pair: pair[0].end)

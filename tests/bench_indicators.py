@@ -1,0 +1,169 @@
+"""How the 指标填报 workspace copes with a large ledger (tests/generate_indicators.py: 500
+indicators × 26 periods × 5 years). Each figure is printed beside a reference measured in the
+same run on the same machine, and as a ratio to it:
+
+- open:   build the page, read the store, show and paint it — against a bare QTableView over a
+          trivial model of the same size;
+- scroll: page through every row and across every column, painting each step — against the
+          same bare view;
+- paste:  a 1,000-cell block (40 indicators × 25 periods): check, preview model, write as one
+          undoable step, re-read — against writing the same 1,000 values with one executemany;
+- memory: peak resident size of the process (getrusage) against the peak after the reference
+          view alone, and the peak of Python allocations during the paste (tracemalloc).
+
+    QT_QPA_PLATFORM=offscreen python tests/bench_indicators.py [--db big.db]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QTableView  # noqa: E402
+
+
+class TrivialTableModel(QAbstractTableModel):
+    def __init__(self, rows: int, columns: int) -> None:
+        super().__init__()
+        self.rows, self.columns = rows, columns
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return self.rows
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return self.columns
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        return f"{index.row() * 0.37:.1f}" if role == Qt.ItemDataRole.DisplayRole else None
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def scroll_through(app: QApplication, view: QTableView) -> tuple[float, int]:
+    """Page down through every row, then right across every column, painting each step;
+    the time taken and the number of steps."""
+    started, steps = time.perf_counter(), 0
+    for bar in (view.verticalScrollBar(), view.horizontalScrollBar()):
+        bar.setValue(0)
+        while bar.value() < bar.maximum():
+            bar.setValue(bar.value() + bar.pageStep())
+            view.viewport().repaint()
+            app.processEvents()
+            steps += 1
+    return time.perf_counter() - started, steps
+
+
+def show(app: QApplication, widget) -> None:
+    widget.resize(1200, 700)
+    widget.show()
+    widget.repaint()
+    app.processEvents()
+
+
+def row(label: str, measured: float, reference: float, unit: str = "s") -> None:
+    print(f"{label:<34}{measured:>10.3f} {unit:<3}  reference {reference:>9.3f} {unit:<3}  ratio {measured / reference:>6.1f}×")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, help="a store made by tests/generate_indicators.py (else one is made)")
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    folder = tempfile.TemporaryDirectory()
+    db = args.db
+    if db is None:  # generated in a child process, so its memory does not count here
+        db = Path(folder.name) / "big.db"
+        generator = Path(__file__).with_name("generate_indicators.py")
+        print(subprocess.run([sys.executable, str(generator), str(db)], check=True, capture_output=True,
+                             text=True).stdout.strip())
+
+    from models.store import Store
+    from sqlalchemy import func, select
+
+    from models.plan import Indicator
+    from ui.context import AppContext
+    from ui.indicator_table_model import IndicatorTableModel
+    from ui.indicators_page import IndicatorsPage
+    from ui.paste_preview_dialog import PastePreviewDialog
+
+    with Store(db) as store:
+        with store.session() as session:
+            indicators = session.scalar(select(func.count()).select_from(Indicator))
+        columns = IndicatorTableModel.FIXED_COLUMNS + 26 + 12 + 4
+
+        started = time.perf_counter()
+        bare = QTableView()
+        bare.setModel(TrivialTableModel(indicators, columns))
+        show(app, bare)
+        open_ref = time.perf_counter() - started
+        scroll_ref, _steps = scroll_through(app, bare)
+        rss_ref = peak_rss_mb()
+
+        started = time.perf_counter()
+        page = IndicatorsPage(AppContext(store))
+        page.refresh()
+        show(app, page)
+        open_time = time.perf_counter() - started
+        scroll_time, steps = scroll_through(app, page.view)
+
+        # 40 generated indicators × biweekly periods 1–25 of the plan year: each value + 1.
+        model = page.model
+        first = next(i for i, r in enumerate(model.rows) if r.indicator.code.startswith("GEN-"))
+        block_rows = model.rows[first:first + 40]
+        periods = [p for p in model.periods if p.id.endswith(tuple(f"B{n:02d}" for n in range(1, 26)))]
+        lines = []
+        for grid_row in block_rows:
+            lines.append("\t".join(f"{grid_row.values[p.id].value + 1:.{grid_row.indicator.decimals}f}" for p in periods))
+        text = "\r\n".join(lines) + "\r\n"
+        page.view.setCurrentIndex(page.proxy.mapFromSource(model.index(first, model.column_of(periods[0].id))))
+        accepted = []
+        PastePreviewDialog.exec = lambda dialog: accepted.append(len(dialog.preview.changes)) or QDialog.DialogCode.Accepted
+        started = time.perf_counter()
+        page.paste_text(text)
+        app.processEvents()  # runs the refresh the command deferred
+        paste_time = time.perf_counter() - started
+        assert accepted == [1000], accepted
+
+        undo_started = time.perf_counter()
+        page.ctx.undo_stack.undo()
+        app.processEvents()
+        undo_time = time.perf_counter() - undo_started
+
+        tracemalloc.start()  # a second time, for memory only: tracing slows Python down
+        page.ctx.undo_stack.redo()
+        app.processEvents()
+        _current, paste_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+
+        # Reference: the same 1,000 values written back with one executemany in one transaction.
+        rows = [(grid_row.values[p.id].value + 2, grid_row.indicator.id, p.id) for grid_row in block_rows for p in periods]
+        started = time.perf_counter()
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE indicator_value SET value = ? WHERE indicator_id = ? AND period_id = ?",
+                                       rows)
+        paste_ref = time.perf_counter() - started
+
+    print(f"store: {indicators} indicators ({indicators - 15} generated), grid {indicators} rows × {columns} columns")
+    row("open workspace", open_time, open_ref)
+    row("scroll all rows and columns", scroll_time, scroll_ref)
+    print(f"{'  one scroll step (page), mean':<34}{scroll_time / steps * 1000:>10.1f} ms over {steps} steps")
+    row("paste 1,000 cells (preview+write)", paste_time, paste_ref)
+    print(f"{'undo of that paste':<34}{undo_time:>10.3f} s")
+    row("peak memory (maxrss)", peak_rss_mb(), rss_ref, "MB")
+    print(f"{'python allocations, redo of paste':<34}{paste_peak / 1e6:>10.1f} MB (tracemalloc peak)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,232 @@
+"""指标填报 driven as a clerk drives it: typing, Enter, Delete, copy and a pasted block from
+Excel with a preview, undo — then the store is read to see what really happened."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox
+from sqlalchemy import select
+
+from models.enums import PeriodType, ReturnState
+from models.ledger import IndicatorValue
+from models.office import Return
+from models.plan import Indicator
+from tests.keyboard import type_text
+from ui.context import AppContext
+from ui.indicator_table_model import LOCKED_BACKGROUND, OUTLIER_BACKGROUND, IndicatorTableModel
+from ui.indicators_page import IndicatorsPage
+from ui.paste_preview_dialog import PastePreviewDialog
+
+MONTHS = IndicatorTableModel.FIXED_COLUMNS  # first period column when only monthly ones show
+
+
+def value_of(store, code: str, period_id: str):
+    with store.session() as session:
+        row = session.scalar(select(IndicatorValue).join(Indicator).where(
+            Indicator.code == code, IndicatorValue.period_id == period_id))
+        return row.value if row else None
+
+
+@pytest.fixture(autouse=True)
+def no_modal_boxes(monkeypatch):
+    """A box that was not expected fails the test instead of waiting for a click forever."""
+    def unexpected(*args):
+        raise AssertionError(f"unexpected message box: {args[1:3]}")
+    for name in ("warning", "question", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, unexpected)
+
+
+@pytest.fixture
+def page(qtbot, demo_store):
+    ctx = AppContext(demo_store)
+    page = IndicatorsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1300, 700)
+    page.show()
+    page.refresh()
+    page.type_filter.setCurrentIndex(page.type_filter.findData(PeriodType.MONTHLY))
+    return page
+
+
+def cell(page, row: int, month: int):
+    return page.proxy.index(row, MONTHS + month - 1)
+
+
+def code_at(page, row: int) -> str:
+    return page.model.rows[page.proxy.mapToSource(page.proxy.index(row, 0)).row()].indicator.code
+
+
+def test_paste_a_block_with_one_bad_cell_preview_accept_then_undo(page, qtbot, monkeypatch, demo_store):
+    codes = [code_at(page, r) for r in range(3)]
+    assert codes == ["JH23-01", "JH23-02", "JH23-03"]
+    months = ["2023-M06", "2023-M07", "2023-M08", "2023-M09"]
+    before = {(c, m): value_of(demo_store, c, m) for c in codes for m in months}
+    shown: list[PastePreviewDialog] = []
+
+    def accept(dialog):
+        shown.append(dialog)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PastePreviewDialog, "exec", accept)
+    QGuiApplication.clipboard().setText("90\t88\t86\t84\r\n1.3\t1.2\tabc\t0.9\r\n79.5%\t80.1\t80.6\t81.2\r\n")
+    page.view.setCurrentIndex(cell(page, 0, 6))
+    qtbot.keyClick(page.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+    preview = shown[0].preview
+    assert len(preview.changes) == 11
+    assert [(c.edit.where, c.label) for c in preview.refused] == [("第2行第3列", "企业开办办结时间 2023年8月")]
+    assert "不是数字" in preview.refused[0].error
+    assert shown[0].model.rowCount() == 12 and not shown[0].confirm.isVisible()
+    expected = {("JH23-01", "2023-M06"): 90, ("JH23-01", "2023-M09"): 84, ("JH23-02", "2023-M07"): 1.2,
+                ("JH23-02", "2023-M09"): 0.9, ("JH23-03", "2023-M06"): 79.5, ("JH23-03", "2023-M09"): 81.2}
+    for key, value in expected.items():
+        assert value_of(demo_store, *key) == pytest.approx(value)
+    assert value_of(demo_store, "JH23-02", "2023-M08") == before[("JH23-02", "2023-M08")]  # the bad cell
+    assert page.ctx.undo_stack.count() == 1
+
+    page.ctx.undo_stack.undo()
+    assert {(c, m): value_of(demo_store, c, m) for c in codes for m in months} == before
+    qtbot.waitUntil(lambda: page.model.rows[0].values["2023-M06"].value == before[("JH23-01", "2023-M06")])
+
+
+def test_cancelled_paste_changes_nothing(page, monkeypatch, demo_store):
+    monkeypatch.setattr(PastePreviewDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
+    old = value_of(demo_store, "JH23-01", "2023-M06")
+    page.view.setCurrentIndex(cell(page, 0, 6))
+    page.paste_text("1\t2\n")
+    assert value_of(demo_store, "JH23-01", "2023-M06") == old
+    assert page.ctx.undo_stack.count() == 0
+
+
+def type_into(qtbot, view, text: str) -> None:
+    """The first key opens the editor (typing replaces), the rest go into it, Enter commits.
+    Offscreen windows never become active, so keys are sent to the editor explicitly."""
+    qtbot.keyClick(view, text[0])
+    editor = view.viewport().findChild(QLineEdit)
+    assert editor is not None and editor.text() == text[0]
+    qtbot.keyClicks(editor, text[1:])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != view.State.EditingState)  # the delegate commits queued
+
+
+def test_typing_replaces_enter_moves_down_delete_clears(page, qtbot, demo_store):
+    page.view.setCurrentIndex(cell(page, 0, 10))  # JH23-01, October: open and empty
+    type_into(qtbot, page.view, "75")
+    assert value_of(demo_store, "JH23-01", "2023-M10") == 75
+    assert page.view.currentIndex().row() == 1  # Enter moved down, as in Excel
+
+    qtbot.waitUntil(lambda: page.model.rows[0].values.get("2023-M10") is not None)
+    page.view.setCurrentIndex(cell(page, 0, 10))
+    qtbot.keyClick(page.view, Qt.Key.Key_Delete)
+    assert value_of(demo_store, "JH23-01", "2023-M10") is None
+    page.ctx.undo_stack.undo()
+    assert value_of(demo_store, "JH23-01", "2023-M10") == 75
+
+
+def test_a_refused_typed_value_is_explained_and_not_written(page, qtbot, monkeypatch, demo_store):
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    page.view.setCurrentIndex(cell(page, 2, 10))  # JH23-03, a percentage
+    type_into(qtbot, page.view, "120")
+    assert "大于允许的最大值" in warnings[0]
+    assert value_of(demo_store, "JH23-03", "2023-M10") is None
+
+
+def test_copy_a_block_as_tab_separated_text(page, qtbot):
+    selection = page.view.selectionModel()
+    page.view.setCurrentIndex(cell(page, 0, 8))
+    selection.select(QItemSelection(cell(page, 0, 8), cell(page, 1, 9)), selection.SelectionFlag.ClearAndSelect)
+    qtbot.keyClick(page.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    lines = QGuiApplication.clipboard().text().split("\r\n")
+    first = [page.model.rows[0].values[p].value for p in ("2023-M08", "2023-M09")]
+    assert lines[0] == "\t".join(f"{v:.0f}" for v in first)
+    assert len(lines) == 3 and lines[2] == ""
+
+
+def test_locked_cells_are_read_only_and_outliers_flagged(page, demo_store, monkeypatch):
+    with demo_store.transaction() as session:
+        session.add(Return(period_id="2023-B20", state=ReturnState.SIGNED, signed_at=datetime(2023, 10, 9)))
+        row = session.scalar(select(IndicatorValue).join(Indicator).where(
+            Indicator.code == "JH23-01", IndicatorValue.period_id == "2023-M08"))
+        row.outlier_confirmed = True
+    page.refresh()
+    september, august = page.proxy.mapToSource(cell(page, 0, 9)), page.proxy.mapToSource(cell(page, 0, 8))
+    assert not page.model.flags(september) & Qt.ItemFlag.ItemIsEditable
+    assert page.model.data(september, Qt.ItemDataRole.BackgroundRole).color() == LOCKED_BACKGROUND
+    assert page.model.data(august, Qt.ItemDataRole.BackgroundRole).color() == OUTLIER_BACKGROUND
+
+    shown = []
+    monkeypatch.setattr(PastePreviewDialog, "exec", lambda d: shown.append(d) or QDialog.DialogCode.Accepted)
+    old = value_of(demo_store, "JH23-01", "2023-M09")
+    page.view.setCurrentIndex(cell(page, 0, 9))
+    page.paste_text("70")
+    assert "已签发" in shown[0].preview.refused[0].error
+    assert value_of(demo_store, "JH23-01", "2023-M09") == old
+
+
+def test_lagging_is_visible_at_a_glance(page):
+    status = {r.indicator.code: r.evaluation.status.label for r in page.model.rows}
+    lagging_row = next(i for i, r in enumerate(page.model.rows) if status[r.indicator.code] == "滞后")
+    index = page.model.index(lagging_row, IndicatorTableModel.COL_STATUS)
+    assert page.model.data(index) == "滞后"
+    assert page.model.data(index, Qt.ItemDataRole.BackgroundRole).color().name() == "#fde2e0"
+    assert "滞后 " in page.header.subtitle.text()
+
+
+def test_an_empty_value_with_a_note_from_the_side_panel(page, qtbot, demo_store):
+    page.view.setCurrentIndex(cell(page, 0, 10))  # JH23-01, October
+    page.detail.value_edit.clear()
+    type_text(page.detail.note_edit, "部门数据延迟报送")
+    qtbot.mouseClick(page.detail.save_button, Qt.MouseButton.LeftButton)
+    with demo_store.session() as session:
+        row = session.scalar(select(IndicatorValue).join(Indicator).where(
+            Indicator.code == "JH23-01", IndicatorValue.period_id == "2023-M10"))
+    assert (row.value, row.note) == (None, "部门数据延迟报送")
+    qtbot.waitUntil(lambda: page.model.data(page.proxy.mapToSource(cell(page, 0, 10))) == "（缺，有说明）")
+
+
+def test_county_target_edited_in_the_dialog_and_undone(page, qtbot, monkeypatch, demo_store):
+    from ui.indicator_definition_dialog import IndicatorDefinitionDialog
+
+    def fill_and_save(dialog):
+        assert not dialog.target.isEnabled()  # the city's target is read-only
+        dialog.county_target.setText("95%")
+        dialog.range_min.setText("50")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(IndicatorDefinitionDialog, "exec", fill_and_save)
+    page.view.setCurrentIndex(cell(page, 8, 10))  # JH23-09 一网通办率
+    assert page.current_row().indicator.code == "JH23-09"
+    page.edit_button.click()
+    with demo_store.session() as session:
+        indicator = session.scalar(select(Indicator).where(Indicator.code == "JH23-09"))
+        assert (indicator.county_target, indicator.range_min) == (95, 50)
+    page.ctx.undo_stack.undo()
+    with demo_store.session() as session:
+        indicator = session.scalar(select(Indicator).where(Indicator.code == "JH23-09"))
+        assert (indicator.county_target, indicator.range_min) == (None, 0)
+
+
+def test_import_a_workbook_from_the_window(page, qtbot, monkeypatch, tmp_path, demo_store):
+    from openpyxl import Workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    book = Workbook()
+    book.active.append(["指标", "期次", "数值"])
+    book.active.append(["JH23-01", "2023-M10", 78])
+    book.active.append(["JH23-08", "2023-M10", "552"])  # 552万 written as 552: asked about first
+    path = tmp_path / "values.xlsx"
+    book.save(path)
+    asked, told = [], []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(path), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]))
+    page.import_button.click()
+    qtbot.waitUntil(lambda: bool(told), timeout=10000)
+    assert "远离该指标以往的数据" in asked[0] and "已从 values.xlsx 导入 2 个" in told[0]
+    assert value_of(demo_store, "JH23-01", "2023-M10") == 78
+    assert value_of(demo_store, "JH23-08", "2023-M10") == 552

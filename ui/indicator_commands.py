@@ -1,0 +1,82 @@
+"""Undoable indicator edits: one QUndoCommand per kind, each calling the domain functions.
+
+A command is pushed only after its edit was checked (the page previews first), so redo
+rarely fails; when it does (another window locked the period meanwhile) the message goes to
+``on_error`` and the command makes itself obsolete instead of leaving a half-done step.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from models.errors import LedgerError
+from models.indicator_values import CellEdit, ValueState, apply_block, edit_indicator, restore_values
+from models.store import Store
+
+Notify = Callable[[], None]
+Report = Callable[[str], None]
+
+
+class SetIndicatorValuesCommand(QUndoCommand):
+    """Write a block of cells (a typed cell, a paste, a clear) as one step."""
+
+    def __init__(self, store: Store, edits: list[CellEdit], text: str, confirm_outliers: bool = False,
+                 on_change: Notify | None = None, on_error: Report | None = None) -> None:
+        super().__init__(text)
+        self.store, self.edits, self.confirm_outliers = store, edits, confirm_outliers
+        self.on_change, self.on_error = on_change, on_error
+        self.before: list[ValueState] = []
+        self.error = ""
+
+    def redo(self) -> None:
+        try:
+            _preview, self.before = apply_block(self.store, self.edits, confirm_outliers=self.confirm_outliers)
+        except LedgerError as error:
+            self._fail(str(error))
+        self._notify()
+
+    def undo(self) -> None:
+        try:
+            restore_values(self.store, self.before)
+        except LedgerError as error:
+            self._fail(str(error))
+        self._notify()
+
+    def _fail(self, message: str) -> None:
+        self.error = message
+        self.setObsolete(True)
+        if self.on_error:
+            self.on_error(message)
+
+    def _notify(self) -> None:
+        if self.on_change:
+            self.on_change()
+
+
+class EditIndicatorCommand(QUndoCommand):
+    """Change an indicator's definition (county target, range, decimals); undo puts back ``old``."""
+
+    def __init__(self, store: Store, indicator_id: int, new: dict, old: dict, text: str,
+                 on_change: Notify | None = None, on_error: Report | None = None) -> None:
+        super().__init__(text)
+        self.store, self.indicator_id, self.new, self.old = store, indicator_id, new, old
+        self.on_change, self.on_error = on_change, on_error
+        self.error = ""
+
+    def _apply(self, fields: dict) -> None:
+        try:
+            edit_indicator(self.store, self.indicator_id, **fields)
+        except LedgerError as error:
+            self.error = str(error)
+            self.setObsolete(True)
+            if self.on_error:
+                self.on_error(self.error)
+        if self.on_change:
+            self.on_change()
+
+    def redo(self) -> None:
+        self._apply(self.new)
+
+    def undo(self) -> None:
+        self._apply(self.old)

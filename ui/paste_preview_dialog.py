@@ -1,0 +1,114 @@
+"""The preview shown before a pasted block is written: which cells change, which are refused
+and why, which values are far from the indicator's history and need confirming."""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout,
+)
+
+from models.indicator_values import BlockPreview, CellCheck
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PastePreviewTableModel(QAbstractTableModel):
+    COL_WHERE, COL_CELL, COL_OLD, COL_NEW, COL_RESULT = range(5)
+    HEADERS = ["位置", "指标与期次", "原值", "新值", "结果"]
+
+    def __init__(self, preview: BlockPreview, parent=None) -> None:
+        super().__init__(parent)
+        # Refused first, then outliers, then plain changes; unchanged cells are not listed.
+        self.outliers = {id(c) for c in preview.outliers}
+        self.checks: list[CellCheck] = preview.refused + preview.outliers + [
+            c for c in preview.changes if id(c) not in self.outliers]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.checks)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        check = self.checks[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            match index.column():
+                case self.COL_WHERE:
+                    return check.edit.where
+                case self.COL_CELL:
+                    return check.label
+                case self.COL_OLD:
+                    return check.shown(check.old.value) if check.old.exists else ""
+                case self.COL_NEW:
+                    return check.edit.text if check.error else check.shown(check.value)
+                case self.COL_RESULT:
+                    if check.error:
+                        return self.tr("不接受：%s") % check.error
+                    return self.tr("异常值，需确认") if id(check) in self.outliers else self.tr("将写入")
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.COL_RESULT:
+            if check.error:
+                return QBrush(QColor("#b42318"))
+            if id(check) in self.outliers:
+                return QBrush(QColor("#b45309"))
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.COL_RESULT:
+            return check.error or None
+        return None
+
+
+class PastePreviewDialog(QDialog):
+    """Accepting writes the accepted cells as one undoable step; refused cells stay as they are."""
+
+    def __init__(self, preview: BlockPreview, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("粘贴预览"))
+        self.resize(960, 460)
+        self.preview = preview
+        layout = QVBoxLayout(self)
+        changes, refused, outliers = len(preview.changes), len(preview.refused), len(preview.outliers)
+        summary = self.tr("将写入 %d 个数值") % changes
+        if refused:
+            summary += self.tr("；%d 个单元格不能接受，保持原样") % refused
+        unchanged = len(preview.checks) - changes - refused
+        if unchanged:
+            summary += self.tr("；%d 个与台账相同") % unchanged
+        self.summary = QLabel(summary + self.tr("。"))
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+
+        self.model = PastePreviewTableModel(preview, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(200)  # a 1,000-cell paste must not measure every row
+        header.setSectionResizeMode(PastePreviewTableModel.COL_CELL, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(PastePreviewTableModel.COL_CELL, 300)
+        header.setStretchLastSection(True)  # the reason gets the room left
+        layout.addWidget(self.table, 1)
+
+        self.confirm = QCheckBox(self.tr("已核对：%d 个数值远离该指标以往的数据，确认无误") % outliers)
+        self.confirm.setVisible(bool(outliers))
+        layout.addWidget(self.confirm)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.apply_button.setText(self.tr("写入 %d 个数值") % changes)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.confirm.toggled.connect(self._update_button)
+        self._update_button()
+
+    def _update_button(self) -> None:
+        ready = bool(self.preview.changes) and (not self.preview.outliers or self.confirm.isChecked())
+        self.apply_button.setEnabled(ready)
