@@ -1,0 +1,268 @@
+"""The return as an Excel workbook: sheets for reading and printing (封面, 任务进展, 节点举措,
+指标完成情况), the flat 报送数据 sheet for machine upload, and, when signed, a very hidden sheet
+签名 holding a hash of every cell of those sheets, signed with the office key, and the certificate.
+
+``read_return`` reads 报送数据 back into the same ReturnData it was written from.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from exchange.files import sha256_of, write_atomically
+from exchange.identity import SigningKey, sign_bytes
+from exchange.return_data import FLAT_HEADER, ReturnData, flat_rows, from_flat_rows, return_digest
+from models.errors import LedgerError
+from models.progress import Progress, no_progress
+
+DATA_SHEET, SIGNATURE_SHEET = "报送数据", "签名"
+SIGNATURE_FORMAT = "reform-ledger-xlsx-signature/1"
+# Rows of the signature sheet: (label, key) pairs, then the cell manifest from MANIFEST_ROW on.
+SIGNATURE_FIELDS = (("格式", "format"), ("期次", "period_id"), ("版本", "version"), ("内容摘要", "digest"),
+                    ("签名时间", "signed_at"), ("证书", "certificate"), ("签名", "signature"))
+MANIFEST_ROW = len(SIGNATURE_FIELDS) + 2
+_FORMULA_START = ("=", "+", "-", "@", "\t")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Any:
+    """Write one value; text is always text — one that looks like a formula is never evaluated."""
+    cell = ws.cell(row, column)
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("", value)
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_START):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
+
+
+def _table(ws: Worksheet, title: str, data: ReturnData, header: list[tuple[str, float]],
+           rows: list[list[Any]]) -> None:
+    """A titled, bordered, wrapped table set up for A4 landscape printing."""
+    cover = data.cover
+    width = len(header)
+    put(ws, 1, 1, title).font = Font(size=16, bold=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(1, 1).alignment = _CENTER
+    put(ws, 2, 1, f"{cover.county}　{cover.office}　{cover.period_label}　第 {cover.version} 版")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    for col, (name, col_width) in enumerate(header, 1):
+        cell = put(ws, 3, col, name)
+        cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), _HEAD_FILL, _BORDER, _CENTER
+        ws.column_dimensions[get_column_letter(col)].width = col_width
+    for r, values in enumerate(rows, 4):
+        for col, value in enumerate(values, 1):
+            cell = put(ws, r, col, value)
+            cell.border, cell.alignment = _BORDER, _WRAP
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "1:3"
+    _page_setup(ws, data)
+
+
+def _page_setup(ws: Worksheet, data: ReturnData, landscape: bool = True) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.left.text = f"{data.cover.county} {data.cover.period_id} 第 {data.cover.version} 版"
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.right.text = f"摘要 {return_digest(data)[:12]}"
+
+
+def _cover_sheet(ws: Worksheet, data: ReturnData, digest: str) -> None:
+    c, s = data.cover, data.summary
+    put(ws, 1, 1, f"{c.county}营商环境优化提升工作报表").font = Font(size=18, bold=True)
+    ws.merge_cells("A1:D1")
+    ws["A1"].alignment = _CENTER
+    ws.row_dimensions[1].height = 36
+    lines = [("报送单位", c.office), ("方案", c.plan), ("期次", c.period_label), ("期次编号", c.period_id),
+             ("报送截止日期", c.due.isoformat()), ("统计日期", c.as_of.isoformat()), ("版本", f"第 {c.version} 版"),
+             ("填报人", c.preparer), ("审核人", c.reviewer), ("签发人", c.approver), ("联系电话", c.phone),
+             ("内容摘要", digest)]
+    row = 3
+    for label, value in lines:
+        put(ws, row, 1, label).font = Font(bold=True)
+        put(ws, row, 2, value)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+        for col in range(1, 5):
+            ws.cell(row, col).border = _BORDER
+        row += 1
+    row += 1
+    put(ws, row, 1, "情况综述").font = Font(bold=True)
+    put(ws, row, 2, s.text).alignment = _WRAP
+    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+    ws.row_dimensions[row].height = 90
+    if data.gaps:
+        row += 2
+        put(ws, row, 1, "缺报事项及原因").font = Font(bold=True)
+        for gap in data.gaps:
+            row += 1
+            put(ws, row, 1, gap.kind)
+            put(ws, row, 2, gap.subject)
+            put(ws, row, 3, gap.reason or "（未说明）")
+            ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=4)
+    row += 2
+    for n, label in enumerate(("填报人：", "审核人：", "签发人：", "日期：")):
+        put(ws, row + n // 2, 1 + 2 * (n % 2), label)
+    put(ws, row + 3, 3, "（单位盖章）")
+    for col, width in zip("ABCD", (16, 40, 16, 40)):
+        ws.column_dimensions[col].width = width
+    _page_setup(ws, data, landscape=False)
+
+
+def _flat_sheet(ws: Worksheet, data: ReturnData) -> None:
+    for col, name in enumerate(FLAT_HEADER, 1):
+        put(ws, 1, col, name).font = Font(bold=True)
+    for r, row in enumerate(flat_rows(data), 2):
+        for col, value in enumerate(row, 1):
+            put(ws, r, col, value)
+    for col, width in zip("ABCDE", (8, 10, 20, 16, 80)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:E{ws.max_row}"
+
+
+def build_workbook(data: ReturnData) -> Workbook:
+    """The unsigned workbook of the return."""
+    digest = return_digest(data)
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "封面"
+    _cover_sheet(cover, data, digest)
+    _table(wb.create_sheet("任务进展"), f"{data.cover.county}改革任务推进情况表", data,
+           [("序号", 6), ("领域", 10), ("任务", 22), ("责任单位", 16), ("责任领导", 9), ("联系人", 8),
+            ("状态", 8), ("节点完成", 9), ("本期进展", 42), ("存在问题", 28), ("下步计划", 28)],
+           [[t.number, t.area, t.title, t.unit, t.leader, t.contact, t.status,
+             f"{t.milestones_done}/{t.milestones_total}", t.progress or (f"（未报送：{t.gap_reason}）" if t.gap_reason else "（未报送）"),
+             t.problems, t.next_steps] for t in data.tasks])
+    _table(wb.create_sheet("节点举措"), f"{data.cover.county}本期节点举措完成情况表", data,
+           [("任务序号", 9), ("节点", 6), ("节点举措", 60), ("计划完成", 12), ("实际完成", 12), ("状态", 12)],
+           [[m.task_number, m.seq, m.title, m.due.isoformat(), m.done.isoformat() if m.done else "", m.state]
+            for m in data.milestones])
+    _table(wb.create_sheet("指标完成情况"), f"{data.cover.county}指标完成情况表", data,
+           [("编号", 10), ("指标名称", 36), ("目标", 14), ("本期值", 14), ("数据期次", 10), ("完成率", 10),
+            ("序时进度", 10), ("状态", 8), ("说明", 30)],
+           [[i.code, i.name, i.target_text, i.value_text, i.value_period, _percent(i.completion),
+             _percent(i.time_progress), i.status, i.note] for i in data.indicators])
+    _flat_sheet(wb.create_sheet(DATA_SHEET), data)
+    return wb
+
+
+# ---- the signature -------------------------------------------------------------------------
+
+def canonical(value: Any) -> str:
+    """One cell's value as text, the same before saving and after reading back."""
+    if isinstance(value, bool):
+        return f"b:{value}"
+    if isinstance(value, (int, float)):
+        return f"n:{float(value)!r}"
+    if isinstance(value, datetime):
+        return f"d:{value.isoformat()}"
+    return f"s:{value}"
+
+
+def cell_manifest(wb: Workbook) -> dict[tuple[str, str], str]:
+    """(sheet, cell) → hash of its value, for every non-empty cell of every data sheet."""
+    manifest = {}
+    for ws in wb.worksheets:
+        if ws.title == SIGNATURE_SHEET:
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None and cell.value != "":
+                    text = f"{ws.title}!{cell.coordinate}={canonical(cell.value)}"
+                    manifest[(ws.title, cell.coordinate)] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return manifest
+
+
+def signed_payload(fields: dict[str, str], manifest: list[tuple[str, str, str]]) -> bytes:
+    """The exact bytes signed: the header fields (without the signature) and the manifest."""
+    head = {k: fields.get(k, "") for _label, k in SIGNATURE_FIELDS if k != "signature"}
+    return json.dumps([head, manifest], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _add_signature(wb: Workbook, data: ReturnData, key: SigningKey) -> None:
+    # The manifest is taken from the saved and re-read workbook, as a verifier will see it.
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    manifest = sorted((s, c, h) for (s, c), h in cell_manifest(load_workbook(buffer)).items())
+    fields = {
+        "format": SIGNATURE_FORMAT, "period_id": data.cover.period_id, "version": str(data.cover.version),
+        "digest": return_digest(data), "signed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "certificate": base64.b64encode(key.certificate.public_bytes(serialization.Encoding.DER)).decode("ascii"),
+    }
+    fields["signature"] = base64.b64encode(sign_bytes(key, signed_payload(fields, manifest))).decode("ascii")
+    ws = wb.create_sheet(SIGNATURE_SHEET)
+    ws.sheet_state = "veryHidden"
+    for r, (label, k) in enumerate(SIGNATURE_FIELDS, 1):
+        put(ws, r, 1, label)
+        put(ws, r, 2, fields[k])
+    for r, entry in enumerate(manifest, MANIFEST_ROW):
+        for col, value in enumerate(entry, 1):
+            put(ws, r, col, value)
+
+
+def write_xlsx(data: ReturnData, path: Path, key: SigningKey | None = None,
+               progress: Progress = no_progress) -> str:
+    """Write the workbook (signed when a key is given) atomically; returns the file's SHA-256."""
+    progress(0, 3, "正在生成 Excel 报表…")
+    wb = build_workbook(data)
+    if key is not None:
+        progress(1, 3, "正在为 Excel 报表签名…")
+        _add_signature(wb, data, key)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    progress(2, 3, "正在写入 Excel 报表…")
+    write_atomically(path, buffer.getvalue())
+    progress(3, 3, "")
+    return sha256_of(buffer.getvalue())
+
+
+# ---- reading back --------------------------------------------------------------------------
+
+def open_workbook(path: Path) -> Workbook:
+    try:
+        return load_workbook(path)
+    except FileNotFoundError:
+        raise LedgerError(f"找不到文件 {path}。") from None
+    except Exception as error:  # zipfile, XML and defusedxml refusals alike
+        raise LedgerError(f"{path} 不是有效的 Excel（.xlsx）文件：{error}") from None
+
+
+def read_return(path: Path, wb: Workbook | None = None) -> ReturnData:
+    """The return as its 报送数据 sheet holds it; a malformed sheet is refused naming the row."""
+    wb = wb or open_workbook(path)
+    if DATA_SHEET not in wb.sheetnames:
+        raise LedgerError(f"{Path(path).name} 中没有“{DATA_SHEET}”工作表，不是本程序导出的报表。")
+    ws = wb[DATA_SHEET]
+    rows = list(ws.iter_rows(values_only=True))
+    if not rows or tuple(rows[0][:len(FLAT_HEADER)]) != FLAT_HEADER:
+        raise LedgerError(f"{Path(path).name} 工作表“{DATA_SHEET}”第 1 行应为表头：{'、'.join(FLAT_HEADER)}。")
+    body = [tuple(r[:5]) for r in rows[1:] if any(v not in (None, "") for v in r)]
+    return from_flat_rows(body, f"{Path(path).name} 工作表“{DATA_SHEET}”")
