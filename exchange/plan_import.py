@@ -528,6 +528,46 @@ def _plan_data(reader: _Reader, info: dict[str, str], info_areas: list[dict[str,
     return {
         "code": plan_code, "name": name, "year": year, "issuer": info.get("issuer", ""),
         "issued_on": info.get("issued_on") or None, "progress_cycle": info.get("progress_cycle") or "biweekly",
-        "source": info.get("source", ""), "list_kinds": kinds,
+        "source": info.get("source", ""), "list_kinds": kinds, "code_from_sheet": bool(code or info.get("code")),
         "areas": sorted(areas.values(), key=lambda a: a["seq"]), "tasks": tasks, "indicators": indicators,
     }
+
+
+def remembered_roles(store) -> dict[str, dict[str, str]]:
+    from models.service import read_setting
+    from models.settings import PLAN_COLUMN_ROLES
+
+    return read_setting(store, PLAN_COLUMN_ROLES)
+
+
+def remember_roles(store, layout: Layout) -> None:
+    """Keep the user's column roles for the next workbook of the same header shape."""
+    from models.service import save_setting
+    from models.settings import PLAN_COLUMN_ROLES
+
+    roles = remembered_roles(store)
+    roles[layout.shape] = {c.letter: c.role for c in layout.columns if c.role}
+    save_setting(store, PLAN_COLUMN_ROLES, roles)
+
+
+def import_plan_workbook(store, path: Path, layout: Layout | None = None, *, code: str | None = None,
+                         dry_run: bool = False):
+    """Read the workbook and load it (a new plan) or update the stored plan of the same code, in one
+    transaction; with ``dry_run`` only report what would change. Returns (plan data, PlanDiff)."""
+    from sqlalchemy import select
+
+    from models.plan import Plan
+    from models.plan_update import apply_plan, plan_diff
+
+    layout = layout or find_layout(Path(path), remembered_roles(store))
+    data = read_plan(Path(path), layout, code=code)
+    if code is None:
+        with store.session() as session:  # a foreign workbook of a plan we hold: the same name
+            same = session.scalar(select(Plan.code).where(Plan.name == data["name"]))
+        if same and same != data["code"] and not data.get("code_from_sheet"):
+            data["code"] = same
+    if dry_run:
+        with store.session() as session:
+            return data, plan_diff(session, data)
+    with store.transaction() as session:
+        return data, apply_plan(session, data)

@@ -33,6 +33,8 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
         "code": plan.code, "name": plan.name, "year": plan.year, "issuer": plan.issuer,
         "issued_on": plan.issued_on.isoformat() if plan.issued_on else None,
         "progress_cycle": plan.progress_cycle.value, "source": plan.source,
+        "list_kinds": list({t.list_kind.code: {"code": t.list_kind.code, "name": t.list_kind.name}
+                            for t in plan.tasks if t.list_kind}.values()),
         "areas": [{"code": a.code, "seq": a.seq, "name": a.name, "title": a.title, "lead_unit": a.lead_unit}
                   for a in plan.areas],
         "tasks": [{
