@@ -150,11 +150,15 @@ def split_numbering(text: str) -> tuple[int | None, str]:
 
 
 def parse_number_cell(text: str) -> int:
-    clean = normalise(text).rstrip("、.．")
-    number, rest = split_numbering(clean + "、") if not clean.isdigit() else (int(clean), "")
-    if number is None or rest:
-        raise ValueError(text)
-    return number
+    """1, 1., 1、, （一）, 一、, ① → the number; anything else is refused with ValueError."""
+    clean = normalise(text)
+    if clean.isdigit():
+        return int(clean)
+    if match := re.fullmatch(r"\(?([一二三四五六七八九十]+|\d+)\)?[、.．]?", clean):
+        return chinese_number(match[1])
+    if len(clean) == 1 and "①" <= clean <= "⑳":
+        return ord(clean) - ord("①") + 1
+    raise ValueError(text)
 
 
 def parse_deadline(value: Any, year: int) -> date | None:
@@ -211,26 +215,37 @@ def _header_in(rows: list[tuple]) -> tuple[int, list[str]] | None:
             best, best_score = number, score
     if best is None:
         return None
-    headers = [cell_text(v).replace("\n", "") for v in rows[best]]
+    def score(number: int) -> int:
+        return sum(1 for v in rows[number] if (t := cell_text(v)) and len(t) <= 20 and role_of(t))
+
+    def texts(number: int) -> list[str]:
+        return [cell_text(v).replace("\n", "") for v in rows[number]]
+
+    if best > 0 and score(best - 1) >= 2:  # the upper row of a two-row header
+        return best, _combine(texts(best - 1), texts(best))
     if best + 1 < len(rows):
-        lower = [cell_text(v).replace("\n", "") for v in rows[best + 1]]
+        lower = texts(best + 1)
         filled = [t for t in lower if t]
-        if filled and sum(1 for t in filled if role_of(t) or len(t) <= 4 and not t[0].isdigit()) == len(filled) \
+        if filled and all(role_of(t) or len(t) <= 4 for t in filled) \
                 and not any(_NUMBERING.match(t) or t.isdigit() for t in filled):
-            upper, group = headers, ""
-            headers = []
-            for index in range(max(len(upper), len(lower))):
-                up = upper[index] if index < len(upper) else ""
-                group = up or group  # a merged upper cell covers the empty cells to its right
-                low = lower[index] if index < len(lower) else ""
-                if not low:
-                    headers.append(up)
-                elif role_of(low):
-                    headers.append(low)
-                else:
-                    headers.append(group + low)
-            best += 1
-    return best, headers
+            return best + 1, _combine(texts(best), lower)
+    return best, texts(best)
+
+
+def _combine(upper: list[str], lower: list[str]) -> list[str]:
+    """One header from two rows: the lower cell names the column, else the (merged) upper one."""
+    headers, group = [], ""
+    for index in range(max(len(upper), len(lower))):
+        up = upper[index] if index < len(upper) else ""
+        group = up or group  # a merged upper cell covers the empty cells to its right
+        low = lower[index] if index < len(lower) else ""
+        if not low:
+            headers.append(up)
+        elif role_of(low):
+            headers.append(low)
+        else:
+            headers.append(group + low)
+    return headers
 
 
 def _assign_roles(headers: list[str]) -> list[Column]:
@@ -267,7 +282,8 @@ def find_layout(path: Path, remembered: dict[str, dict[str, str]] | None = None)
             columns = _assign_roles(headers)
             score = sum(1 for c in columns if c.role)
             if found is None or score > sum(1 for c in found.columns if c.role):
-                title = next((cell_text(v) for r in rows[:number] for v in r if cell_text(v)), "")
+                title = max((cell_text(v) for r in rows[:number] for v in r if isinstance(v, str)),
+                            key=lambda t: (bool(re.search(r"方案|清单|任务|计划|表$", t)), len(t)), default="")
                 preview = [[cell_text(v) for v in r[:len(columns)]] for r in rows[number + 1:number + 1 + PREVIEW_ROWS]]
                 found = Layout(path, sheet.title, number + 1, columns, preview, title.replace("\n", ""))
     finally:
@@ -362,11 +378,6 @@ class _Reader:
             return
         raw_deadline = values[self.roles["deadline"]] if "deadline" in self.roles and \
             self.roles["deadline"] < len(values) else None
-        try:
-            column_due = parse_deadline(raw_deadline, self.year)
-        except ValueError:
-            self.problem(row, "deadline", f"完成时限“{cell_text(raw_deadline)}”无法识别，可写 2023-06-30、6月底前、年底前。")
-            return
         lines = text.split("\n")
         parts: list[str] = []
         for line in lines:  # numbered lines are separate steps; other lines continue the step above
@@ -374,11 +385,19 @@ class _Reader:
                 parts[-1] += line
             else:
                 parts.append(line)
-        if len(parts) > 1 or column_due is None:
-            parts = [split_numbering(p)[1] or p for p in parts]
-        for part in parts:
-            due = column_due
-            if due is None or len(parts) > 1:
+        parts = [split_numbering(p)[1] or p for p in parts]
+        deadline_lines = cell_text(raw_deadline).split("\n")
+        try:
+            column_due = parse_deadline(raw_deadline, self.year)
+            # one deadline per line beside one step per line: pair them
+            dues = [parse_deadline(d, self.year) for d in deadline_lines] \
+                if len(parts) > 1 and len(deadline_lines) == len(parts) else []
+        except ValueError:
+            self.problem(row, "deadline", f"完成时限“{cell_text(raw_deadline)}”无法识别，可写 2023-06-30、6月底前、年底前。")
+            return
+        for index, part in enumerate(parts):
+            due = dues[index] if dues else column_due
+            if not dues and (due is None or len(parts) > 1):
                 try:
                     due = parse_deadline(part, self.year) if _MONTH.search(normalise(part)) else None
                 except ValueError:

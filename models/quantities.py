@@ -68,6 +68,8 @@ def _finite(value: float, text: str) -> float:
 def _scaled(number: str, mult: str | None, written_unit: str, unit: str, text: str) -> float:
     """A written number with its multiplier and unit, expressed in ``unit``."""
     value = _finite(float(number), text) * MULTIPLIERS.get(mult or "", 1.0)
+    if not mult and not written_unit:  # a bare number is already in the indicator's unit (3.29 万户)
+        return value
     factor, base = unit_multiplier(unit)
     if written_unit and written_unit not in (unit, base) and not (written_unit == "%" and unit in ("%", "％")):
         w_factor, w_base = unit_multiplier(written_unit)
