@@ -29,8 +29,23 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def check_zip(path: Path) -> None:
-    """Refuse what is not an xlsx, or would unpack out of proportion, before any XML is parsed."""
+def _count_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int) -> int:
+    """Rows in a worksheet's XML, counted while streaming it, stopping past ``limit``. (openpyxl,
+    even read-only, parses a whole sheet on opening it when the sheet does not state its size.)"""
+    count, tail = 0, b""
+    with archive.open(member) as handle:
+        while chunk := handle.read(1 << 20):
+            data = tail + chunk
+            count += data.count(b"<row ") + data.count(b"<row>") - tail.count(b"<row ") - tail.count(b"<row>")
+            if count > limit:
+                break
+            tail = data[-5:]
+    return count
+
+
+def check_zip(path: Path, max_rows: int = MAX_ROWS) -> None:
+    """Refuse what is not an xlsx, would unpack out of proportion, or holds a sheet longer than
+    ``max_rows``, before any XML is parsed."""
     name = path.name
     try:
         size = path.stat().st_size
@@ -60,6 +75,16 @@ def check_zip(path: Path) -> None:
                                       "可能是恶意构造的文件，已拒绝。")
             if total > MAX_UNPACKED_BYTES:
                 raise LedgerError(f"{name}：解压后 {total / 2**20:.0f} MB，超过上限 {MAX_UNPACKED_BYTES // 2**20} MB。")
+            for member in members:  # a DOCTYPE can only sit in the prolog: the first bytes tell
+                if member.filename.endswith((".xml", ".rels")):
+                    with archive.open(member) as handle:
+                        head = handle.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise LedgerError(f"{name}：其中 {member.filename} 含有 XML 实体定义（可能是恶意构造的文件），已拒绝。")
+                if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml") \
+                        and _count_rows(archive, member, max_rows) > max_rows:
+                    sheet = member.filename.rsplit("/", 1)[-1]
+                    raise LedgerError(f"{name}：工作表（{sheet}）超过上限 {max_rows} 行，已拒绝。")
             bad = archive.testzip()
             if bad is not None:
                 raise LedgerError(f"{name}：文件已损坏（{bad} 校验失败）。")
@@ -69,9 +94,9 @@ def check_zip(path: Path) -> None:
         raise LedgerError(f"{name}：文件已损坏（{error}）。") from None
 
 
-def open_workbook(path: Path):
+def open_workbook(path: Path, max_rows: int = MAX_ROWS):
     """A read-only openpyxl workbook (values, not formulas); LedgerError naming the file otherwise."""
-    check_zip(path)
+    check_zip(path, max_rows)
     from openpyxl import load_workbook
 
     try:
@@ -93,7 +118,7 @@ def sheet_rows(path: Path, sheet, limit: int = MAX_ROWS):
     try:
         for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
             if number > limit:
-                raise LedgerError(f"{path.name}：工作表“{sheet.title}”超过 {limit} 行，已拒绝。")
+                raise LedgerError(f"{path.name}：工作表“{sheet.title}”超过上限 {limit} 行，已拒绝。")
             yield row
     except LedgerError:
         raise
