@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", choices=["biweekly", "monthly", "quarterly", "yearly"], default="biweekly")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(handler=cmd_periods)
+    _add_return_commands(sub)
 
     # Plan workbooks and the city's side (issue 6).
     p = sub.add_parser("import-plan", help="从 Excel 工作簿导入或更新方案（全部成功或全不导入）")
@@ -91,6 +92,68 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="以 JSON 输出各县状态")
     p.set_defaults(handler=cmd_consolidate)
     return parser
+
+
+# ---- signed returns (issue 5): identity, returns workflow, export, verify ----------------------
+
+def _add_return_commands(sub) -> None:
+    p = sub.add_parser("identity", help="本单位签名证书：创建、导入、导出、查看")
+    isub = p.add_subparsers(dest="identity_command", metavar="操作", required=True,
+                            parser_class=ChineseArgumentParser)
+    q = isub.add_parser("new", help="创建签名私钥和证书（主题含县（市、区）和单位名称）")
+    q.add_argument("--county", required=True, help="县（市、区），如 婺城区")
+    q.add_argument("--office", required=True, help="单位名称")
+    q.add_argument("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名（口令不写在命令行上）")
+    q.set_defaults(handler=cmd_identity_new)
+    q = isub.add_parser("import", help="导入 PKCS#12 证书文件（.p12/.pfx），以同一口令加密保存私钥")
+    q.add_argument("file", type=Path, metavar="FILE.p12")
+    q.add_argument("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名")
+    q.set_defaults(handler=cmd_identity_import)
+    q = isub.add_parser("export-cert", help="导出证书（.cer/.der 为 DER，其他为 PEM），交市级登记")
+    q.add_argument("file", type=Path, metavar="FILE")
+    q.set_defaults(handler=cmd_identity_export)
+    q = isub.add_parser("show", help="显示证书主题、有效期和指纹")
+    q.set_defaults(handler=cmd_identity_show)
+
+    p = sub.add_parser("returns", help="报表流程：完整性、缺报说明、审核、报送、撤回、历史")
+    rsub = p.add_subparsers(dest="returns_command", metavar="操作", required=True,
+                            parser_class=ChineseArgumentParser)
+    q = rsub.add_parser("status", help="期次的缺报事项和报表状态")
+    q.add_argument("--period", required=True, metavar="ID")
+    q.add_argument("--json", action="store_true", help="以 JSON 输出")
+    q.set_defaults(handler=cmd_returns_status)
+    q = rsub.add_parser("explain", help="为尚未说明的缺报事项填写原因")
+    q.add_argument("--period", required=True, metavar="ID")
+    q.add_argument("--reason", required=True)
+    q.set_defaults(handler=cmd_returns_explain)
+    q = rsub.add_parser("review", help="审核本期报表")
+    q.add_argument("--period", required=True, metavar="ID")
+    q.add_argument("--reviewer", required=True, help="审核人姓名")
+    q.set_defaults(handler=cmd_returns_review)
+    q = rsub.add_parser("submit", help="标记已签发的报表为已报送")
+    q.add_argument("--period", required=True, metavar="ID")
+    q.set_defaults(handler=cmd_returns_submit)
+    q = rsub.add_parser("withdraw", help="撤回已签发的报表（须说明原因），期次重新开放")
+    q.add_argument("--period", required=True, metavar="ID")
+    q.add_argument("--reason", required=True)
+    q.set_defaults(handler=cmd_returns_withdraw)
+    q = rsub.add_parser("history", help="各期报表的所有版本及文件")
+    q.add_argument("--period", metavar="ID")
+    q.add_argument("--json", action="store_true", help="以 JSON 输出")
+    q.set_defaults(handler=cmd_returns_history)
+
+    p = sub.add_parser("export", help="导出期次报表 <县>_<期次>_v<版本>.xlsx 和 .pdf（可签发）")
+    p.add_argument("--period", required=True, metavar="ID", help="期次编号，如 2023-B22")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="输出文件夹")
+    p.add_argument("--sign", action="store_true", help="签发：以本单位私钥签名并锁定期次（须已审核）")
+    p.add_argument("--passphrase-env", metavar="VAR", help="存放私钥口令的环境变量名（--sign 时必填）")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("verify", help="验证报表文件的签名，列出改动之处；全部有效时退出码为 0")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--trust", nargs="+", type=Path, default=[], metavar="CERT", help="受信任的证书文件")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(handler=cmd_verify)
 
 
 def open_store(args: argparse.Namespace):
@@ -162,6 +225,167 @@ def cmd_periods(args: argparse.Namespace) -> int:
         for s in spans:
             print(f"{s.id}\t{s.label}\t报送截止 {s.due.isoformat()}")
     return EXIT_OK
+
+
+def _passphrase(var: str | None) -> str:
+    import os
+
+    if not var:
+        raise LedgerError("签发需要口令：请用 --passphrase-env 指定存放口令的环境变量名。")
+    if var not in os.environ:
+        raise LedgerError(f"环境变量 {var} 未设置（应存放签名私钥的口令）。")
+    return os.environ[var]
+
+
+def _print_identity(identity) -> None:
+    print(f"证书主题：{identity.signer}（{identity.county}　{identity.office}）")
+    print(f"有效期至：{identity.valid_until:%Y-%m-%d}")
+    print(f"指纹（SHA-256）：{identity.fingerprint}")
+
+
+@with_store
+def cmd_identity_new(args: argparse.Namespace, store) -> int:
+    from exchange.identity import create_identity, identity_folder
+
+    _print_identity(create_identity(identity_folder(store), args.county, args.office, _passphrase(args.passphrase_env)))
+    return EXIT_OK
+
+
+@with_store
+def cmd_identity_import(args: argparse.Namespace, store) -> int:
+    from exchange.identity import identity_folder, import_pkcs12
+
+    _print_identity(import_pkcs12(identity_folder(store), args.file, _passphrase(args.passphrase_env)))
+    return EXIT_OK
+
+
+@with_store
+def cmd_identity_export(args: argparse.Namespace, store) -> int:
+    from exchange.identity import export_certificate, identity_folder, require_identity
+
+    print(export_certificate(identity_folder(store), args.file))
+    _print_identity(require_identity(identity_folder(store)))
+    return EXIT_OK
+
+
+@with_store
+def cmd_identity_show(args: argparse.Namespace, store) -> int:
+    from exchange.identity import identity_folder, require_identity
+
+    _print_identity(require_identity(identity_folder(store)))
+    return EXIT_OK
+
+
+@with_store
+def cmd_returns_status(args: argparse.Namespace, store) -> int:
+    from models.returns import completeness, get_period, latest_return
+
+    with store.session() as session:
+        period = get_period(session, args.period)
+        gaps = completeness(session, period.id)
+        latest = latest_return(session, period.id)
+        state = f"第 {latest.version} 版 {latest.state.label}" if latest else "尚无报表"
+    if args.json:
+        print_json({"period": period.id, "state": state,
+                    "gaps": [{"kind": g.kind, "subject": g.subject, "reason": g.reason} for g in gaps]})
+        return EXIT_OK
+    print(f"{period.label}：{state}；缺报 {len(gaps)} 项，其中未说明原因 {sum(not g.reason for g in gaps)} 项")
+    for g in gaps:
+        print(f"  [{g.kind}] {g.subject}：{g.reason or '（未说明）'}")
+    return EXIT_OK
+
+
+@with_store
+def cmd_returns_explain(args: argparse.Namespace, store) -> int:
+    from models.returns import completeness, explain_gap, unexplained
+
+    with store.transaction() as session:
+        gaps = unexplained(completeness(session, args.period))
+        for gap in gaps:
+            explain_gap(session, gap, args.reason)
+    print(f"已为 {len(gaps)} 项缺报事项填写原因。")
+    return EXIT_OK
+
+
+@with_store
+def cmd_returns_review(args: argparse.Namespace, store) -> int:
+    from models.returns import review
+
+    with store.transaction() as session:
+        ret = review(session, args.period, args.reviewer)
+        print(f"{ret.period_id} 第 {ret.version} 版：已审核（审核人 {ret.reviewed_by}）")
+    return EXIT_OK
+
+
+@with_store
+def cmd_returns_submit(args: argparse.Namespace, store) -> int:
+    from models.returns import submit
+
+    with store.transaction() as session:
+        ret = submit(session, args.period)
+        print(f"{ret.period_id} 第 {ret.version} 版：已报送")
+    return EXIT_OK
+
+
+@with_store
+def cmd_returns_withdraw(args: argparse.Namespace, store) -> int:
+    from models.returns import withdraw
+
+    with store.transaction() as session:
+        ret = withdraw(session, args.period, args.reason)
+        print(f"{ret.period_id} 第 {ret.version} 版：已撤回，期次重新开放；下次签发为第 {ret.version + 1} 版")
+    return EXIT_OK
+
+
+@with_store
+def cmd_returns_history(args: argparse.Namespace, store) -> int:
+    from models.returns import history
+
+    with store.session() as session:
+        rows = [{"period": r.period_id, "version": r.version, "state": r.state.label, "reviewed_by": r.reviewed_by,
+                 "signed_by": r.signed_by, "signed_at": r.signed_at, "withdraw_reason": r.withdraw_reason,
+                 "xlsx": r.xlsx_path, "pdf": r.pdf_path, "digest": r.digest} for r in history(session, args.period)]
+    if args.json:
+        print_json(rows)
+    for r in [] if args.json else rows:
+        print(f"{r['period']}\t第 {r['version']} 版\t{r['state']}\t{r['xlsx']}\t{r['pdf']}")
+    return EXIT_OK
+
+
+@with_store
+def cmd_export(args: argparse.Namespace, store) -> int:
+    from exchange.returns_export import export_return
+    from models.settings import as_of_date
+
+    passphrase = _passphrase(args.passphrase_env) if args.sign else None
+    with store.session() as session:
+        as_of = as_of_date(session, args.as_of)
+    result = export_return(store, args.period, args.out, as_of, passphrase)
+    print(result.xlsx)
+    print(result.pdf)
+    print(f"第 {result.version} 版，{'已签发' if result.signed else '未签名（草稿）'}，报表摘要 {result.digest[:16]}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from exchange.identity import load_certificate
+    from exchange.verify import verification_json, verify_file
+
+    trusted = [load_certificate(path) for path in args.trust]
+    results = [verify_file(path, trusted) for path in args.files]
+    if args.json:
+        print(verification_json(results))
+    for r in [] if args.json else results:
+        print(f"{r.path}：{'有效' if r.valid else '无效'}")
+        if r.signed:
+            when = f"{r.signed_at.astimezone():%Y-%m-%d %H:%M:%S}" if r.signed_at else "未知"
+            print(f"  签名人：{r.signer}（{r.county}　{r.office}）  签名时间：{when}")
+            print(f"  证书指纹：{r.fingerprint}")
+        print(f"  期次：{r.period_id or '未知'}  版本：{r.version or '未知'}")
+        for problem in r.problems:
+            print(f"  ✗ {problem}")
+    return EXIT_OK if all(r.valid for r in results) else EXIT_FAILED
 
 
 @with_store

@@ -23,6 +23,7 @@ from models.enums import IndicatorStatus, TaskStatus
 from models.errors import LedgerError
 from models.indicator_rules import effective_target, evaluate
 from models.ledger import IndicatorValue, Period, ProgressReport
+from models.returns import completeness, get_period, latest_return
 from models.office import Office
 from models.plan import Indicator, Task
 from models.plan_loader import current_plan
@@ -134,30 +135,6 @@ class ReturnData:
         return f"{self.cover.county}_{self.cover.period_id}_v{self.cover.version}"
 
 
-def _period(session: Session, period_id: str) -> Period:
-    period = session.get(Period, period_id.strip().upper())
-    if period is None:
-        raise LedgerError(f"期次“{period_id}”不存在（应如 2023-B22，且属于已载入方案的年度）。")
-    return period
-
-
-def value_due_in(session: Session, period: Period) -> dict[int, IndicatorValue | None]:
-    """Per indicator of the plan: its value due in this return (the one whose period ends inside
-    the return's span, as models.locks counts it), or None when none is due here."""
-    plan = current_plan(session)
-    due: dict[int, IndicatorValue | None] = {}
-    for indicator in plan.indicators if plan else []:
-        if indicator.archived:
-            continue
-        span = session.scalar(select(Period).where(
-            Period.type == indicator.period_type, Period.end >= period.start, Period.end <= period.end))
-        if span is not None:
-            due[indicator.id] = session.scalar(select(IndicatorValue).where(
-                IndicatorValue.indicator_id == indicator.id, IndicatorValue.period_id == span.id))
-            due.setdefault(indicator.id, None)
-    return due
-
-
 def _latest_value(session: Session, indicator: Indicator, until: date) -> IndicatorValue | None:
     return session.scalar(
         select(IndicatorValue).join(Period, IndicatorValue.period_id == Period.id)
@@ -168,23 +145,25 @@ def _latest_value(session: Session, indicator: Indicator, until: date) -> Indica
 def build_return(session: Session, period_id: str, as_of: date, version: int = 1) -> ReturnData:
     """Everything the city asks for about ``period_id``, judged as of the period's end (or
     ``as_of``, if the period is still running)."""
-    period = _period(session, period_id)
+    period = get_period(session, period_id)
     plan = current_plan(session)
     if plan is None:
         raise LedgerError("尚未载入方案，无法生成报表（请先运行 init）。")
     office = session.scalar(select(Office).limit(1)) or Office()
     judged = min(as_of, period.end)
     tolerance = LAG_TOLERANCE.get(session)
+    reviewed = latest_return(session, period.id)
+    reviewer = reviewed.reviewed_by if reviewed is not None and reviewed.version == version else ""
     cover = Cover(office.county or "", office.office_name or "", plan.name, period.id, period.label,
                   period.start, period.end, period.due, judged, version, office.preparer or "",
-                  office.reviewer or "", office.approver or "", office.phone or "")
+                  reviewer or office.reviewer or "", office.approver or "", office.phone or "")
 
     reports = {r.task_id: r for r in session.scalars(
         select(ProgressReport).where(ProgressReport.period_id == period.id))}
     tasks = session.scalars(
         select(Task).where(Task.plan_id == plan.id, Task.archived.is_(False)).order_by(Task.number)
         .options(selectinload(Task.milestones), selectinload(Task.area))).all()
-    task_rows, milestone_rows, gaps = [], [], []
+    task_rows, milestone_rows = [], []
     statuses: Counter[TaskStatus] = Counter()
     done_in_period = overdue = 0
     for task in tasks:
@@ -199,8 +178,6 @@ def build_return(session: Session, period_id: str, as_of: date, version: int = 1
             task.leader, task.contact, status.label, done, len(task.milestones),
             report.progress if report else "", report.problems if report else "",
             report.next_steps if report else "", report.gap_reason if report else ""))
-        if not has_text:
-            gaps.append(Gap("进展", f"{task.number}. {task.title}", report.gap_reason if report else ""))
         for m in task.milestones:
             done_here = m.done_date is not None and period.start <= m.done_date <= judged
             due_here = period.start <= m.due_date <= period.end
@@ -211,7 +188,6 @@ def build_return(session: Session, period_id: str, as_of: date, version: int = 1
                 overdue += late
                 milestone_rows.append(MilestoneRow(task.number, m.seq, m.title, m.due_date, m.done_date, state))
 
-    due_values = value_due_in(session, period)
     indicator_rows = []
     indicator_statuses: Counter[IndicatorStatus] = Counter()
     for indicator in plan.indicators:
@@ -230,11 +206,8 @@ def build_return(session: Session, period_id: str, as_of: date, version: int = 1
             format_value(value, indicator.unit, indicator.decimals),
             None if result.completion is None else round(result.completion, 4),
             round(result.time_progress, 4), result.status.label, row_value.note if row_value else ""))
-        if indicator.id in due_values:
-            due = due_values[indicator.id]
-            if due is None or due.value is None:
-                gaps.append(Gap("指标", f"{indicator.code} {indicator.name}", due.note if due else ""))
 
+    gaps = [Gap(g.kind, g.subject, g.reason) for g in completeness(session, period.id)]
     summary = Summary(
         statuses[TaskStatus.DONE], statuses[TaskStatus.ON_TRACK], statuses[TaskStatus.LAGGING],
         statuses[TaskStatus.NOT_STARTED], done_in_period, overdue,

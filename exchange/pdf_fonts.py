@@ -1,0 +1,63 @@
+"""Chinese fonts for the PDF return, registered once with ReportLab (embedded as subsets).
+
+The system's 仿宋 / 宋体 / 黑体 are preferred where installed (Windows, and the CESI and AR PL
+fonts of 统信 UOS / 麒麟 and other Linux desktops); the WenQuanYi Micro Hei shipped in
+resources/fonts (Apache-2.0) is the fallback, so a PDF renders the same everywhere. Only
+TrueType-outline fonts can be embedded by ReportLab; others are skipped.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from models.resources import resources_dir
+
+_WINDOWS = Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"
+# (path, face index in a .ttc) in order of preference, per role.
+BODY_CANDIDATES = [
+    (_WINDOWS / "simfang.ttf", 0), (_WINDOWS / "simsun.ttc", 0),
+    (Path("/usr/share/fonts/fonts-cesi/CESI_FS_GB2312.TTF"), 0),
+    (Path("/usr/share/fonts/fonts-cesi/CESI_SS_GB2312.TTF"), 0),
+    (Path("/usr/share/fonts/truetype/arphic/uming.ttc"), 0),
+]
+HEADING_CANDIDATES = [
+    (_WINDOWS / "simhei.ttf", 0),
+    (Path("/usr/share/fonts/fonts-cesi/CESI_HT_GB2312.TTF"), 0),
+]
+
+
+def fallback_font_path() -> Path:
+    """The shipped font, also used for the signature stamp (a .ttf at 1000 units per em)."""
+    return resources_dir() / "fonts" / "wqy-microhei.ttf"
+
+
+@dataclass(frozen=True)
+class FontSet:
+    body: str
+    heading: str
+
+
+def _register(name: str, candidates: list[tuple[Path, int]]) -> str | None:
+    for path, index in candidates:
+        if not path.is_file():
+            continue
+        try:
+            pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+        except Exception:  # PostScript outlines or a damaged file: try the next one
+            continue
+        return name
+    return None
+
+
+@functools.cache
+def register_fonts() -> FontSet:
+    """Register the fonts once per process and name them for the styles."""
+    pdfmetrics.registerFont(TTFont("LedgerFallback", str(fallback_font_path())))
+    body = _register("LedgerBody", BODY_CANDIDATES) or "LedgerFallback"
+    heading = _register("LedgerHeading", HEADING_CANDIDATES) or body
+    return FontSet(body, heading)

@@ -1,0 +1,82 @@
+"""Writing a period's return files, unsigned (a draft to look at) or signed (the 签发 step).
+
+Both front ends call ``export_return``: the 报表报送 workspace through a background worker, the
+``export`` subcommand directly. Signing unlocks the office key, builds both files in memory,
+writes each atomically as ``<county>_<period>_v<version>.xlsx/.pdf`` and records their hashes
+in the Return (models.returns.mark_signed), which locks the period.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from exchange.files import sha256_of, write_atomically
+from exchange.identity import identity_folder, unlock
+from exchange.pdf_return import build_pdf
+from exchange.return_data import ReturnData, build_return, return_digest
+from exchange.xlsx_return import write_xlsx
+from models.progress import Progress, no_progress
+from models.returns import SignedFiles, check_can_sign, mark_signed, next_version
+from models.store import Store
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@dataclass
+class ExportResult:
+    xlsx: Path
+    pdf: Path
+    version: int
+    digest: str
+    signed: bool
+
+
+def returns_folder(store: Store) -> Path:
+    """Where the workspace puts the return files: beside the store, per store."""
+    return store.folder / f"{store.path.stem}.files" / "returns"
+
+
+def file_stem(data: ReturnData) -> str:
+    return _UNSAFE.sub("_", data.file_stem)
+
+
+def export_return(store: Store, period_id: str, out_dir: Path, as_of: date, passphrase: str | None = None,
+                  progress: Progress = no_progress) -> ExportResult:
+    """Write the return of ``period_id`` into ``out_dir``; sign it when a passphrase is given."""
+    progress(0, 5, "正在汇总报表数据…")
+    key = unlock(identity_folder(store), passphrase) if passphrase is not None else None
+    with store.session() as session:
+        if key is not None:
+            check_can_sign(session, period_id)
+            session.rollback()  # check_can_sign may have added an unsaved draft row
+        data = build_return(session, period_id, as_of, next_version(session, period_id.strip().upper()))
+    stem = file_stem(data)
+    out_dir = Path(out_dir).resolve()
+    xlsx_path, pdf_path = out_dir / f"{stem}.xlsx", out_dir / f"{stem}.pdf"
+    progress(1, 5, "正在排版 PDF 报表…")
+    pdf, stamp = build_pdf(data)
+    if key is not None:
+        from exchange.pdf_sign import sign_pdf  # pyHanko is slow to import; only when signing
+
+        progress(2, 5, "正在为 PDF 报表签名…")
+        pdf = sign_pdf(pdf, key, stamp, f"{data.cover.period_label} 报表签发（第 {data.cover.version} 版）",
+                       data.cover.county)
+    progress(3, 5, "正在生成 Excel 报表…")
+    xlsx_sha = write_xlsx(data, xlsx_path, key)
+    write_atomically(pdf_path, pdf)
+    progress(4, 5, "正在登记签发记录…")
+    digest = return_digest(data)
+    if key is not None:
+        try:
+            with store.transaction() as session:
+                mark_signed(session, data.cover.period_id, data.cover.approver or key.signer,
+                            SignedFiles(digest, str(xlsx_path), xlsx_sha, str(pdf_path), sha256_of(pdf)))
+        except BaseException:
+            # The files were written but not recorded: remove them, so nothing half-done remains.
+            xlsx_path.unlink(missing_ok=True)
+            pdf_path.unlink(missing_ok=True)
+            raise
+    progress(5, 5, "")
+    return ExportResult(xlsx_path, pdf_path, data.cover.version, digest, key is not None)

@@ -1,0 +1,205 @@
+"""The workflow of a period's return (报表), without Qt and without file formats.
+
+Completeness first: every task has a report for the period and every indicator value due in it
+(the value whose period ends inside the return's span, as models.locks counts it) is present —
+or the gap carries a reason, which then goes into the return. Then 草稿 → 已审核 (reviewer and
+time) → 已签发 (the signed files' paths and hashes recorded; the period is locked) → 已报送.
+A withdrawal needs a reason and opens the period again; the next signing is version n+1.
+The files themselves are written by exchange.returns_export.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.enums import ReturnState
+from models.errors import LedgerError
+from models.ledger import IndicatorValue, Period, ProgressReport
+from models.locks import LOCKING_STATES, ensure_unlocked
+from models.office import Return
+from models.plan import Indicator, Task
+from models.plan_loader import current_plan
+
+OPEN_STATES = (ReturnState.DRAFT, ReturnState.REVIEWED)
+
+
+@dataclass
+class GapItem:
+    """Something the return should hold and does not: a task's report or a due value."""
+
+    kind: str  # 进展 / 指标
+    ref_id: int  # Task.id or Indicator.id
+    period_id: str  # the period of the missing report or value
+    subject: str
+    reason: str = ""
+
+
+def get_period(session: Session, period_id: str) -> Period:
+    period = session.get(Period, period_id.strip().upper())
+    if period is None:
+        raise LedgerError(f"期次“{period_id}”不存在（应如 2023-B22，且属于已载入方案的年度）。")
+    return period
+
+
+def due_value_period(session: Session, indicator: Indicator, period: Period) -> Period | None:
+    """The period of ``indicator`` whose value is due in the return for ``period``."""
+    return session.scalar(select(Period).where(
+        Period.type == indicator.period_type, Period.end >= period.start, Period.end <= period.end))
+
+
+def completeness(session: Session, period_id: str) -> list[GapItem]:
+    """Tasks without a report for the period and due indicator values without a value."""
+    period = get_period(session, period_id)
+    plan = current_plan(session)
+    if plan is None:
+        return []
+    reports = {r.task_id: r for r in session.scalars(
+        select(ProgressReport).where(ProgressReport.period_id == period.id))}
+    gaps = []
+    for task in plan.tasks:
+        report = reports.get(task.id)
+        if not task.archived and (report is None or not report.progress.strip()):
+            gaps.append(GapItem("进展", task.id, period.id, f"{task.number}. {task.title}",
+                                report.gap_reason if report else ""))
+    for indicator in plan.indicators:
+        span = None if indicator.archived else due_value_period(session, indicator, period)
+        if span is None:
+            continue
+        value = session.scalar(select(IndicatorValue).where(
+            IndicatorValue.indicator_id == indicator.id, IndicatorValue.period_id == span.id))
+        if value is None or value.value is None:
+            gaps.append(GapItem("指标", indicator.id, span.id, f"{indicator.code} {indicator.name}（{span.label}）",
+                                value.note if value else ""))
+    return gaps
+
+
+def explain_gap(session: Session, gap: GapItem, reason: str) -> None:
+    """Record why the report or value is missing; the reason goes into the return."""
+    reason = reason.strip()
+    ensure_unlocked(session, gap.period_id, "缺报说明")
+    if gap.kind == "进展":
+        report = session.scalar(select(ProgressReport).where(
+            ProgressReport.task_id == gap.ref_id, ProgressReport.period_id == gap.period_id))
+        if report is None:
+            report = ProgressReport(task=session.get(Task, gap.ref_id), period_id=gap.period_id)
+            session.add(report)
+        report.gap_reason = reason
+    else:
+        value = session.scalar(select(IndicatorValue).where(
+            IndicatorValue.indicator_id == gap.ref_id, IndicatorValue.period_id == gap.period_id))
+        if value is None:
+            value = IndicatorValue(indicator=session.get(Indicator, gap.ref_id), period_id=gap.period_id, value=None)
+            session.add(value)
+        value.note = reason
+    gap.reason = reason
+
+
+def unexplained(gaps: list[GapItem]) -> list[GapItem]:
+    return [g for g in gaps if not g.reason.strip()]
+
+
+def history(session: Session, period_id: str | None = None) -> list[Return]:
+    """Every version of every return (or of one period), newest first."""
+    query = select(Return).order_by(Return.period_id.desc(), Return.version.desc())
+    if period_id:
+        query = query.where(Return.period_id == period_id)
+    return list(session.scalars(query))
+
+
+def latest_return(session: Session, period_id: str) -> Return | None:
+    return session.scalar(select(Return).where(Return.period_id == period_id)
+                          .order_by(Return.version.desc()).limit(1))
+
+
+def next_version(session: Session, period_id: str) -> int:
+    """The version the period's next signing gets: the open one's, else one past the last."""
+    latest = latest_return(session, period_id)
+    if latest is None:
+        return 1
+    return latest.version if latest.state in OPEN_STATES else latest.version + 1
+
+
+def _open_return(session: Session, period_id: str) -> Return:
+    period = get_period(session, period_id)
+    latest = latest_return(session, period.id)
+    if latest is not None and latest.state in LOCKING_STATES:
+        raise LedgerError(f"{period.label}的报表（第 {latest.version} 版）已{latest.state.label}；"
+                          "如需更正，请先撤回并说明原因。")
+    if latest is not None and latest.state in OPEN_STATES:
+        return latest
+    ret = Return(period_id=period.id, version=next_version(session, period.id), state=ReturnState.DRAFT)
+    session.add(ret)
+    return ret
+
+
+def review(session: Session, period_id: str, reviewer: str) -> Return:
+    """草稿 → 已审核: the reviewer's name and the time are kept."""
+    if not reviewer.strip():
+        raise LedgerError("请填写审核人姓名。")
+    ret = _open_return(session, period_id)
+    ret.state, ret.reviewed_by, ret.reviewed_at = ReturnState.REVIEWED, reviewer.strip(), datetime.now()
+    session.flush()
+    return ret
+
+
+def check_can_sign(session: Session, period_id: str) -> Return:
+    """The open, reviewed return of the period; refused while a gap has no reason."""
+    ret = _open_return(session, period_id)
+    if ret.state is not ReturnState.REVIEWED:
+        raise LedgerError(f"{ret.period.label if ret.period else period_id}的报表尚未审核，请先审核再签发。")
+    missing = unexplained(completeness(session, period_id))
+    if missing:
+        listed = "、".join(g.subject for g in missing[:5]) + ("等" if len(missing) > 5 else "")
+        raise LedgerError(f"还有 {len(missing)} 项缺报未说明原因（{listed}），补报或说明原因后才能签发。")
+    return ret
+
+
+@dataclass
+class SignedFiles:
+    digest: str
+    xlsx_path: str
+    xlsx_sha256: str
+    pdf_path: str
+    pdf_sha256: str
+
+
+def mark_signed(session: Session, period_id: str, signer: str, files: SignedFiles) -> Return:
+    """已审核 → 已签发: the files' hashes are recorded and the period is locked."""
+    ret = check_can_sign(session, period_id)
+    ret.state, ret.signed_by, ret.signed_at = ReturnState.SIGNED, signer, datetime.now()
+    ret.digest, ret.xlsx_path, ret.xlsx_sha256 = files.digest, files.xlsx_path, files.xlsx_sha256
+    ret.pdf_path, ret.pdf_sha256 = files.pdf_path, files.pdf_sha256
+    session.flush()
+    return ret
+
+
+def submit(session: Session, period_id: str) -> Return:
+    """已签发 → 已报送 (the files were handed to the city)."""
+    ret = latest_return(session, period_id)
+    if ret is None or ret.state is not ReturnState.SIGNED:
+        raise LedgerError("只有已签发的报表才能标记为已报送。")
+    ret.state, ret.submitted_at = ReturnState.SUBMITTED, datetime.now()
+    return ret
+
+
+def withdraw(session: Session, period_id: str, reason: str) -> Return:
+    """Open a signed period again; the next signing is a new version."""
+    if not reason.strip():
+        raise LedgerError("撤回报表必须说明原因。")
+    ret = latest_return(session, period_id)
+    if ret is None or ret.state not in LOCKING_STATES:
+        raise LedgerError("只有已签发或已报送的报表才能撤回。")
+    ret.state, ret.withdrawn_at, ret.withdraw_reason = ReturnState.WITHDRAWN, datetime.now(), reason.strip()
+    return ret
+
+
+def return_periods(session: Session) -> list[Period]:
+    """The periods a return is made for: the current plan's progress cycle, in its year."""
+    plan = current_plan(session)
+    if plan is None:
+        return []
+    return list(session.scalars(select(Period).where(Period.type == plan.progress_cycle, Period.year == plan.year)
+                                .order_by(Period.number)))

@@ -1,0 +1,136 @@
+"""Item models of the 报表报送 workspace: the gaps of a period and the history of its returns."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QUndoCommand
+
+from models.office import Return
+from models.returns import GapItem, explain_gap
+from models.store import Store
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class GapTableModel(QAbstractTableModel):
+    """缺报事项 of the period; the reason column is edited in place (one undoable command each)."""
+
+    KIND, SUBJECT, REASON = range(3)
+    HEADERS = ("类别", "事项", "原因说明（签发前必填）")
+    reasonEdited = Signal(int, str)  # row, new reason: the page pushes an ExplainGapCommand
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gaps: list[GapItem] = []
+
+    def set_gaps(self, gaps: list[GapItem]) -> None:
+        self.beginResetModel()
+        self.gaps = gaps
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.gaps)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        gap = self.gaps[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return (gap.kind, gap.subject, gap.reason)[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.REASON and not gap.reason:
+            return QBrush(QColor("#c0392b"))
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == self.REASON else flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() != self.REASON:
+            return False
+        text = str(value).strip()
+        if text != self.gaps[index.row()].reason:
+            self.reasonEdited.emit(index.row(), text)
+        return True
+
+
+class ExplainGapCommand(QUndoCommand):
+    """Write (or take back) the reason of one gap; the reason goes into the return."""
+
+    def __init__(self, store: Store, gap: GapItem, reason: str, on_change) -> None:
+        super().__init__(f"缺报说明：{gap.subject}")
+        self.store, self.gap, self.old, self.new, self.on_change = store, gap, gap.reason, reason, on_change
+
+    def _apply(self, reason: str) -> None:
+        with self.store.transaction() as session:
+            explain_gap(session, self.gap, reason)
+        self.on_change()
+
+    def redo(self) -> None:
+        self._apply(self.new)
+
+    def undo(self) -> None:
+        self._apply(self.old)
+
+
+class ReturnHistoryTableModel(QAbstractTableModel):
+    """Every version of the period's return, newest first, with its files."""
+
+    VERSION, STATE, REVIEWED, SIGNED, SUBMITTED, NOTE, FILES = range(7)
+    HEADERS = ("版本", "状态", "审核", "签发", "报送", "撤回原因", "文件")
+    RawRole = Qt.ItemDataRole.UserRole
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Return] = []
+
+    def set_rows(self, rows: list[Return]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        ret = self.rows[index.row()]
+        if role == self.RawRole:
+            return ret
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+
+        def when(moment) -> str:
+            return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
+
+        match index.column():
+            case self.VERSION:
+                return self.tr("第 %1 版").replace("%1", str(ret.version))
+            case self.STATE:
+                return ret.state.label
+            case self.REVIEWED:
+                return f"{ret.reviewed_by} {when(ret.reviewed_at)}".strip()
+            case self.SIGNED:
+                return f"{ret.signed_by} {when(ret.signed_at)}".strip()
+            case self.SUBMITTED:
+                return when(ret.submitted_at)
+            case self.NOTE:
+                return ret.withdraw_reason
+            case self.FILES:
+                return "\n".join(p for p in (ret.xlsx_path, ret.pdf_path) if p)
+        return None
