@@ -33,6 +33,8 @@ class ReceiptState(LabelledEnum):
 
 
 COUNTED = (ReceiptState.VALID, ReceiptState.LATE)
+# A return's signature sheet lists every signed cell, one row each: far longer than a plan sheet.
+RETURN_MAX_ROWS = 100_000
 
 
 @dataclass
@@ -96,8 +98,13 @@ class Consolidation:
     tasks: list[TaskLine]
     areas: dict[str, list[AreaScore]]  # area name → ranked scores
 
-    def receipt_of(self, county: str) -> Receipt:
-        return next(r for r in self.receipts if r.county == county and r.state in COUNTED)
+    def notice_receipts(self) -> list[Receipt]:
+        """One receipt per county for its 提示单: the one that counts, else the first received."""
+        chosen: dict[str, Receipt] = {}
+        for receipt in self.receipts:
+            if receipt.county and (receipt.county not in chosen or receipt.state in COUNTED):
+                chosen[receipt.county] = receipt
+        return list(chosen.values())
 
     def lagging(self, county: str) -> tuple[list[TaskLine], list[IndicatorLine]]:
         """What a county's 提示单 lists: its lagging tasks, its lagging or unreported indicators."""
@@ -130,18 +137,22 @@ def collect_files(paths: list[Path]) -> list[Path]:
 def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Receipt:
     """One file's state. ``trusted`` maps certificate fingerprints to registered counties."""
     from exchange.verify import verify_file
-    from exchange.workbook_guard import check_zip
+    from exchange.workbook_guard import check_zip, open_workbook
     from exchange.xlsx_return import read_return
 
     try:
-        check_zip(path)  # size, zip bomb and file type, before the full parse below
+        check_zip(path, RETURN_MAX_ROWS)  # size, zip bomb and file type, before the full parse below
     except LedgerError as error:
         return Receipt("", ReceiptState.UNREADABLE, path, problems=[str(error)])
     check = verify_file(path)
     receipt = Receipt("", ReceiptState.VALID, path, check.signer, check.fingerprint, check.signed_at,
                       check.period_id, check.version, list(check.problems))
     try:
-        receipt.data = read_return(path)
+        book = open_workbook(path, RETURN_MAX_ROWS)  # read-only: only the data sheet is read
+        try:
+            receipt.data = read_return(path, book)
+        finally:
+            book.close()
         cover = receipt.data.cover
         receipt.county = cover.county
         receipt.period_id = receipt.period_id or cover.period_id
@@ -206,7 +217,8 @@ def consolidate(store, period_id: str, paths: list[Path], progress: Progress = n
     _mark_superseded(receipts)
     county_order = list(dict.fromkeys(trusted.values()))
     counted = {r.county: r for r in receipts if r.state in COUNTED}
-    receipts += [Receipt(county, ReceiptState.MISSING) for county in county_order if county not in counted]
+    heard_from = {r.county for r in receipts}
+    receipts += [Receipt(county, ReceiptState.MISSING) for county in county_order if county not in heard_from]
     counties = [c for c in county_order if c in counted]
     indicators = _indicator_lines(counted, counties, indicator_area)
     tasks = _task_lines(counted, counties)

@@ -75,7 +75,8 @@ def _chart(st: _Styles, area: str, scores) -> Drawing:
     height = 62 * mm
     drawing = Drawing(WIDTH, height)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 14 * mm, 16 * mm, WIDTH - 20 * mm, height - 24 * mm
+    plot_width = min(WIDTH - 20 * mm, max(len(ranked), 3) * 24 * mm)  # a few counties: narrow bars
+    chart.x, chart.y, chart.width, chart.height = 14 * mm, 16 * mm, plot_width, height - 24 * mm
     chart.data = [[s.score for s in ranked] or [0]]
     chart.categoryAxis.categoryNames = [s.county for s in ranked] or [""]
     chart.categoryAxis.labels.fontName = st.fonts.body
@@ -105,7 +106,7 @@ def _receipts(st: _Styles, result: Consolidation) -> list:
              r.path.name if r.path else "", r.signed_at.strftime("%Y-%m-%d %H:%M") if r.signed_at else "",
              r.period_id, r.version or "", "；".join(r.problems)[:300]] for r in result.receipts]
     story.append(_table(st, ["县（市、区）", "状态", "计入", "文件", "签发时间", "期次", "版本", "说明"], rows,
-                        [24, 26, 10, 50, 28, 18, 10, 90]))
+                        [24, 26, 12, 50, 28, 18, 12, 88]))
     return story
 
 
@@ -126,14 +127,15 @@ def _boards(st: _Styles, result: Consolidation) -> list:
 
 def _notices(st: _Styles, result: Consolidation, issued: date) -> list:
     story = []
-    for receipt in result.receipts:
-        if receipt.state == ReceiptState.SUPERSEDED or not receipt.county:
-            continue
+    for receipt in result.notice_receipts():
         county = receipt.county
-        story += [PageBreak(), _p("提 示 单", st.title),
+        story += [PageBreak(), _p("提示单", st.title),
                   _p(f"{county}改革办：", st.body), Spacer(0, 2 * mm)]
-        if receipt.state not in COUNTED:
-            story.append(_p(f"　　贵单位{result.period_label}的报表未被采用（{receipt.state.label}）。"
+        if receipt.state == ReceiptState.MISSING:
+            story.append(_p(f"　　截至汇总时，未收到贵单位{result.period_label}的报表（报送截止 "
+                            f"{result.due:%Y年%m月%d日}），请尽快签发报送。", st.body))
+        elif receipt.state not in COUNTED:
+            story.append(_p(f"　　贵单位{result.period_label}的报表未被采用（{receipt.state.label}）："
                             f"{'；'.join(receipt.problems)}请核实后重新签发报送。", st.body))
         else:
             tasks, indicators = result.lagging(county)
