@@ -41,6 +41,7 @@ class _Styles:
                                  spaceAfter=2 * mm)
         self.body = ParagraphStyle("body", fontName=fonts.body, fontSize=10.5, leading=16)
         self.cell = ParagraphStyle("cell", fontName=fonts.body, fontSize=9, leading=12)
+        self.lag = ParagraphStyle("lag", parent=self.cell, textColor=LAG)
 
 
 def _p(text: object, style: ParagraphStyle) -> Paragraph:
@@ -50,14 +51,12 @@ def _p(text: object, style: ParagraphStyle) -> Paragraph:
 def _table(st: _Styles, header: list[str], rows: list[list[object]], widths_mm: list[float],
            lag_column: int | None = None) -> Table:
     scale = WIDTH / (sum(widths_mm) * mm)
-    data = [[_p(h, st.cell) for h in header]] + [[_p(v, st.cell) for v in row] for row in rows]
+    data = [[_p(h, st.cell) for h in header]] + [
+        [_p(v, st.lag if c == lag_column and v in ("滞后", "未填报") else st.cell) for c, v in enumerate(row)]
+        for row in rows]
     table = Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1)
-    style = [("FONT", (0, 0), (-1, -1), st.fonts.body, 9), ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-    if lag_column is not None:
-        style += [("TEXTCOLOR", (lag_column, r), (lag_column, r), LAG)
-                  for r, row in enumerate(rows, start=1) if row[lag_column] in ("滞后", "未填报")]
-    table.setStyle(TableStyle(style))
+    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 
@@ -113,13 +112,14 @@ def _receipts(st: _Styles, result: Consolidation) -> list:
 def _boards(st: _Styles, result: Consolidation) -> list:
     story = []
     for area, scores in result.areas.items():
-        story += [PageBreak(), _p(f"晾晒榜 · {area}（{result.period_label}）", st.title), _chart(st, area, scores),
+        story += [PageBreak(), _p(f"晾晒榜 · {area}　{result.period_label}", st.title), _chart(st, area, scores),
                   Spacer(0, 3 * mm)]
         rows = [[s.rank or "—", s.county, _score(s.score), _score(s.task_score), _score(s.indicator_score),
                  s.tasks.get("已完成", 0), s.tasks.get("推进中", 0), s.tasks.get("未启动", 0),
                  s.tasks.get("滞后", 0)] for s in scores]
         story.append(_table(st, ["排名", "县（市、区）", "得分", "任务得分", "指标得分", "已完成", "推进中", "未启动",
                                  "滞后"], rows, [14, 36, 18, 20, 20, 16, 16, 16, 16]))
+        story.append(Spacer(0, 2 * mm))
         story.append(_p("得分为任务得分（已完成100、推进中80、未启动60、滞后0 的平均）与指标得分"
                         "（完成率平均，单项最高按120%计）的平均。", st.cell))
     return story
