@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from exchange.consolidate import ReceiptState, consolidate, write_outputs
-from exchange.identity import create_identity, export_certificate, identity_folder, unlock
+from exchange.identity import create_identity, export_certificate, unlock
 from exchange.return_data import build_return
 from exchange.trust_list import list_trusted, register_certificate
 from exchange.xlsx_return import DATA_SHEET, write_xlsx

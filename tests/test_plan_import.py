@@ -10,7 +10,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from exchange.plan_export import export_plan, export_store_plan
-from exchange.plan_import import PlanImportError, find_layout, import_plan_workbook, read_plan, remember_roles
+from exchange.plan_import import (PlanImportError, find_layout, import_plan_workbook, read_plan, remember_roles,
+                                  remembered_roles)
 from models.enums import Origin
 from models.ledger import IndicatorValue, ProgressReport
 from models.plan import Indicator, Milestone, Task
@@ -165,13 +166,13 @@ def test_a_column_role_assigned_by_the_user_is_remembered_for_the_same_shape(tmp
         read_plan(path, layout)
     layout.columns[1].role = "task"
     remember_roles(plan_store, layout)
-    again = find_layout(path, __import__("exchange.plan_import").plan_import.remembered_roles(plan_store))
+    again = find_layout(path, remembered_roles(plan_store))
     assert again.roles() == {0: "number", 1: "task", 2: "lead_unit"}
     data, diff = import_plan_workbook(plan_store, path, dry_run=True)
     assert [t["title"] for t in data["tasks"]] == ["投资项目审批提速"] and diff.new_plan
 
 
-def test_export_then_import_reads_the_plan_back_unchanged(tmp_path, plan_store, store):
+def test_export_then_import_reads_the_plan_back_unchanged(tmp_path, plan_store):
     path = export_store_plan(plan_store, tmp_path / "plan.xlsx")
     data, diff = import_plan_workbook(plan_store, path, dry_run=True)
     assert diff.empty, diff.lines()
