@@ -24,7 +24,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer,
+from reportlab.platypus import (CondPageBreak, LayoutError, Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer,
                                 Table, TableStyle)
 
 from exchange.pdf_fonts import FontSet, register_fonts
@@ -60,7 +60,8 @@ def parse_subject(text: str) -> dict[str, str]:
 
 
 class _Styles:
-    def __init__(self, fonts: FontSet) -> None:
+    def __init__(self, fonts: FontSet, split_rows: bool = False) -> None:
+        self.split_rows = split_rows  # only for a row taller than a page, which cannot be kept whole
         base = dict(fontName=fonts.body, fontSize=10.5, leading=15, wordWrap="CJK")
         self.title = ParagraphStyle("title", fontName=fonts.heading, fontSize=20, leading=28, alignment=TA_CENTER)
         self.subtitle = ParagraphStyle("subtitle", fontName=fonts.body, fontSize=13, leading=20, alignment=TA_CENTER)
@@ -84,7 +85,7 @@ def _table(st: _Styles, header: list[str], rows: list[list[object]], widths_mm: 
     """A grid whose header repeats on every page; rows are never split across pages."""
     data = [[_p(h, st.head) for h in header]]
     data += [[c if isinstance(c, Flowable) else _p(c, st.cell) for c in row] for row in rows]
-    table = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1, splitInRow=0)
+    table = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1, splitInRow=int(st.split_rows))
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), st.fonts.body),  # else Table asks for an unembedded Helvetica
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#555555")),
@@ -110,7 +111,7 @@ def _drawing(width: float, height: float, fonts: FontSet) -> Drawing:
 def _chart(data: ReturnData, fonts: FontSet) -> Drawing:
     """Horizontal bars: each indicator's completion beside the year's time progress."""
     rows = data.indicators
-    bar_h = 11
+    bar_h = 9
     height = len(rows) * bar_h * 2 + 60
     drawing = _drawing(CONTENT_W, height, fonts)
     chart = HorizontalBarChart()
@@ -188,7 +189,7 @@ class SignatureBlock(Flowable):
         self.stamp.page, self.stamp.box = c.getPageNumber() - 1, (round(x1), round(y1), round(x2), round(y2))
 
 
-def _numbered_canvas(data: ReturnData, digest: str, fonts: FontSet) -> type[canvas.Canvas]:
+def _numbered_canvas(data: ReturnData, digest: str, fonts: FontSet, draft: bool) -> type[canvas.Canvas]:
     """A canvas that draws the footer once the page count is known (第 N 页 共 M 页)."""
     cover = data.cover
     qr_text = f"RL|{cover.county}|{cover.period_id}|v{cover.version}|{digest}"
@@ -216,7 +217,8 @@ def _numbered_canvas(data: ReturnData, digest: str, fonts: FontSet) -> type[canv
             self.setLineWidth(0.5)
             self.line(MARGIN, FOOTER_H - 2 * mm, PAGE_W - MARGIN, FOOTER_H - 2 * mm)
             self.setFont(fonts.body, 9)
-            self.drawString(MARGIN, 12 * mm, f"{cover.county} · {cover.period_label} · 第 {cover.version} 版")
+            self.drawString(MARGIN, 12 * mm, f"{cover.county} · {cover.period_label} · 第 {cover.version} 版"
+                            + ("（草稿，未签发）" if draft else ""))
             self.drawString(MARGIN, 7 * mm, f"报表摘要 {digest[:16]}")
             self.drawCentredString(PAGE_W / 2, 9 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
             qr = QrCodeWidget(qr_text, barLevel="M")
@@ -263,7 +265,7 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
     story.append(_table(st, ["编号", "指标名称", "目标", "本期值", "数据期次", "完成率", "序时进度", "状态"],
                         [[i.code, i.name, i.target_text, i.value_text or "—", i.value_period or "—",
                           _percent(i.completion), _percent(i.time_progress), _status(st, i.status)]
-                         for i in data.indicators], [18, 52, 20, 22, 18, 17, 17, 16]))
+                         for i in data.indicators], [17, 48, 21, 22, 20, 17, 17, 18]))
 
     story += [CondPageBreak(60 * mm), Paragraph("三、任务推进情况", st.h1)]
     story.append(_table(st, ["序号", "任务 / 责任单位", "状态", "本期进展", "存在问题", "下步计划"],
@@ -271,7 +273,7 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
                           _status(st, t.status),
                           t.progress or f"（未报送{'：' + t.gap_reason if t.gap_reason else ''}）",
                           t.problems or "无", t.next_steps] for t in data.tasks],
-                        [9, 34, 15, 51, 33, 38]))
+                        [11, 34, 15, 51, 33, 36]))
 
     if data.milestones:
         story += [CondPageBreak(40 * mm), Paragraph("四、本期节点举措", st.h1)]
@@ -288,9 +290,19 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
     return story
 
 
-def build_pdf(data: ReturnData, progress: Progress = no_progress) -> tuple[bytes, StampBox]:
-    """The unsigned PDF of the return and where its stamp box is."""
+def build_pdf(data: ReturnData, draft: bool = False, progress: Progress = no_progress) -> tuple[bytes, StampBox]:
+    """The unsigned PDF of the return and where its stamp box is; a draft says so on every page.
+    Rows are kept whole; only if one is taller than a page is it split (a second layout)."""
     progress(0, 2, "正在排版 PDF 报表…")
+    try:
+        result = _layout(data, draft, split_rows=False)
+    except LayoutError:
+        result = _layout(data, draft, split_rows=True)
+    progress(1, 2, "")
+    return result
+
+
+def _layout(data: ReturnData, draft: bool, split_rows: bool) -> tuple[bytes, StampBox]:
     fonts = register_fonts()
     digest = return_digest(data)
     stamp = StampBox()
@@ -301,6 +313,6 @@ def build_pdf(data: ReturnData, progress: Progress = no_progress) -> tuple[bytes
                             author=cover.office, subject=pdf_subject(data, digest), creator="改革台账",
                             # our font from the first page on, so no unembedded Helvetica is referenced
                             initialFontName=fonts.body, initialFontSize=10)
-    doc.build(_story(data, _Styles(fonts), digest, stamp), canvasmaker=_numbered_canvas(data, digest, fonts))
-    progress(1, 2, "")
+    doc.build(_story(data, _Styles(fonts, split_rows), digest, stamp),
+              canvasmaker=_numbered_canvas(data, digest, fonts, draft))
     return buffer.getvalue(), stamp

@@ -3,7 +3,6 @@ block's stamp box, and its verification for exchange.verify."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -22,7 +21,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from exchange.identity import SigningKey
 from exchange.pdf_fonts import fallback_font_path
 from exchange.pdf_return import StampBox, parse_subject
-from models.errors import LedgerError
+from exchange.verify import Verification, check_validity
 
 FIELD_NAME = "OfficeSignature"
 STAMP_FONT_SIZE, STAMP_LEADING = 10, 15  # integers: pyHanko lays out with Fractions
@@ -56,8 +55,8 @@ def sign_pdf(pdf: bytes, key: SigningKey, stamp: StampBox, reason: str, location
     return out.getvalue()
 
 
-def verify_pdf(result) -> None:
-    """Fill ``result`` (an exchange.verify.Verification) from the PDF's last signature."""
+def verify_pdf(result: Verification) -> None:
+    """Fill ``result`` from the PDF's last signature; the file must be covered entirely."""
     try:
         with open(result.path, "rb") as handle:
             reader = PdfFileReader(io.BytesIO(handle.read()), strict=False)
@@ -71,12 +70,10 @@ def verify_pdf(result) -> None:
             sig = signatures[-1]
             result.signed = True
             cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
-            result._certificate(cert)
+            result.set_certificate(cert)
             result.signed_at = sig.self_reported_timestamp
             context = ValidationContext(trust_roots=[sig.signer_cert], allow_fetching=False)
             status = validate_pdf_signature(sig, context)
-    except LedgerError:
-        raise
     except Exception as error:  # a damaged file: pyHanko and its parser raise many kinds
         result.problems.append(f"PDF 文件已损坏或签名无法读取：{error}")
         return
@@ -86,7 +83,4 @@ def verify_pdf(result) -> None:
         result.problems.append("签名无效：签名值与签名证书不符。")
     if status.coverage is None or status.coverage.name != "ENTIRE_FILE":
         result.problems.append("PDF 在签名后被追加了内容（签名未覆盖整个文件）。")
-    if result.signed_at is not None and isinstance(result.signed_at, datetime):
-        from exchange.verify import _check_validity
-
-        _check_validity(result, cert)
+    check_validity(result, cert)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models.enums import IndicatorStatus, TaskStatus
+from models.enums import Direction, IndicatorStatus, TaskStatus
 from models.errors import LedgerError
 from models.indicator_rules import effective_target, evaluate
 from models.ledger import IndicatorValue, Period, ProgressReport
@@ -136,9 +136,10 @@ class ReturnData:
 
 
 def _latest_value(session: Session, indicator: Indicator, until: date) -> IndicatorValue | None:
+    """The newest value given by the end of the period (an explained gap holds no value)."""
     return session.scalar(
         select(IndicatorValue).join(Period, IndicatorValue.period_id == Period.id)
-        .where(IndicatorValue.indicator_id == indicator.id, Period.end <= until)
+        .where(IndicatorValue.indicator_id == indicator.id, IndicatorValue.value.is_not(None), Period.end <= until)
         .order_by(Period.end.desc()).limit(1))
 
 
@@ -200,7 +201,7 @@ def build_return(session: Session, period_id: str, as_of: date, version: int = 1
         target = effective_target(indicator)
         indicator_rows.append(IndicatorRow(
             indicator.code, indicator.name, indicator.unit, target,
-            format_target(indicator.comparison if indicator.direction.value != "band" else "band", target,
+            format_target("band" if indicator.direction is Direction.BAND else indicator.comparison, target,
                           indicator.unit, indicator.decimals, indicator.target_high) or indicator.target_text,
             row_value.period_id if row_value else "", value,
             format_value(value, indicator.unit, indicator.decimals),

@@ -56,27 +56,25 @@ def export_return(store: Store, period_id: str, out_dir: Path, as_of: date, pass
     out_dir = Path(out_dir).resolve()
     xlsx_path, pdf_path = out_dir / f"{stem}.xlsx", out_dir / f"{stem}.pdf"
     progress(1, 5, "正在排版 PDF 报表…")
-    pdf, stamp = build_pdf(data)
+    pdf, stamp = build_pdf(data, draft=key is None)
     if key is not None:
         from exchange.pdf_sign import sign_pdf  # pyHanko is slow to import; only when signing
 
         progress(2, 5, "正在为 PDF 报表签名…")
-        pdf = sign_pdf(pdf, key, stamp, f"{data.cover.period_label} 报表签发（第 {data.cover.version} 版）",
-                       data.cover.county)
-    progress(3, 5, "正在生成 Excel 报表…")
-    xlsx_sha = write_xlsx(data, xlsx_path, key)
-    write_atomically(pdf_path, pdf)
-    progress(4, 5, "正在登记签发记录…")
+        pdf = sign_pdf(pdf, key, stamp, f"签发 {data.cover.period_id} 第 {data.cover.version} 版", data.cover.county)
+    progress(3, 5, "正在写入报表文件…")
+    # From here on no progress call, so a cancel cannot fall between the files and their record.
     digest = return_digest(data)
-    if key is not None:
-        try:
+    try:
+        xlsx_sha = write_xlsx(data, xlsx_path, key)
+        write_atomically(pdf_path, pdf)
+        if key is not None:
             with store.transaction() as session:
                 mark_signed(session, data.cover.period_id, data.cover.approver or key.signer,
                             SignedFiles(digest, str(xlsx_path), xlsx_sha, str(pdf_path), sha256_of(pdf)))
-        except BaseException:
-            # The files were written but not recorded: remove them, so nothing half-done remains.
+    except BaseException:
+        if key is not None:  # signed files that were not recorded must not be left behind
             xlsx_path.unlink(missing_ok=True)
             pdf_path.unlink(missing_ok=True)
-            raise
-    progress(5, 5, "")
+        raise
     return ExportResult(xlsx_path, pdf_path, data.cover.version, digest, key is not None)

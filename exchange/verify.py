@@ -44,7 +44,7 @@ class Verification:
         data.pop("certificate_der")
         return data
 
-    def _certificate(self, cert: x509.Certificate) -> None:
+    def set_certificate(self, cert: x509.Certificate) -> None:
         self.certificate_der = cert.public_bytes(serialization.Encoding.DER)
         self.fingerprint = fingerprint(cert)
         self.signer, self.county, self.office = certificate_names(cert)
@@ -98,13 +98,13 @@ def _verify_xlsx(result: Verification) -> None:
     except ValueError:
         result.problems.append("签名页已损坏：签名时间、证书或签名无法读取。")
         return
-    result._certificate(cert)
+    result.set_certificate(cert)
     signed = [tuple(str(v or "") for v in row[:3])
               for row in ws.iter_rows(min_row=MANIFEST_ROW, values_only=True) if row and row[0]]
     if not signature_matches(cert, signature, signed_payload(fields, signed)):
         result.problems.append("签名无效：签名页的内容与签名不符（签名页被改动或签名证书不符）。")
         return
-    _check_validity(result, cert)
+    check_validity(result, cert)
     then = {(s, c): h for s, c, h in signed}
     now = cell_manifest(wb)
     for sheet, cell in sorted(then.keys() | now.keys(), key=_cell_order):
@@ -122,7 +122,8 @@ def _cell_order(key: tuple[str, str]) -> tuple[str, int, str]:
     return sheet, int(cell[len(letters):] or 0), letters.rjust(3)
 
 
-def _check_validity(result: Verification, cert: x509.Certificate) -> None:
+def check_validity(result: Verification, cert: x509.Certificate) -> None:
+    """The certificate must have been valid when the file was signed."""
     at = result.signed_at
     if at is not None and not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
         result.problems.append(f"签名时（{at:%Y-%m-%d}）签名证书不在有效期内"

@@ -10,10 +10,12 @@ import base64
 import hashlib
 import io
 import json
+import math
 import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from unicodedata import east_asian_width
 
 from cryptography.hazmat.primitives import serialization
 from openpyxl import Workbook, load_workbook
@@ -78,9 +80,24 @@ def _table(ws: Worksheet, title: str, data: ReturnData, header: list[tuple[str, 
         for col, value in enumerate(values, 1):
             cell = put(ws, r, col, value)
             cell.border, cell.alignment = _BORDER, _WRAP
+        ws.row_dimensions[r].height = _row_height(values, [w for _n, w in header])
     ws.freeze_panes = "A4"
     ws.print_title_rows = "1:3"
     _page_setup(ws, data)
+
+
+def _text_width(text: str) -> int:
+    """Width in column units: a Chinese character takes two."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _row_height(values: list[Any], widths: list[float]) -> float:
+    """Points for a row of wrapped text; not every spreadsheet program fits rows itself."""
+    lines = 1
+    for value, width in zip(values, widths):
+        text = "" if value is None else str(value)
+        lines = max(lines, sum(max(1, math.ceil(_text_width(part) / (width * 1.2))) for part in text.split("\n")))
+    return 15 * lines + 3
 
 
 def _page_setup(ws: Worksheet, data: ReturnData, landscape: bool = True) -> None:

@@ -20,6 +20,7 @@ from models.errors import LedgerError
 from models.ledger import IndicatorValue, Period, ProgressReport
 from models.locks import LOCKING_STATES, ensure_unlocked
 from models.office import Return
+from models.periods import parse_period_id
 from models.plan import Indicator, Task
 from models.plan_loader import current_plan
 
@@ -71,7 +72,8 @@ def completeness(session: Session, period_id: str) -> list[GapItem]:
         value = session.scalar(select(IndicatorValue).where(
             IndicatorValue.indicator_id == indicator.id, IndicatorValue.period_id == span.id))
         if value is None or value.value is None:
-            gaps.append(GapItem("指标", indicator.id, span.id, f"{indicator.code} {indicator.name}（{span.label}）",
+            when = parse_period_id(span.id).short_label
+            gaps.append(GapItem("指标", indicator.id, span.id, f"{indicator.code} {indicator.name}（{when}数据）",
                                 value.note if value else ""))
     return gaps
 
