@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help="期次编号，如 2023-B22")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="汇总文件的输出文件夹")
     p.add_argument("--json", action="store_true", help="以 JSON 输出各县状态")
+    p.add_argument("--sign", action="store_true", help="用本单位（市级）签名证书签发汇总 PDF")
+    p.add_argument("--passphrase-env", metavar="VAR", help="存放签名私钥口令的环境变量名（与 --sign 同用）")
     p.set_defaults(handler=cmd_consolidate)
     return parser
 
@@ -438,12 +440,14 @@ def cmd_trust_list(args: argparse.Namespace, store) -> int:
 @with_store
 def cmd_consolidate(args: argparse.Namespace, store) -> int:
     from exchange.consolidate import consolidate, write_outputs
+    from exchange.identity import identity_folder, unlock
     from models.settings import as_of_date
 
+    key = unlock(identity_folder(store), _passphrase(args.passphrase_env)) if args.sign else None
     result = consolidate(store, args.period, args.paths)
     with store.session() as session:
         issued = as_of_date(session, args.as_of)
-    files = write_outputs(result, args.out, issued)
+    files = write_outputs(result, args.out, issued, key)
     if args.json:
         print_json(result.summary() | {"files": [str(f) for f in files]})
         return EXIT_OK

@@ -283,12 +283,14 @@ def _area_boards(counties: list[str], tasks: list[TaskLine], indicators: list[In
     return boards
 
 
-def write_outputs(result: Consolidation, folder: Path, issued, progress: Progress = no_progress) -> list[Path]:
-    """The consolidated workbook and PDF in ``folder``, named for the period."""
+def write_outputs(result: Consolidation, folder: Path, issued, key=None,
+                  progress: Progress = no_progress) -> list[Path]:
+    """The consolidated workbook and PDF in ``folder``, named for the period; the PDF signed with the
+    city's key when one is given (exchange.identity.unlock)."""
     from exchange.consolidated_pdf import write_consolidated_pdf
     from exchange.consolidated_xlsx import write_consolidated_xlsx
 
     stem = Path(folder) / f"汇总_{result.period_id}"
     xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"))
-    pdf = write_consolidated_pdf(result, stem.with_suffix(".pdf"), issued, progress)
+    pdf = write_consolidated_pdf(result, stem.with_suffix(".pdf"), issued, key, progress)
     return [xlsx, pdf]

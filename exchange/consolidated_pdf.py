@@ -16,11 +16,13 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, \
+    TableStyle
 
 from exchange.consolidate import COUNTED, Consolidation, ReceiptState
 from exchange.files import write_atomically
 from exchange.pdf_fonts import register_fonts
+from exchange.pdf_return import StampBox
 from models.progress import Progress, no_progress
 
 PAGE = landscape(A4)
@@ -95,7 +97,25 @@ def _chart(st: _Styles, area: str, scores) -> Drawing:
     return drawing
 
 
-def _receipts(st: _Styles, result: Consolidation) -> list:
+class StampSpace(Flowable):
+    """Room for the city's digital signature stamp; remembers where it was laid out."""
+
+    def __init__(self, stamp: StampBox, width: float = 72 * mm, height: float = 24 * mm) -> None:
+        super().__init__()
+        self.stamp, self.width, self.height = stamp, width, height
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        return avail_w, self.height
+
+    def draw(self) -> None:
+        left = WIDTH - self.width
+        x1, y1 = self.canv.absolutePosition(left, 0)
+        x2, y2 = self.canv.absolutePosition(left + self.width, self.height)
+        self.stamp.page = self.canv.getPageNumber() - 1
+        self.stamp.box = (int(x1), int(y1), int(x2), int(y2))
+
+
+def _receipts(st: _Styles, result: Consolidation, stamp: StampBox) -> list:
     counted = len(result.counties)
     story = [_p(f"{result.plan_name}", st.title),
              _p(f"汇总情况（{result.period_label}，报送截止 {result.due:%Y年%m月%d日}）", st.h2),
@@ -106,6 +126,8 @@ def _receipts(st: _Styles, result: Consolidation) -> list:
              r.period_id, r.version or "", "；".join(r.problems)[:300]] for r in result.receipts]
     story.append(_table(st, ["县（市、区）", "状态", "计入", "文件", "签发时间", "期次", "版本", "说明"], rows,
                         [24, 26, 12, 50, 28, 18, 12, 88]))
+    story.append(KeepTogether([Spacer(0, 4 * mm), _p("市改革办（签章）", ParagraphStyle("stamp", parent=st.body,
+                                                                                 alignment=2)), StampSpace(stamp)]))
     return story
 
 
@@ -168,18 +190,28 @@ def _page_number(canvas, doc) -> None:
     canvas.restoreState()
 
 
-def build_consolidated_pdf(result: Consolidation, issued: date, progress: Progress = no_progress) -> bytes:
+def build_consolidated_pdf(result: Consolidation, issued: date,
+                           progress: Progress = no_progress) -> tuple[bytes, StampBox]:
+    """The PDF, and where the signature stamp goes (on the page of returns received)."""
     st = _Styles()
+    stamp = StampBox()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN, title=f"汇总 {result.period_label}", author="改革台账")
     doc.font, doc.footer = st.fonts.body, f"{result.plan_name} · {result.period_label} 汇总"
     progress(0, 2, "正在生成汇总 PDF…")
-    story = _receipts(st, result) + _boards(st, result) + _notices(st, result, issued)
+    story = _receipts(st, result, stamp) + _boards(st, result) + _notices(st, result, issued)
     doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     progress(2, 2, "")
-    return buffer.getvalue()
+    return buffer.getvalue(), stamp
 
 
-def write_consolidated_pdf(result: Consolidation, path: Path, issued: date, progress: Progress = no_progress) -> Path:
-    return write_atomically(Path(path), build_consolidated_pdf(result, issued, progress))
+def write_consolidated_pdf(result: Consolidation, path: Path, issued: date, key=None,
+                           progress: Progress = no_progress) -> Path:
+    """Write the PDF; with the city's unlocked key (exchange.identity.SigningKey) sign it (PAdES)."""
+    pdf, stamp = build_consolidated_pdf(result, issued, progress)
+    if key is not None:
+        from exchange.pdf_sign import sign_pdf  # pyHanko is slow to import; only when signing
+
+        pdf = sign_pdf(pdf, key, stamp, f"{result.period_label} 汇总签发", key.county or key.office)
+    return write_atomically(Path(path), pdf)

@@ -2,6 +2,7 @@
 (column roles, check, import), the 汇总 workspace (a return checked and consolidated)."""
 from __future__ import annotations
 
+import subprocess
 from datetime import date, timedelta
 
 from openpyxl import Workbook
@@ -23,6 +24,7 @@ from ui.consolidation_page import ConsolidationPage, output_folder
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.plan_import_dialog import PlanImportDialog
+from ui.returns_dialogs import PassphraseDialog
 from ui.settings_page import SettingsPage
 
 
@@ -80,7 +82,7 @@ def test_file_menu_opens_the_import_dialog(qtbot, plan_store, tmp_path, monkeypa
     assert "consolidation" in [key for key, *_ in window.PAGES]
 
 
-def test_consolidation_page_checks_and_consolidates_a_return(qtbot, plan_store, tmp_path):
+def test_consolidation_page_checks_consolidates_and_signs(qtbot, plan_store, tmp_path, monkeypatch):
     period = period_containing(date.today() + timedelta(days=3), PeriodType.BIWEEKLY)
     with plan_store.transaction() as session:
         ensure_periods(session, period.start.year)
@@ -105,9 +107,14 @@ def test_consolidation_page_checks_and_consolidates_a_return(qtbot, plan_store, 
         page.period_combo.setCurrentIndex(page.period_combo.count() - 1)
     page.add_sources([inbox])
     assert page.buttons["run"].isEnabled()
+    page.sign_box.setChecked(True)
+    monkeypatch.setattr(PassphraseDialog, "get_passphrase", staticmethod(lambda *a, **k: "secret-1"))
     page.buttons["run"].click()
     qtbot.waitUntil(lambda: page.receipt_model.rowCount() == 2, timeout=20000)
     states = {r.county: r.state.value for r in page.receipt_model.rows}
     assert states == {"婺城区": "valid", "金东区": "missing"}
     assert sorted(p.name for p in output_folder(plan_store).iterdir()) == [f"汇总_{period.id}.pdf",
                                                                           f"汇总_{period.id}.xlsx"]
+    check = subprocess.run(["pdfsig", str(output_folder(plan_store) / f"汇总_{period.id}.pdf")],
+                           capture_output=True, text=True)
+    assert "Signature is Valid" in check.stdout

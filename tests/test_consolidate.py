@@ -155,7 +155,7 @@ def test_trust_list_refuses_the_same_certificate_twice(city_case):
     assert [row["county"] for row in list_trusted(city)][:1] == ["东阳市"]
 
 
-def test_command_line_trust_and_consolidate(city_case, tmp_path, capsys):
+def test_command_line_trust_and_consolidate(city_case, tmp_path, capsys, monkeypatch):
     import main
 
     _city, _county, inbox, _result, root = city_case
@@ -170,11 +170,18 @@ def test_command_line_trust_and_consolidate(city_case, tmp_path, capsys):
     assert [row["county"] for row in json.loads(capsys.readouterr().out)] == ["婺城区", "金东区"]
     out = tmp_path / "out"
     files = [str(inbox / f"婺城区_{CURRENT.id}_v1.xlsx"), str(inbox / f"磐安县_{CURRENT.id}_v1.xlsx")]
-    assert main.main(["--db", db, "consolidate", "--period", CURRENT.id, "--out", str(out), "--json", *files]) == 0
+    monkeypatch.setenv("CITY_PASS", PASS)
+    assert main.main(["--db", db, "identity", "new", "--county", "金华市", "--office", "金华市营商办",
+                      "--passphrase-env", "CITY_PASS"]) == 0
+    capsys.readouterr()
+    assert main.main(["--db", db, "consolidate", "--period", CURRENT.id, "--out", str(out), "--json",
+                      "--sign", "--passphrase-env", "CITY_PASS", *files]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["counted"] == ["婺城区"]
     assert summary["states"] == {"valid": 1, "unregistered": 1, "missing": 1}  # 磐安县 is not on this list
     assert sorted(p.name for p in out.iterdir()) == [f"汇总_{CURRENT.id}.pdf", f"汇总_{CURRENT.id}.xlsx"]
+    check = subprocess.run(["pdfsig", str(out / f"汇总_{CURRENT.id}.pdf")], capture_output=True, text=True)
+    assert "Signature is Valid" in check.stdout and "金华市营商办" in check.stdout
 
 
 def test_ranks_and_additivity():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
                                QLabel, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from models.enums import OfficeRole
@@ -20,6 +20,7 @@ from models.returns import return_periods
 from models.service import office_profile
 from ui.consolidation_models import SORT_ROLE, ReceiptTableModel, TrustTableModel
 from ui.context import AppContext
+from ui.returns_dialogs import PassphraseDialog
 from ui.widgets import PageHeader
 from ui.workers import run_in_background
 
@@ -54,6 +55,8 @@ class ConsolidationPage(QWidget):
             button.clicked.connect(slot)
             bar.addWidget(button)
             self.buttons[key] = button
+        self.sign_box = QCheckBox(self.tr("签发汇总 PDF"), objectName="signConsolidation")
+        bar.addWidget(self.sign_box)
         bar.addStretch(1)
         layout.addLayout(bar)
         self.sources_label = QLabel(objectName="hint")
@@ -178,11 +181,19 @@ class ConsolidationPage(QWidget):
     def run(self) -> None:
         from exchange.consolidate import consolidate, write_outputs
 
+        from exchange.identity import identity_folder, unlock
+
         store, period, sources, issued = self.ctx.store, self.period_id(), list(self.sources), self.ctx.as_of()
+        passphrase = None
+        if self.sign_box.isChecked():
+            passphrase = PassphraseDialog.get_passphrase(self, self.tr("用本单位签名证书签发汇总 PDF。请输入签名私钥的口令："))
+            if passphrase is None:
+                return
 
         def work(progress):
+            key = unlock(identity_folder(store), passphrase) if passphrase is not None else None
             result = consolidate(store, period, sources, progress)
-            return result, write_outputs(result, output_folder(store), issued, progress)
+            return result, write_outputs(result, output_folder(store), issued, key, progress)
 
         run_in_background(self, self.tr("正在核验并汇总各地报表…"), work, on_done=self._done)
 
