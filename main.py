@@ -102,6 +102,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_import_values)
 
     _add_return_commands(sub)
+
+    # Plan workbooks and the city's side (issue 6).
+    p = sub.add_parser("import-plan", help="从 Excel 工作簿导入或更新方案（全部成功或全不导入）")
+    p.add_argument("file", type=Path, metavar="FILE.xlsx")
+    p.add_argument("--dry-run", action="store_true", help="只显示将作的改动，不写入")
+    p.add_argument("--code", help="方案编号（更新库中某一方案时指定）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(handler=cmd_import_plan)
+
+    p = sub.add_parser("export-plan", help="把库中的方案导出为 Excel 工作簿（可再用 import-plan 读回）")
+    p.add_argument("file", type=Path, metavar="FILE.xlsx")
+    p.set_defaults(handler=cmd_export_plan)
+
+    p = sub.add_parser("trust", help="市级：登记与查看各县（市、区）的签名证书")
+    trust = p.add_subparsers(dest="trust_command", metavar="操作", required=True, parser_class=ChineseArgumentParser)
+    t = trust.add_parser("add", help="登记一个县（市、区）的证书（.cer/.pem/.der）")
+    t.add_argument("cert", type=Path, metavar="CERT")
+    t.add_argument("--county", required=True, help="县（市、区）名称")
+    t.set_defaults(handler=cmd_trust_add)
+    t = trust.add_parser("list", help="列出已登记的证书")
+    t.add_argument("--json", action="store_true", help="以 JSON 输出")
+    t.set_defaults(handler=cmd_trust_list)
+
+    p = sub.add_parser("consolidate", help="市级：核验各县报表并汇总、排名，生成汇总工作簿与 PDF")
+    p.add_argument("paths", type=Path, nargs="+", metavar="FILE_OR_FOLDER")
+    p.add_argument("--period", required=True, help="期次编号，如 2023-B22")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="汇总文件的输出文件夹")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出各县状态")
+    p.add_argument("--sign", action="store_true", help="用本单位（市级）签名证书签发汇总 PDF")
+    p.add_argument("--passphrase-env", metavar="VAR", help="存放签名私钥口令的环境变量名（与 --sign 同用）")
+    p.set_defaults(handler=cmd_consolidate)
     return parser
 
 
@@ -519,6 +550,73 @@ def cmd_import_values(args: argparse.Namespace, store) -> int:
         raise LedgerError(f"{error}\n如确认无误，请加 --confirm-outliers 重新运行。") from None
     print(f"已从 {args.file.name} 导入：{len(preview.changes)} 个数值有变化，"
           f"{len(preview.checks) - len(preview.changes)} 个与台账相同。")
+def cmd_import_plan(args: argparse.Namespace, store) -> int:
+    from exchange.plan_import import import_plan_workbook
+
+    data, diff = import_plan_workbook(store, args.file, code=args.code, dry_run=args.dry_run)
+    if args.json:
+        print_json(diff.as_dict() | {"dry_run": args.dry_run, "tasks": len(data["tasks"]),
+                                     "indicators": len(data["indicators"])})
+        return EXIT_OK
+    print(f"方案：{data['name']}（{data['code']}），{len(data['tasks'])} 项任务、{len(data['indicators'])} 个指标")
+    for line in diff.lines():
+        print(line)
+    print("（试运行，未写入）" if args.dry_run else "已导入。")
+    return EXIT_OK
+
+
+@with_store
+def cmd_export_plan(args: argparse.Namespace, store) -> int:
+    from exchange.plan_export import export_store_plan
+
+    print(f"已导出：{export_store_plan(store, args.file)}")
+    return EXIT_OK
+
+
+@with_store
+def cmd_trust_add(args: argparse.Namespace, store) -> int:
+    from exchange.trust_list import register_certificate
+
+    row = register_certificate(store, args.cert, args.county)
+    print(f"已登记：{row['county']}  指纹 {row['fingerprint']}  有效期至 {row['not_after']}")
+    return EXIT_OK
+
+
+@with_store
+def cmd_trust_list(args: argparse.Namespace, store) -> int:
+    from exchange.trust_list import list_trusted
+
+    rows = list_trusted(store)
+    if args.json:
+        print_json(rows)
+    elif not rows:
+        print("尚未登记任何证书。")
+    for row in rows if not args.json else []:
+        print(f"{row['county']}\t{row['fingerprint']}\t有效期至 {row['not_after']}\t{row['subject']}")
+    return EXIT_OK
+
+
+@with_store
+def cmd_consolidate(args: argparse.Namespace, store) -> int:
+    from exchange.consolidate import consolidate, write_outputs
+    from exchange.identity import identity_folder, unlock
+    from models.settings import as_of_date
+
+    key = unlock(identity_folder(store), _passphrase(args.passphrase_env)) if args.sign else None
+    result = consolidate(store, args.period, args.paths)
+    with store.session() as session:
+        issued = as_of_date(session, args.as_of)
+    files = write_outputs(result, args.out, issued, key)
+    if args.json:
+        print_json(result.summary() | {"files": [str(f) for f in files]})
+        return EXIT_OK
+    print(f"{result.period_label}：计入 {len(result.counties)} 个县（市、区）")
+    for receipt in result.receipts:
+        note = "；".join(receipt.problems)
+        print(f"{receipt.county or '（不明）'}\t{receipt.state.label}\t{receipt.path.name if receipt.path else ''}"
+              + (f"\t{note}" if note else ""))
+    for path in files:
+        print(f"已生成：{path}")
     return EXIT_OK
 
 

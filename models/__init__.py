@@ -6,9 +6,10 @@ from models.enums import (
 from models.ledger import Evidence, IndicatorValue, Period, ProgressReport
 from models.office import AuditEntry, Office, Return, Setting
 from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
+from models.trust import TrustedCertificate
 
 __all__ = [
     "Area", "AuditEntry", "Base", "Direction", "Evidence", "Indicator", "IndicatorStatus", "IndicatorValue",
     "ListKind", "Milestone", "Office", "OfficeRole", "Origin", "Period", "PeriodType", "Plan",
-    "ProgressReport", "Return", "ReturnState", "Setting", "Task", "TaskStatus", "ValueKind",
+    "ProgressReport", "Return", "ReturnState", "Setting", "Task", "TaskStatus", "TrustedCertificate", "ValueKind",
 ]

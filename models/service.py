@@ -90,3 +90,15 @@ def save_setting(store: Store, var, value) -> None:
 def read_setting(store: Store, var):
     with store.session() as session:
         return var.get(session)
+
+
+def save_office_role(store: Store, role) -> None:
+    """本单位 县级 / 市级: a city office verifies and consolidates the counties' returns."""
+    from models.enums import OfficeRole
+
+    with store.transaction() as session:
+        office = session.scalar(select(Office).limit(1))
+        if office is None:
+            office = Office()
+            session.add(office)
+        office.role = OfficeRole(role)

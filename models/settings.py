@@ -5,6 +5,7 @@ QSettings on the UI side.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Generic, TypeVar
@@ -66,3 +67,8 @@ LAG_TOLERANCE = SettingVar[float]("lag_tolerance", "滞后容差", 0.25, _fracti
 def as_of_date(session: Session, override: date | None = None) -> date:
     """The working date: a command-line --as-of, else the stored setting, else today."""
     return override or AS_OF.get(session) or date.today()
+
+# Column roles a user assigned on plan import, per header shape: {shape: {column letter: role}}.
+PLAN_COLUMN_ROLES = SettingVar[dict[str, dict[str, str]]](
+    "plan_column_roles", "方案导入的列对应", {}, lambda text: dict(json.loads(text)) if text else {},
+    lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True))

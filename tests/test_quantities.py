@@ -12,6 +12,7 @@ from models.quantities import QuantityError, Target, format_target, format_value
     ("590万", "人", 5_900_000),
     ("590万人", "人", 5_900_000),
     ("590万", "万人", 590),
+    ("3.29", "万户", 3.29),
     ("18.19亿", "亿元", 18.19),
     ("1819万元", "亿元", 0.1819),
     ("18.19", "亿元", 18.19),  # a bare number is in the indicator's unit, multiplier and all

@@ -3,19 +3,22 @@ store's path and the current period in the status bar. Geometry is kept in QSett
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget, QWidget,
+    QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget, QWidget,
     QHBoxLayout,
 )
 
 from models.enums import PeriodType
+from models.errors import LedgerError
 from models.periods import period_containing
 from models.plan_loader import current_plan
 from models.resources import resources_dir
 from models.store import Store
+from ui.consolidation_page import ConsolidationPage
 from ui.context import AppContext
 from ui.home_page import HomePage
 from ui.indicators_page import IndicatorsPage
@@ -31,6 +34,7 @@ class MainWindow(QMainWindow):
         ("tasks", "任务清单", "tasks.svg", TasksPage),
         ("indicators", "指标填报", "indicators.svg", IndicatorsPage),
         ("returns", "报表报送", "returns.svg", ReturnsPage),
+        ("consolidation", "汇总", "consolidation.svg", ConsolidationPage),
         ("settings", "设置", "settings.svg", SettingsPage),
     ]
 
@@ -75,6 +79,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        import_plan = QAction(self.tr("导入方案工作簿…"), self, objectName="importPlanAction")
+        import_plan.triggered.connect(self.import_plan)
+        file_menu.addAction(import_plan)
         quit_action = QAction(self.tr("退出(&X)"), self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -93,6 +100,20 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("关于改革台账"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def import_plan(self) -> None:
+        """文件 → 导入方案工作簿: pick the workbook, then check and import it in its dialog."""
+        from ui.plan_import_dialog import PlanImportDialog
+
+        path, _filter = QFileDialog.getOpenFileName(self, self.tr("选择方案工作簿"), "", self.tr("Excel 工作簿 (*.xlsx)"))
+        if not path:
+            return
+        try:
+            dialog = PlanImportDialog(self.ctx, Path(path), self)
+        except LedgerError as error:
+            QMessageBox.warning(self, self.tr("无法导入"), str(error))
+            return
+        dialog.exec()
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("关于改革台账"), self.tr(

@@ -5,11 +5,12 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox, QDateEdit, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
+    QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
     QVBoxLayout, QWidget,
 )
 
-from models.service import read_setting, save_setting
+from models.enums import OfficeRole
+from models.service import office_profile, read_setting, save_office_role, save_setting
 from models.settings import AS_OF, LAG_TOLERANCE
 from ui.context import AppContext
 from ui.office_dialog import OfficeForm
@@ -30,6 +31,14 @@ class SettingsPage(QScrollArea):
 
         office_box = QGroupBox(self.tr("本单位"))
         office_layout = QVBoxLayout(office_box)
+        role_row = QHBoxLayout()  # 县级 / 市级: the city role verifies and consolidates returns (汇总)
+        role_row.addWidget(QLabel(self.tr("单位级别")))
+        self.role_combo = QComboBox(objectName="officeRole")
+        for role in OfficeRole:
+            self.role_combo.addItem(self.tr(role.label), role.value)
+        role_row.addWidget(self.role_combo)
+        role_row.addStretch(1)
+        office_layout.addLayout(role_row)
         self.office_form = OfficeForm(ctx.store, autosave=True)
         office_layout.addWidget(self.office_form)
         layout.addWidget(office_box)
@@ -60,6 +69,7 @@ class SettingsPage(QScrollArea):
         self.setWidget(body)
 
         self.refresh()
+        self.role_combo.currentIndexChanged.connect(self._save_role)
         self.use_today.toggled.connect(self._save_as_of)
         self.as_of_edit.dateChanged.connect(self._save_as_of)
         self.tolerance.valueChanged.connect(
@@ -77,6 +87,14 @@ class SettingsPage(QScrollArea):
             widget.blockSignals(False)
         self.path_label.setText(str(self.ctx.store.path))
         self.office_form.load()
+        self.role_combo.blockSignals(True)
+        role = office_profile(self.ctx.store).role or OfficeRole.COUNTY
+        self.role_combo.setCurrentIndex(self.role_combo.findData(role.value))
+        self.role_combo.blockSignals(False)
+
+    def _save_role(self) -> None:
+        save_office_role(self.ctx.store, self.role_combo.currentData())
+        self.ctx.ledgerChanged.emit()
 
     def _save_as_of(self) -> None:
         self.as_of_edit.setEnabled(not self.use_today.isChecked())
