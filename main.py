@@ -629,6 +629,9 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # the reader went away (`main.py tasks | head`): not an error of ours
+        sys.stdout = None  # nothing more can be written; keep the interpreter from complaining at exit
+        return EXIT_OK
     except Exception:  # an unforeseen failure: the details go to the log, not to the user's screen
         from models.logs import log_exception
 
