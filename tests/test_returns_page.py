@@ -28,15 +28,15 @@ def test_review_and_sign_from_the_workspace(qtbot, demo_store, monkeypatch):
     page.show()
     assert page.period_id() == "2023-B22"
     assert "婺城区营商办" in page.header.subtitle.text()
-    gaps = page.gap_model.gaps
+    gaps = page.gap_model.rows
     assert gaps and not page.buttons["sign"].isEnabled()
 
     # One reason typed into the table (an undoable command), the others as a batch.
     first = page.gap_model.index(0, GapTableModel.REASON)
     assert page.gap_model.setData(first, "系统升级，下期补报")
-    assert page.gap_model.gaps[0].reason == "系统升级，下期补报"
+    assert page.gap_model.rows[0].reason == "系统升级，下期补报"
     ctx.undo_stack.undo()
-    assert page.gap_model.gaps[0].reason == ""
+    assert page.gap_model.rows[0].reason == ""
     ctx.undo_stack.redo()
     with demo_store.transaction() as session:
         for gap in unexplained(completeness(session, "2023-B22")):

@@ -8,7 +8,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-    QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QPushButton, QSplitter, QTableView, QWidget,
 )
 
 from exchange.tsv import read_tsv, write_tsv
@@ -27,7 +27,7 @@ from ui.indicator_definition_dialog import IndicatorDefinitionDialog
 from ui.indicator_detail_panel import IndicatorDetailPanel
 from ui.indicator_table_model import IndicatorFilterProxyModel, IndicatorTableModel
 from ui.paste_preview_dialog import PastePreviewDialog
-from ui.widgets import PageHeader
+from ui.widgets import page_layout
 from ui.workers import run_in_background
 
 
@@ -152,10 +152,7 @@ class IndicatorsPage(QWidget):
         self.periods_by_id: dict[str, Period] = {}
         self._shown_indicator: int | None = None
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 12)
-        self.header = PageHeader(self.tr("指标填报"))
-        layout.addWidget(self.header)
+        layout, self.header = page_layout(self, self.tr("指标填报"))
 
         bar = QHBoxLayout()
         self.search = QLineEdit(placeholderText=self.tr("搜索指标、任务、领域…"), clearButtonEnabled=True)
@@ -210,7 +207,7 @@ class IndicatorsPage(QWidget):
         with self.ctx.store.session() as session:
             plan = current_plan(session)
             if plan is None:
-                self.model.set_rows([], [], set(), as_of)
+                self.model.set_grid([], [], set(), as_of)
                 return
             rows = indicator_rows(session, plan, as_of)
             types = {r.indicator.period_type for r in rows}
@@ -223,7 +220,7 @@ class IndicatorsPage(QWidget):
         if same_layout:
             self.model.update_values(rows)
         else:
-            self.model.set_rows(rows, periods, locked, as_of)
+            self.model.set_grid(rows, periods, locked, as_of)
             self._fill_type_filter(types)
             self._size_columns()
             self._go_to_current_period()

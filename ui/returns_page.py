@@ -12,8 +12,8 @@ from PySide6.QtCore import QUrl, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
-                               QLabel, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QInputDialog,
+                               QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from models.enums import ReturnState
 from models.errors import LedgerError
@@ -23,7 +23,7 @@ from models.service import office_profile
 from ui.context import AppContext
 from ui.returns_dialogs import PassphraseDialog
 from ui.returns_models import ExplainGapCommand, GapTableModel, ReturnHistoryTableModel
-from ui.widgets import PageHeader
+from ui.widgets import page_layout, table_view
 from ui.workers import run_in_background
 
 
@@ -32,10 +32,7 @@ class ReturnsPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.preview_path: Path | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        self.header = PageHeader(self.tr("报表报送"))
-        layout.addWidget(self.header)
+        layout, self.header = page_layout(self, self.tr("报表报送"))
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("期次")))
@@ -65,14 +62,14 @@ class ReturnsPage(QWidget):
         left_layout.addWidget(self.gap_label)
         self.gap_model = GapTableModel()
         self.gap_model.reasonEdited.connect(self._explain)
-        self.gap_view = self._table(self.gap_model, GapTableModel.SUBJECT, "gapTable")
+        self.gap_view = table_view(self.gap_model, GapTableModel.SUBJECT, "gapTable", word_wrap=True)
         self.gap_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                       | QAbstractItemView.EditTrigger.EditKeyPressed
                                       | QAbstractItemView.EditTrigger.AnyKeyPressed)
         left_layout.addWidget(self.gap_view, 3)
         left_layout.addWidget(QLabel(self.tr("历次版本"), objectName="sectionTitle"))
         self.history_model = ReturnHistoryTableModel()
-        self.history_view = self._table(self.history_model, ReturnHistoryTableModel.FILES, "historyTable")
+        self.history_view = table_view(self.history_model, ReturnHistoryTableModel.FILES, "historyTable", word_wrap=True)
         self.history_view.doubleClicked.connect(self._open_history_row)
         left_layout.addWidget(self.history_view, 2)
         splitter.addWidget(left)
@@ -89,18 +86,6 @@ class ReturnsPage(QWidget):
         self.period_combo.currentIndexChanged.connect(self._period_changed)
         ctx.ledgerChanged.connect(self.refresh)
         self.refresh()
-
-    def _table(self, model, stretch: int, name: str) -> QTableView:
-        view = QTableView(objectName=name)
-        view.setModel(model)
-        view.setAlternatingRowColors(True)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.verticalHeader().hide()
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        view.setWordWrap(True)
-        return view
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -153,7 +138,7 @@ class ReturnsPage(QWidget):
             rows = history(session, pid)
             latest = latest_return(session, pid)
             version = next_version(session, pid)
-        self.gap_model.set_gaps(gaps)
+        self.gap_model.set_rows(gaps)
         self.history_model.set_rows(rows)
         if self.preview_path is None and latest is not None and latest.pdf_path and Path(latest.pdf_path).exists():
             self.preview_path = Path(latest.pdf_path)  # show the signed version on arrival
@@ -175,7 +160,7 @@ class ReturnsPage(QWidget):
         self.gap_view.setEnabled(not locked)
 
     def _explain(self, row: int, reason: str) -> None:
-        gap = self.gap_model.gaps[row]
+        gap = self.gap_model.rows[row]
         try:
             self.ctx.undo_stack.push(ExplainGapCommand(self.ctx.store, gap, reason, self.ctx.ledgerChanged.emit))
         except LedgerError as error:

@@ -14,7 +14,7 @@ from models.service import office_profile, read_setting, save_office_role, save_
 from models.settings import AS_OF, LAG_TOLERANCE
 from ui.context import AppContext
 from ui.office_dialog import OfficeForm
-from ui.widgets import PageHeader
+from ui.widgets import page_layout
 
 
 class SettingsPage(QScrollArea):
@@ -23,11 +23,8 @@ class SettingsPage(QScrollArea):
         self.ctx = ctx
         self.setWidgetResizable(True)
         body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(24, 20, 24, 20)
-        header = PageHeader(self.tr("设置"))
+        layout, header = page_layout(body, self.tr("设置"))
         header.subtitle.setText(self.tr("修改即时保存。"))
-        layout.addWidget(header)
 
         office_box = QGroupBox(self.tr("本单位"))
         office_layout = QVBoxLayout(office_box)

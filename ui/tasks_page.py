@@ -18,7 +18,7 @@ from ui.context import AppContext
 from ui.task_detail import TaskDetailPane
 from ui.task_dialogs import AddTaskDialog
 from ui.task_tree_model import TaskFilter, TaskFilterProxyModel, TaskTreeModel
-from ui.widgets import PageHeader
+from ui.widgets import page_layout
 
 DUE_CHOICES = [7, 14, 30, 60]
 SEARCH_DELAY_MS = 120  # typing a word filters once, not once per key
@@ -29,10 +29,7 @@ class TasksPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self._dirty = True
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 12)
-        self.header = PageHeader(self.tr("任务清单"))
-        layout.addWidget(self.header)
+        layout, self.header = page_layout(self, self.tr("任务清单"))
 
         self.search = QLineEdit(objectName="taskSearch", clearButtonEnabled=True,
                                 placeholderText=self.tr("搜索任务、单位、人员、节点…（Ctrl+F）"))

@@ -1,8 +1,8 @@
-"""Small building blocks shared by the workspaces: page header, cards."""
+"""Small building blocks shared by the workspaces: page layout and header, cards, data tables."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 
 class PageHeader(QWidget):
@@ -39,3 +39,27 @@ class Card(QFrame):
     def set_values(self, figure: str, detail: str = "") -> None:
         self.figure.setText(figure)
         self.detail.setText(detail)
+
+
+def page_layout(page: QWidget, title: str) -> tuple[QVBoxLayout, PageHeader]:
+    """The start of every workspace: the same margins on every page, then its header."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(24, 16, 24, 16)
+    header = PageHeader(title)
+    layout.addWidget(header)
+    return layout, header
+
+
+def table_view(model: QAbstractItemModel, stretch: int, name: str = "", word_wrap: bool = False) -> QTableView:
+    """A read-only table selecting whole rows; columns fit their contents and ``stretch`` takes the rest."""
+    view = QTableView(objectName=name)
+    view.setModel(model)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setWordWrap(word_wrap)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
