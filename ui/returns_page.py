@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 from models.enums import ReturnState
 from models.errors import LedgerError
 from models.periods import period_containing
-from models.returns import completeness, history, latest_return, next_version, return_periods, review, submit, withdraw
+from models.returns import (completeness, history, latest_return, next_version, return_periods, review,
+                            review_outdated, submit, withdraw)
 from models.service import office_profile
 from ui.context import AppContext
 from ui.returns_dialogs import PassphraseDialog
@@ -53,6 +54,10 @@ class ReturnsPage(QWidget):
             bar.addWidget(button)
             self.buttons[key] = button
         layout.addLayout(bar)
+        self.review_warning = QLabel(objectName="errorText")  # the data changed since the review
+        self.review_warning.setWordWrap(True)
+        self.review_warning.hide()
+        layout.addWidget(self.review_warning)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -138,6 +143,11 @@ class ReturnsPage(QWidget):
             rows = history(session, pid)
             latest = latest_return(session, pid)
             version = next_version(session, pid)
+            outdated = ""
+            if latest is not None and latest.state is ReturnState.REVIEWED:
+                outdated = review_outdated(session, latest, self._content_digest(session)(latest))
+        self.review_warning.setText(outdated)
+        self.review_warning.setVisible(bool(outdated))
         self.gap_model.set_rows(gaps)
         self.history_model.set_rows(rows)
         if self.preview_path is None and latest is not None and latest.pdf_path and Path(latest.pdf_path).exists():
@@ -153,7 +163,7 @@ class ReturnsPage(QWidget):
                                     if state is ReturnState.WITHDRAWN else ""))
         locked = state in (ReturnState.SIGNED, ReturnState.SUBMITTED)
         self.buttons["review"].setEnabled(not locked)
-        self.buttons["sign"].setEnabled(state is ReturnState.REVIEWED and latest is not None)
+        self.buttons["sign"].setEnabled(state is ReturnState.REVIEWED and latest is not None and not outdated)
         self.buttons["submit"].setEnabled(state is ReturnState.SIGNED)
         self.buttons["withdraw"].setEnabled(locked)
         self.buttons["open"].setEnabled(bool(latest and latest.pdf_path) or self.preview_path is not None)
@@ -191,10 +201,17 @@ class ReturnsPage(QWidget):
             return
         try:
             with self.ctx.store.transaction() as session:
-                review(session, self.period_id(), name)
+                review(session, self.period_id(), name, self._content_digest(session))
         except LedgerError as error:
             QMessageBox.warning(self, self.tr("未审核"), str(error))
         self.ctx.ledgerChanged.emit()
+
+    def _content_digest(self, session):
+        """The digest of a return as it would be signed now: what a review is tied to."""
+        from exchange.return_data import build_return, return_digest
+
+        as_of = self.ctx.as_of()
+        return lambda ret: return_digest(build_return(session, ret.period_id, as_of, ret.version))
 
     def sign(self) -> None:
         from exchange.returns_export import export_return, returns_folder
