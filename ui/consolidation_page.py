@@ -45,18 +45,25 @@ class ConsolidationPage(QWidget):
         self.period_combo = QComboBox(objectName="consolidationPeriod")
         self.period_combo.setMinimumWidth(260)
         bar.addWidget(self.period_combo)
+        bar.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("folder", "添加文件夹…", self.add_folder), ("files", "添加文件…", self.add_files),
                                 ("clear", "清空", self.clear_sources), ("run", "开始汇总", self.run),
                                 ("open", "打开输出文件夹", self.open_output), ("trust", "登记证书…", self.add_trusted)):
             button = QPushButton(self.tr(text), objectName=f"{key}Button")
             button.clicked.connect(slot)
-            bar.addWidget(button)
             self.buttons[key] = button
+        bar.addWidget(self.buttons["trust"])
         self.sign_box = QCheckBox(self.tr("签发汇总 PDF"), objectName="signConsolidation")
-        bar.addWidget(self.sign_box)
-        bar.addStretch(1)
+        # As in 报表报送, two rows fit the smallest window: the period, then the returns and the run.
+        steps = QHBoxLayout()
+        for widget in (self.buttons["folder"], self.buttons["files"], self.buttons["clear"], self.buttons["run"],
+                       self.sign_box):
+            steps.addWidget(widget)
+        steps.addStretch(1)
+        steps.addWidget(self.buttons["open"])
         layout.addLayout(bar)
+        layout.addLayout(steps)
         self.sources_label = QLabel(objectName="hint")
         self.sources_label.setWordWrap(True)
         layout.addWidget(self.sources_label)

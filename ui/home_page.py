@@ -110,8 +110,9 @@ class HomePage(QWidget):
         self.due_model = AttentionTableModel(["到期日", "节点举措", "任务", "剩余"], self)
         self.missing_model = AttentionTableModel(["序号", "任务", "责任单位", "联系人"], self)
         self.area_model = AreaStatusTableModel(self)
-        self.lagging_view = self._attention(grid, 0, 0, self.tr("滞后任务"), self.lagging_model, 1)
-        self.due_view = self._attention(grid, 0, 1, self.tr("%d天内到期的节点") % DUE_SOON_DAYS, self.due_model, 1)
+        # Two text columns share the width, so neither is cut to a few characters at the smallest window.
+        self.lagging_view = self._attention(grid, 0, 0, self.tr("滞后任务"), self.lagging_model, (1, 2))
+        self.due_view = self._attention(grid, 0, 1, self.tr("%d天内到期的节点") % DUE_SOON_DAYS, self.due_model, (1, 2))
         self.missing_view = self._attention(grid, 2, 0, self.tr("本期尚未填报进展的任务"), self.missing_model, 1)
         grid.addWidget(QLabel(self.tr("各领域任务状态"), objectName="sectionTitle"), 2, 1)
         self.area_view = table_view(self.area_model, AreaStatusTableModel.COL_AREA)
@@ -119,7 +120,7 @@ class HomePage(QWidget):
         return tab
 
     def _attention(self, grid: QGridLayout, row: int, column: int, title: str, model: AttentionTableModel,
-                   stretch: int) -> QTableView:
+                   stretch: int | tuple[int, ...]) -> QTableView:
         label = QLabel(title, objectName="sectionTitle")
         view = table_view(model, stretch)
         view.activated.connect(self._open)

@@ -76,7 +76,7 @@ class IndicatorChartView(QChartView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(170)
 
     def show_row(self, row: IndicatorRow | None, periods: dict[str, Period], year: int) -> None:
         chart = QChart()
@@ -151,6 +151,7 @@ class IndicatorDetailPanel(QWidget):
         layout.addWidget(self.chart, 2)
 
         self.cell_title = QLabel(objectName="hint")
+        self.cell_title.setWordWrap(True)
         self.cell_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         form = QFormLayout()
         self.value_edit = QLineEdit()

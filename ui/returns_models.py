@@ -23,7 +23,7 @@ class GapTableModel(RowsTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         gap = self.rows[index.row()]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
             return (gap.kind, gap.subject, gap.reason)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == self.REASON and not gap.reason:
             return QBrush(QColor("#c0392b"))

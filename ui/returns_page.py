@@ -13,7 +13,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QInputDialog,
-                               QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget)
+                               QLabel, QMessageBox, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from models.enums import ReturnState
 from models.errors import LedgerError
@@ -35,6 +35,8 @@ class ReturnsPage(QWidget):
         self.preview_path: Path | None = None
         layout, self.header = page_layout(self, self.tr("报表报送"))
 
+        # Two rows, so the period, its state and eight buttons fit the window's smallest width:
+        # the period and its state, then the workflow's steps and the files.
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("期次")))
         self.period_combo = QComboBox(objectName="periodCombo")
@@ -51,9 +53,16 @@ class ReturnsPage(QWidget):
         ):
             button = QPushButton(self.tr(text), objectName=f"{key}Button")
             button.clicked.connect(slot)
-            bar.addWidget(button)
             self.buttons[key] = button
+        bar.addWidget(self.buttons["identity"])
+        steps = QHBoxLayout()
+        for key in ("build", "review", "sign", "submit", "withdraw"):
+            steps.addWidget(self.buttons[key])
+        steps.addStretch(1)  # the files, apart from the steps
+        steps.addWidget(self.buttons["open"])
+        steps.addWidget(self.buttons["folder"])
         layout.addLayout(bar)
+        layout.addLayout(steps)
         self.review_warning = QLabel(objectName="errorText")  # the data changed since the review
         self.review_warning.setWordWrap(True)
         self.review_warning.hide()
@@ -84,7 +93,15 @@ class ReturnsPage(QWidget):
         self.pdf_view.setDocument(self.pdf)
         self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        splitter.addWidget(self.pdf_view)
+        no_preview = QLabel(self.tr("尚无预览。\n点“生成预览”查看本期报表草稿；签发后这里显示已签发的报表。"),
+                            objectName="previewPlaceholder", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.preview_stack = QStackedWidget()
+        self.preview_stack.addWidget(no_preview)
+        self.preview_stack.addWidget(self.pdf_view)
+        self.pdf.statusChanged.connect(  # the view while a PDF is loaded, else the hint instead of a grey area
+            lambda status: self.preview_stack.setCurrentWidget(
+                self.pdf_view if status is QPdfDocument.Status.Ready else no_preview))
+        splitter.addWidget(self.preview_stack)
         splitter.setSizes([520, 640])
         layout.addWidget(splitter, 1)
 

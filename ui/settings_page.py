@@ -5,7 +5,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
+    QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
     QVBoxLayout, QWidget,
 )
 
@@ -22,6 +22,7 @@ class SettingsPage(QScrollArea):
         super().__init__()
         self.ctx = ctx
         self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
         layout, header = page_layout(body, self.tr("设置"))
         header.subtitle.setText(self.tr("修改即时保存。"))
@@ -37,6 +38,7 @@ class SettingsPage(QScrollArea):
         role_row.addStretch(1)
         office_layout.addLayout(role_row)
         self.office_form = OfficeForm(ctx.store, autosave=True)
+        self.office_form.layout().setContentsMargins(0, 0, 0, 0)
         office_layout.addWidget(self.office_form)
         layout.addWidget(office_box)
 

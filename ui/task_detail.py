@@ -27,7 +27,7 @@ from ui import task_commands as tc
 from ui.context import AppContext
 from ui.task_detail_models import EvidenceTableModel, MilestoneTableModel
 from ui.task_dialogs import DoneDialog, MilestoneDialog, PostponeDialog
-from ui.widgets import table_view
+from ui.widgets import compact_combo, table_view
 
 SAVE_DELAY_MS = 700  # a report is saved this long after the last keystroke (and on leaving it)
 
@@ -152,7 +152,7 @@ class TaskDetailPane(QWidget):
         layout = QVBoxLayout(tab)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("期次")))
-        self.period_combo = QComboBox(objectName="periodCombo")
+        self.period_combo = compact_combo(QComboBox(objectName="periodCombo"), 12)
         self.period_combo.currentIndexChanged.connect(self._period_changed)
         top.addWidget(self.period_combo, 1)
         layout.addLayout(top)
