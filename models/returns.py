@@ -4,27 +4,36 @@ Completeness first: every task has a report for the period and every indicator v
 (the value whose period ends inside the return's span, as models.locks counts it) is present —
 or the gap carries a reason, which then goes into the return. Then 草稿 → 已审核 (reviewer and
 time) → 已签发 (the signed files' paths and hashes recorded; the period is locked) → 已报送.
+A review is tied to the data: it records the digest of the return as built then (``Return.digest``,
+later the signed files' digest), and signing refuses a return whose data changed since the review.
 A withdrawal needs a reason and opens the period again; the next signing is version n+1.
 The files themselves are written by exchange.returns_export.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.enums import ReturnState
 from models.errors import LedgerError
 from models.ledger import IndicatorValue, Period, ProgressReport
 from models.locks import LOCKING_STATES, ensure_unlocked
-from models.office import Return
+from models.office import AuditEntry, Return
 from models.periods import parse_period_id
 from models.plan import Indicator, Task
 from models.plan_loader import current_plan
 
 OPEN_STATES = (ReturnState.DRAFT, ReturnState.REVIEWED)
+# The digest of a return as it would be signed now (exchange.return_data builds it; models build no files).
+ContentDigest = Callable[[Return], str]
+# What an audit entry's table is called when telling what changed since a review.
+_CHANGED_WHAT = {"progress_report": "任务进展", "indicator_value": "指标数值", "task": "任务信息",
+                 "milestone": "节点举措", "indicator": "指标定义", "office": "本单位信息", "setting": "设置",
+                 "plan": "方案", "area": "领域", "list_kind": "清单类别", "period": "期次", "evidence": "佐证材料"}
 
 
 @dataclass
@@ -137,25 +146,47 @@ def _open_return(session: Session, period_id: str) -> Return:
     return ret
 
 
-def review(session: Session, period_id: str, reviewer: str) -> Return:
-    """草稿 → 已审核: the reviewer's name and the time are kept."""
+def review(session: Session, period_id: str, reviewer: str, content_digest: ContentDigest) -> Return:
+    """草稿 → 已审核 (or 已审核 again): the reviewer's name, the time and the digest of the return
+    as built now, with this reviewer on its cover, are kept."""
     if not reviewer.strip():
         raise LedgerError("请填写审核人姓名。")
     ret = _open_return(session, period_id)
     ret.state, ret.reviewed_by, ret.reviewed_at = ReturnState.REVIEWED, reviewer.strip(), datetime.now()
+    session.flush()  # the digest is of the return as it reads from the store, reviewer included
+    ret.digest = content_digest(ret)
     session.flush()
     return ret
 
 
-def check_can_sign(session: Session, period_id: str) -> Return:
-    """The open, reviewed return of the period; refused while a gap has no reason."""
+def review_outdated(session: Session, ret: Return, digest: str) -> str:
+    """Why a reviewed return cannot be signed as it is now (``digest``), or "" when it can."""
+    if ret.state is not ReturnState.REVIEWED or digest == ret.digest:
+        return ""
+    if not ret.digest:
+        return "审核时未记录报表内容摘要，请重新审核。"
+    counts = session.execute(
+        select(AuditEntry.entity, func.count(func.distinct(AuditEntry.entity_id)))
+        .where(AuditEntry.at > ret.reviewed_at, AuditEntry.entity.in_(_CHANGED_WHAT))
+        .group_by(AuditEntry.entity).order_by(AuditEntry.entity)).all()
+    what = "、".join(f"{_CHANGED_WHAT[entity]} {n} 处" for entity, n in counts) or "统计日期或推算的状态已变化"
+    return f"审核后台账数据已改动（{what}），请重新审核。"
+
+
+def check_can_sign(session: Session, period_id: str, digest: str | None = None) -> Return:
+    """The open, reviewed return of the period; refused while a gap has no reason, and — given the
+    ``digest`` of the return about to be signed — when the data changed since the review."""
     ret = _open_return(session, period_id)
+    label = ret.period.label if ret.period else period_id
     if ret.state is not ReturnState.REVIEWED:
-        raise LedgerError(f"{ret.period.label if ret.period else period_id}的报表尚未审核，请先审核再签发。")
+        raise LedgerError(f"{label}的报表尚未审核，请先审核再签发。")
     missing = unexplained(completeness(session, period_id))
     if missing:
         listed = "、".join(g.subject for g in missing[:5]) + ("等" if len(missing) > 5 else "")
         raise LedgerError(f"还有 {len(missing)} 项缺报未说明原因（{listed}），补报或说明原因后才能签发。")
+    outdated = review_outdated(session, ret, digest) if digest is not None else ""
+    if outdated:
+        raise LedgerError(f"{label}的报表{outdated}")
     return ret
 
 
@@ -169,8 +200,9 @@ class SignedFiles:
 
 
 def mark_signed(session: Session, period_id: str, signer: str, files: SignedFiles) -> Return:
-    """已审核 → 已签发: the files' hashes are recorded and the period is locked."""
-    ret = check_can_sign(session, period_id)
+    """已审核 → 已签发: the files' hashes are recorded and the period is locked; refused when the
+    signed content is not what was reviewed."""
+    ret = check_can_sign(session, period_id, files.digest)
     ret.state, ret.signed_by, ret.signed_at = ReturnState.SIGNED, signer, datetime.now()
     ret.digest, ret.xlsx_path, ret.xlsx_sha256 = files.digest, files.xlsx_path, files.xlsx_sha256
     ret.pdf_path, ret.pdf_sha256 = files.pdf_path, files.pdf_sha256

@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from exchange.identity import create_identity, identity_folder  # noqa: E402
+from exchange.return_data import build_return, return_digest  # noqa: E402
 from exchange.returns_export import export_return  # noqa: E402
 from models.returns import completeness, explain_gap, review, withdraw  # noqa: E402
 from models.service import initialise  # noqa: E402
@@ -30,8 +31,9 @@ def sign_once(store: Store, out: Path, first: bool) -> tuple[float, object]:
     with store.transaction() as session:
         if not first:
             withdraw(session, PERIOD, "基准测试")
-        review(session, PERIOD, "李晓东")
         as_of = as_of_date(session)
+        review(session, PERIOD, "李晓东",
+               lambda ret: return_digest(build_return(session, ret.period_id, as_of, ret.version)))
     start = time.perf_counter()
     result = export_return(store, PERIOD, out, as_of, PASSPHRASE)
     return time.perf_counter() - start, result

@@ -46,9 +46,14 @@ def explain_all(store: Store, reason: str = "数据延后报送") -> None:
             explain_gap(session, gap, reason)
 
 
+def digest_of(session, as_of: date = AS_OF):
+    """What a review is tied to: the digest of the return as it would be signed on ``as_of``."""
+    return lambda ret: return_digest(build_return(session, ret.period_id, as_of, ret.version))
+
+
 def review_and_sign(store: Store, out: Path):
     with store.transaction() as session:
-        review(session, PERIOD, "李晓东")
+        review(session, PERIOD, "李晓东", digest_of(session))
     return export_return(store, PERIOD, out, AS_OF, PASSPHRASE)
 
 
@@ -229,7 +234,7 @@ def test_signing_needs_review_and_explained_gaps(demo_store, tmp_path):
     with pytest.raises(LedgerError, match="尚未审核"):
         export_return(demo_store, PERIOD, tmp_path, AS_OF, PASSPHRASE)
     with demo_store.transaction() as session:
-        review(session, PERIOD, "李晓东")
+        review(session, PERIOD, "李晓东", digest_of(session))
         gaps = completeness(session, PERIOD)
     kinds = {g.kind for g in gaps}
     assert kinds == {"进展", "指标"}
@@ -248,7 +253,7 @@ def test_lock_withdraw_and_next_version(demo_store, tmp_path):
         with pytest.raises(LedgerError, match="已签发"):
             ensure_unlocked(session, "2023-M10", "指标数据")  # October ends inside 2023-B22
         with pytest.raises(LedgerError, match="撤回"):
-            review(session, PERIOD, "李晓东")
+            review(session, PERIOD, "李晓东", digest_of(session))
         with pytest.raises(LedgerError, match="原因"):
             withdraw(session, PERIOD, "  ")
     with demo_store.transaction() as session:
@@ -290,6 +295,14 @@ def test_cli_end_to_end(tmp_path, monkeypatch, capsys):
     assert refused[0] == 2 and "尚未审核" in refused[2]
     assert run("returns", "explain", "--period", PERIOD, "--reason", "数据延后")[0] == 0
     assert run("returns", "review", "--period", PERIOD, "--reviewer", "李晓东")[0] == 0
+    # Changed after the review: shown by status, refused by export --sign (nothing written), reviewed again.
+    assert run("report", "--task", "1", "--period", PERIOD, "--progress", "审核后又补充了进展")[0] == 0
+    code, out, _err = run("returns", "status", "--period", PERIOD)
+    assert code == 0 and "已审核（审核后台账数据已改动（任务进展 1 处），请重新审核。）" in out, out
+    refused = run("export", "--period", PERIOD, "--out", str(tmp_path / "out"), "--sign", "--passphrase-env", "LEDGER_PASS")
+    assert refused[0] == 2 and "审核后台账数据已改动（任务进展 1 处），请重新审核" in refused[2], refused
+    assert not list((tmp_path / "out").glob("*"))
+    assert run("returns", "review", "--period", PERIOD, "--reviewer", "李晓东")[0] == 0
     code, out, err = run("export", "--period", PERIOD, "--out", str(tmp_path / "out"), "--sign", "--passphrase-env", "LEDGER_PASS")
     assert code == 0, err
     files = out.split()
@@ -310,3 +323,44 @@ def test_a_row_taller_than_a_page_is_split_rather_than_failing(plan_store):
     data.tasks[0].progress = "很长的进展说明。" * 900
     pdf, stamp = build_pdf(data, draft=True)
     assert pdf.startswith(b"%PDF") and stamp.page > 0
+
+
+def test_review_is_tied_to_the_data(demo_store):
+    """A review records the digest of the return as built then; signing other data is refused
+    with what changed since, and a new review allows it again."""
+    from models.office import Office, Return
+    from models.returns import SignedFiles, check_can_sign, mark_signed, review_outdated
+
+    explain_all(demo_store)
+    with demo_store.transaction() as session:
+        ret = review(session, PERIOD, "李晓东", digest_of(session))
+    with demo_store.session() as session:
+        ret = session.scalar(select(Return))
+        now = digest_of(session)(ret)
+        assert ret.digest == now and len(now) == 64  # the cover's reviewer is part of it
+        assert check_can_sign(session, PERIOD, now).state is ReturnState.REVIEWED
+        later = digest_of(session, date(2023, 10, 30))(ret)  # the period runs to 11-04: judged later
+        assert review_outdated(session, ret, later) == "审核后台账数据已改动（统计日期或推算的状态已变化），请重新审核。"
+
+    with demo_store.transaction() as session:  # two reports of the period and the office change
+        for report in session.scalars(select(ProgressReport).where(ProgressReport.period_id == PERIOD).limit(2)):
+            report.progress += "（审核后补充）"
+        session.scalar(select(Office)).phone = "0579-12345678"
+    with demo_store.session() as session:
+        ret = session.scalar(select(Return))
+        changed = digest_of(session)(ret)
+        assert changed != ret.digest
+        expected = "审核后台账数据已改动（本单位信息 1 处、任务进展 2 处），请重新审核。"
+        assert review_outdated(session, ret, changed) == expected
+        with pytest.raises(LedgerError, match=re.escape(expected)):
+            check_can_sign(session, PERIOD, changed)
+    with pytest.raises(LedgerError, match="请重新审核"), demo_store.transaction() as session:
+        mark_signed(session, PERIOD, "王", SignedFiles(changed, "a.xlsx", "0" * 64, "a.pdf", "0" * 64))
+    with demo_store.session() as session:
+        assert session.scalar(select(Return)).state is ReturnState.REVIEWED  # nothing recorded
+
+    with demo_store.transaction() as session:  # reviewed again: tied to the data as it is now
+        ret = review(session, PERIOD, "李晓东", digest_of(session))
+        assert ret.digest == changed and review_outdated(session, ret, changed) == ""
+        signed = mark_signed(session, PERIOD, "王", SignedFiles(changed, "a.xlsx", "0" * 64, "a.pdf", "0" * 64))
+        assert signed.state is ReturnState.SIGNED and signed.digest == changed

@@ -28,15 +28,15 @@ def test_review_and_sign_from_the_workspace(qtbot, demo_store, monkeypatch):
     page.show()
     assert page.period_id() == "2023-B22"
     assert "婺城区营商办" in page.header.subtitle.text()
-    gaps = page.gap_model.gaps
+    gaps = page.gap_model.rows
     assert gaps and not page.buttons["sign"].isEnabled()
 
     # One reason typed into the table (an undoable command), the others as a batch.
     first = page.gap_model.index(0, GapTableModel.REASON)
     assert page.gap_model.setData(first, "系统升级，下期补报")
-    assert page.gap_model.gaps[0].reason == "系统升级，下期补报"
+    assert page.gap_model.rows[0].reason == "系统升级，下期补报"
     ctx.undo_stack.undo()
-    assert page.gap_model.gaps[0].reason == ""
+    assert page.gap_model.rows[0].reason == ""
     ctx.undo_stack.redo()
     with demo_store.transaction() as session:
         for gap in unexplained(completeness(session, "2023-B22")):
@@ -68,3 +68,32 @@ def test_review_and_sign_from_the_workspace(qtbot, demo_store, monkeypatch):
     qtbot.mouseClick(page.buttons["withdraw"], Qt.MouseButton.LeftButton)
     assert "已撤回" in page.state_label.text() and "下次签发为第 2 版" in page.state_label.text()
     assert page.buttons["review"].isEnabled()
+
+
+def test_data_changed_after_review_is_shown_and_needs_a_new_review(qtbot, demo_store, monkeypatch):
+    from sqlalchemy import select
+
+    from models.ledger import ProgressReport
+
+    with demo_store.transaction() as session:
+        for gap in unexplained(completeness(session, "2023-B22")):
+            explain_gap(session, gap, "数据延后报送")
+    ctx = AppContext(demo_store)
+    page = ReturnsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("李晓东", True))
+    qtbot.mouseClick(page.buttons["review"], Qt.MouseButton.LeftButton)
+    assert page.buttons["sign"].isEnabled() and page.review_warning.isHidden()
+
+    with demo_store.transaction() as session:
+        report = session.scalar(select(ProgressReport).where(ProgressReport.period_id == "2023-B22").limit(1))
+        report.next_steps += "（审核后补充）"
+    ctx.ledgerChanged.emit()
+    assert page.review_warning.isVisible()
+    assert page.review_warning.text() == "审核后台账数据已改动（任务进展 1 处），请重新审核。"
+    assert not page.buttons["sign"].isEnabled() and page.buttons["review"].isEnabled()
+
+    qtbot.mouseClick(page.buttons["review"], Qt.MouseButton.LeftButton)
+    assert page.review_warning.isHidden() and page.buttons["sign"].isEnabled()
+    assert "已审核" in page.state_label.text()

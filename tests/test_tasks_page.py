@@ -214,7 +214,7 @@ def test_evidence_attached_from_the_pane_is_copied_and_opened(page, demo_store, 
     detail._attach_to_milestone()
     source.unlink()
     assert detail.evidence_model.rowCount() == 1
-    assert detail.evidence_model.entries[0].owner == "节点 3"
+    assert detail.evidence_model.rows[0].owner == "节点 3"
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
     detail.evidence_view.selectRow(0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QInputDialog,
                                QLabel, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from models.enums import OfficeRole
@@ -18,10 +18,11 @@ from models.errors import LedgerError
 from models.periods import period_containing
 from models.returns import return_periods
 from models.service import office_profile
-from ui.consolidation_models import SORT_ROLE, ReceiptTableModel, TrustTableModel
+from ui.consolidation_models import ReceiptTableModel, TrustTableModel
+from ui.table_model import RawRole
 from ui.context import AppContext
 from ui.returns_dialogs import PassphraseDialog
-from ui.widgets import PageHeader
+from ui.widgets import page_layout, table_view
 from ui.workers import run_in_background
 
 
@@ -37,28 +38,32 @@ class ConsolidationPage(QWidget):
         self.sources: list[Path] = []
         self.output_files: list[Path] = []
         self.setAcceptDrops(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        self.header = PageHeader(self.tr("汇总"))
-        layout.addWidget(self.header)
+        layout, self.header = page_layout(self, self.tr("汇总"))
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("期次")))
         self.period_combo = QComboBox(objectName="consolidationPeriod")
         self.period_combo.setMinimumWidth(260)
         bar.addWidget(self.period_combo)
+        bar.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("folder", "添加文件夹…", self.add_folder), ("files", "添加文件…", self.add_files),
                                 ("clear", "清空", self.clear_sources), ("run", "开始汇总", self.run),
                                 ("open", "打开输出文件夹", self.open_output), ("trust", "登记证书…", self.add_trusted)):
             button = QPushButton(self.tr(text), objectName=f"{key}Button")
             button.clicked.connect(slot)
-            bar.addWidget(button)
             self.buttons[key] = button
+        bar.addWidget(self.buttons["trust"])
         self.sign_box = QCheckBox(self.tr("签发汇总 PDF"), objectName="signConsolidation")
-        bar.addWidget(self.sign_box)
-        bar.addStretch(1)
+        # As in 报表报送, two rows fit the smallest window: the period, then the returns and the run.
+        steps = QHBoxLayout()
+        for widget in (self.buttons["folder"], self.buttons["files"], self.buttons["clear"], self.buttons["run"],
+                       self.sign_box):
+            steps.addWidget(widget)
+        steps.addStretch(1)
+        steps.addWidget(self.buttons["open"])
         layout.addLayout(bar)
+        layout.addLayout(steps)
         self.sources_label = QLabel(objectName="hint")
         self.sources_label.setWordWrap(True)
         layout.addWidget(self.sources_label)
@@ -87,17 +92,9 @@ class ConsolidationPage(QWidget):
     def _table(self, model, stretch: int, name: str) -> QTableView:
         proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(model)
-        proxy.setSortRole(SORT_ROLE)
-        view = QTableView(objectName=name)
-        view.setModel(proxy)
+        proxy.setSortRole(RawRole)
+        view = table_view(proxy, stretch, name, word_wrap=True)
         view.setSortingEnabled(True)
-        view.setAlternatingRowColors(True)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.verticalHeader().hide()
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        view.setWordWrap(True)
         return view
 
     def period_id(self) -> str:

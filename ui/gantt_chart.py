@@ -130,14 +130,22 @@ class GanttChart(QWidget):
             top += ROW_HEIGHT
         self._paint_today(painter)
 
+    @staticmethod
+    def _legend_step(painter: QPainter, text: str) -> float:
+        return 16 + painter.fontMetrics().horizontalAdvance(text) + 20  # mark, text, gap
+
+    def _legend_width(self, painter: QPainter, legend: list) -> float:
+        return sum(self._legend_step(painter, text) for _colour, text in legend)
+
     def _paint_header(self, painter: QPainter) -> None:
         painter.setPen(QColor("#1d3557"))
         legend = [(DONE, "已完成"), (OVERDUE, "逾期未完成"), (DUE_SOON, f"{SOON_DAYS}天内到期"), (UPCOMING, "未到期"),
                   (None, "原定时限（已延期）")]
-        x = MARGIN
-        painter.drawText(QRectF(x, 4, LABEL_WIDTH, 20), Qt.AlignmentFlag.AlignVCenter,
-                         f"{self.year}年 · 今日 {self.as_of.month}月{self.as_of.day}日")
-        x = LABEL_WIDTH
+        heading = f"{self.year}年 · 今日 {self.as_of.month}月{self.as_of.day}日"
+        painter.drawText(QRectF(MARGIN, 4, LABEL_WIDTH, 20), Qt.AlignmentFlag.AlignVCenter, heading)
+        # The legend follows the heading, or starts over the timeline when there is room.
+        x = min(LABEL_WIDTH, self._width - MARGIN - self._legend_width(painter, legend))
+        x = max(x, MARGIN + painter.fontMetrics().horizontalAdvance(heading) + 24)
         for colour, text in legend:
             if colour is None:
                 painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -147,7 +155,7 @@ class GanttChart(QWidget):
                 self._diamond(painter, QPointF(x + 6, 14), colour)
             painter.setPen(QColor("#3d4a57"))
             painter.drawText(QRectF(x + 16, 4, 140, 20), Qt.AlignmentFlag.AlignVCenter, text)
-            x += 110 if colour is not None else 150
+            x += self._legend_step(painter, text)
         for number, name in enumerate(QUARTERS):
             left = self._x(date(self.year, 3 * number + 1, 1))
             right = self._x(date(self.year, 12, 31)) if number == 3 else self._x(date(self.year, 3 * number + 4, 1))

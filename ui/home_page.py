@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
+    QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton,
     QScrollArea, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -23,38 +23,23 @@ from models.summary import store_summary
 from models.task_list import TaskRow, task_list
 from ui.context import AppContext
 from ui.gantt_chart import GanttChart
+from ui.table_model import Index, RowsTableModel
 from ui.task_tree_model import OVERDUE_COLOUR, STATUS_COLOURS
-from ui.widgets import Card, PageHeader
+from ui.widgets import Card, page_layout, table_view
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 TaskIdRole = Qt.ItemDataRole.UserRole + 1
 
 
-class AttentionTableModel(QAbstractTableModel):
+class AttentionTableModel(RowsTableModel):
     """One of the dashboard's lists; every row belongs to a task (TaskIdRole) and opens it."""
+
+    rows: list[tuple[int, list[str], QColor | None]]  # task id, cells, colour of the last cell
 
     def __init__(self, headers: list[str], parent=None) -> None:
         super().__init__(parent)
-        self.headers = headers
-        self.rows: list[tuple[int, list[str], QColor | None]] = []  # task id, cells, colour of the last cell
+        self.HEADERS = headers  # each list has its own columns
 
-    def set_rows(self, rows: list[tuple[int, list[str], QColor | None]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.headers[section])
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         task_id, cells, colour = self.rows[index.row()]
@@ -67,36 +52,17 @@ class AttentionTableModel(QAbstractTableModel):
         return None
 
 
-class AreaStatusTableModel(QAbstractTableModel):
+class AreaStatusTableModel(RowsTableModel):
     """Tasks per area and status."""
 
     COL_AREA, COL_TOTAL = 0, 1
     HEADERS = ["领域", "任务"] + [s.label for s in TaskStatus]
+    rows: list[tuple[str, dict[TaskStatus, int]]]
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.table: list[tuple[str, dict[TaskStatus, int]]] = []
-
-    def set_table(self, table: list[tuple[str, dict[TaskStatus, int]]]) -> None:
-        self.beginResetModel()
-        self.table = table
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.table)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        area, counts = self.table[index.row()]
+        area, counts = self.rows[index.row()]
         column = index.column()
         status = list(TaskStatus)[column - 2] if column >= 2 else None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -110,29 +76,12 @@ class AreaStatusTableModel(QAbstractTableModel):
         return None
 
 
-def table_view(model: QAbstractTableModel, stretch: int) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
-
-
 class HomePage(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self._dirty = True
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 12)
-        self.header = PageHeader(self.tr("首页"))
-        layout.addWidget(self.header)
+        layout, self.header = page_layout(self, self.tr("首页"))
 
         cards = QGridLayout()
         self.period_card = Card(self.tr("当前期次"))
@@ -161,8 +110,9 @@ class HomePage(QWidget):
         self.due_model = AttentionTableModel(["到期日", "节点举措", "任务", "剩余"], self)
         self.missing_model = AttentionTableModel(["序号", "任务", "责任单位", "联系人"], self)
         self.area_model = AreaStatusTableModel(self)
-        self.lagging_view = self._attention(grid, 0, 0, self.tr("滞后任务"), self.lagging_model, 1)
-        self.due_view = self._attention(grid, 0, 1, self.tr("%d天内到期的节点") % DUE_SOON_DAYS, self.due_model, 1)
+        # Two text columns share the width, so neither is cut to a few characters at the smallest window.
+        self.lagging_view = self._attention(grid, 0, 0, self.tr("滞后任务"), self.lagging_model, (1, 2))
+        self.due_view = self._attention(grid, 0, 1, self.tr("%d天内到期的节点") % DUE_SOON_DAYS, self.due_model, (1, 2))
         self.missing_view = self._attention(grid, 2, 0, self.tr("本期尚未填报进展的任务"), self.missing_model, 1)
         grid.addWidget(QLabel(self.tr("各领域任务状态"), objectName="sectionTitle"), 2, 1)
         self.area_view = table_view(self.area_model, AreaStatusTableModel.COL_AREA)
@@ -170,7 +120,7 @@ class HomePage(QWidget):
         return tab
 
     def _attention(self, grid: QGridLayout, row: int, column: int, title: str, model: AttentionTableModel,
-                   stretch: int) -> QTableView:
+                   stretch: int | tuple[int, ...]) -> QTableView:
         label = QLabel(title, objectName="sectionTitle")
         view = table_view(model, stretch)
         view.activated.connect(self._open)
@@ -248,7 +198,7 @@ class HomePage(QWidget):
             for d in milestones_due_within(rows, as_of)])
         self.missing_model.set_rows([
             (t.id, [str(t.number), t.title, t.county_unit or t.lead_unit, t.contact], None) for t in missing])
-        self.area_model.set_table(list(status_by_area(rows).items()))
+        self.area_model.set_rows(list(status_by_area(rows).items()))
 
     def _open(self, index: QModelIndex) -> None:
         task_id = index.data(TaskIdRole)

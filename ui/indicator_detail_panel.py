@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis
-from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSizePolicy, QTableView,
@@ -19,21 +19,19 @@ from models.indicator_values import IndicatorRow, StoredValue
 from models.ledger import Period
 from models.periods import parse_period_id
 from models.quantities import format_value
+from ui.table_model import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class IndicatorHistoryTableModel(QAbstractTableModel):
+class IndicatorHistoryTableModel(RowsTableModel):
     COL_PERIOD, COL_VALUE, COL_CHANGE, COL_NOTE, COL_SOURCE = range(5)
     HEADERS = ["期次", "数值", "环比", "备注", "来源"]
+    rows: list[tuple[Period, StoredValue, float | None]]
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.rows: list[tuple[Period, StoredValue, float | None]] = []
         self.unit, self.decimals = "", 0
 
     def set_history(self, history: list[tuple[Period, StoredValue]], unit: str, decimals: int) -> None:
-        self.beginResetModel()
         self.unit, self.decimals = unit, decimals
         rows, previous, year = [], None, None
         for period, value in history:
@@ -43,19 +41,7 @@ class IndicatorHistoryTableModel(QAbstractTableModel):
             rows.append((period, value, change.delta if change else None))
             if value.value is not None:
                 previous = value.value
-        self.rows = rows[::-1]  # newest first
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.HEADERS[section])
-        return None
+        self.set_rows(rows[::-1])  # newest first
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         period, value, change = self.rows[index.row()]
@@ -90,7 +76,7 @@ class IndicatorChartView(QChartView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(170)
 
     def show_row(self, row: IndicatorRow | None, periods: dict[str, Period], year: int) -> None:
         chart = QChart()
@@ -165,6 +151,7 @@ class IndicatorDetailPanel(QWidget):
         layout.addWidget(self.chart, 2)
 
         self.cell_title = QLabel(objectName="hint")
+        self.cell_title.setWordWrap(True)
         self.cell_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         form = QFormLayout()
         self.value_edit = QLineEdit()

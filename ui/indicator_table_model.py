@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from models.enums import Direction, IndicatorStatus, PeriodType
@@ -17,8 +17,8 @@ from models.indicator_values import CellEdit, IndicatorRow, StoredValue
 from models.ledger import Period
 from models.periods import parse_period_id
 from models.quantities import format_number, format_value
+from ui.table_model import Index, RawRole, RowsTableModel
 
-RawRole = Qt.ItemDataRole.UserRole + 1  # sort key: numbers as numbers
 PeriodTypeRole = Qt.ItemDataRole.UserRole + 2
 
 STATUS_COLOURS = {
@@ -33,32 +33,28 @@ NOT_APPLICABLE_BACKGROUND = QColor("#f5f6f8")
 OUTLIER_BACKGROUND = QColor("#ffe9c7")
 MISSING_NOTE_BACKGROUND = QColor("#fff7d6")
 
-Index = QModelIndex | QPersistentModelIndex
 EditHandler = Callable[[list[CellEdit]], bool]
 
 
-class IndicatorTableModel(QAbstractTableModel):
+class IndicatorTableModel(RowsTableModel):
     COL_AREA, COL_TASK, COL_NAME, COL_UNIT, COL_DIRECTION, COL_TARGET, COL_COUNTY_TARGET, COL_LATEST, \
         COL_COMPLETION, COL_STATUS = range(10)
     FIXED_COLUMNS = 10
     HEADERS = ["领域", "任务", "指标", "单位", "方向", "年度目标", "县级目标", "最新值", "完成率", "状态"]
 
+    rows: list[IndicatorRow]
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.rows: list[IndicatorRow] = []
         self.periods: list[Period] = []
         self.locked: set[str] = set()
         self.as_of = date.today()
         # Set by the page: writes a list of cell edits as one undoable step; False if refused.
         self.edit_handler: EditHandler | None = None
 
-    def set_rows(self, rows: list[IndicatorRow], periods: list[Period], locked: set[str], as_of: date) -> None:
-        self.beginResetModel()
-        self.rows, self.periods, self.locked, self.as_of = rows, periods, locked, as_of
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+    def set_grid(self, rows: list[IndicatorRow], periods: list[Period], locked: set[str], as_of: date) -> None:
+        self.periods, self.locked, self.as_of = periods, locked, as_of
+        self.set_rows(rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else self.FIXED_COLUMNS + len(self.periods)
@@ -229,7 +225,7 @@ class IndicatorTableModel(QAbstractTableModel):
         """New figures for the same indicators and periods: repaint without a reset, so the
         selection and scroll position stay."""
         if [r.indicator.id for r in rows] != [r.indicator.id for r in self.rows]:
-            self.set_rows(rows, self.periods, self.locked, self.as_of)
+            self.set_rows(rows)
             return
         self.rows = rows
         self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, self.columnCount() - 1))

@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-    QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
+    QMessageBox, QPushButton, QScrollArea, QSplitter, QTableView, QWidget,
 )
 
 from exchange.tsv import read_tsv, write_tsv
@@ -27,23 +27,28 @@ from ui.indicator_definition_dialog import IndicatorDefinitionDialog
 from ui.indicator_detail_panel import IndicatorDetailPanel
 from ui.indicator_table_model import IndicatorFilterProxyModel, IndicatorTableModel
 from ui.paste_preview_dialog import PastePreviewDialog
-from ui.widgets import PageHeader
+from ui.widgets import page_layout
 from ui.workers import run_in_background
+
+
+PERIOD_ROOM = 200  # px of period columns kept beside the frozen ones (three periods)
 
 
 class IndicatorGridView(QTableView):
     """A table that behaves like a spreadsheet: typing replaces, Enter commits and moves down,
     Tab moves right, Delete clears, Ctrl+C / Ctrl+V copy and paste blocks. The first
-    ``frozen_columns`` stay in place while the period columns scroll (a second view laid over
-    them, sharing model and selection, as in Qt's frozen-column example)."""
+    ``frozen_columns`` of the fixed ones (all that leave room for periods) stay in place while the
+    others scroll (a second view laid over them, sharing model and selection, as in Qt's
+    frozen-column example)."""
 
     copyRequested = Signal()
     pasteRequested = Signal()
     clearRequested = Signal()
 
-    def __init__(self, frozen_columns: int, parent=None) -> None:
+    def __init__(self, fixed_columns: int, parent=None) -> None:
         super().__init__(parent)
-        self.frozen_columns = frozen_columns
+        self.fixed_columns = fixed_columns
+        self.frozen_columns = fixed_columns  # fewer in a narrow view, see _place_frozen
         self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.frozen = QTableView(self)
@@ -81,12 +86,12 @@ class IndicatorGridView(QTableView):
     def _sync_columns(self) -> None:
         for column in range(self.model().columnCount()):
             self.frozen.setColumnHidden(column, column >= self.frozen_columns)
-            if column < self.frozen_columns:
+            if column < self.fixed_columns:
                 self.frozen.setColumnWidth(column, self.columnWidth(column))
         self._place_frozen()
 
     def _section_resized(self, column: int, _old: int, width: int) -> None:
-        if column < self.frozen_columns:
+        if column < self.fixed_columns:
             self.frozen.setColumnWidth(column, width)
             self._place_frozen()
 
@@ -94,6 +99,16 @@ class IndicatorGridView(QTableView):
         return sum(self.columnWidth(c) for c in range(self.frozen_columns))
 
     def _place_frozen(self) -> None:
+        # Freeze as many fixed columns as leave room for a few periods beside them: all of them in
+        # a wide window, the area, task and name at the smallest; the others then scroll.
+        room = self.viewport().width() - PERIOD_ROOM
+        frozen = self.fixed_columns
+        while frozen > 1 and sum(self.columnWidth(c) for c in range(frozen)) > room:
+            frozen -= 1
+        if frozen != self.frozen_columns and self.model() is not None:
+            self.frozen_columns = frozen
+            for column in range(self.fixed_columns):
+                self.frozen.setColumnHidden(column, column >= frozen)
         self.frozen.setGeometry(self.frameWidth(), self.frameWidth(), self.frozen_width(),
                                 self.viewport().height() + self.horizontalHeader().height())
 
@@ -152,13 +167,11 @@ class IndicatorsPage(QWidget):
         self.periods_by_id: dict[str, Period] = {}
         self._shown_indicator: int | None = None
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 12)
-        self.header = PageHeader(self.tr("指标填报"))
-        layout.addWidget(self.header)
+        layout, self.header = page_layout(self, self.tr("指标填报"))
 
         bar = QHBoxLayout()
         self.search = QLineEdit(placeholderText=self.tr("搜索指标、任务、领域…"), clearButtonEnabled=True)
+        self.search.setMinimumWidth(150)
         self.search.setMaximumWidth(260)
         self.type_filter = QComboBox()
         self.add_button = QPushButton(self.tr("新增县级指标…"))
@@ -167,8 +180,7 @@ class IndicatorsPage(QWidget):
         legend = QLabel(self.tr("<span style='background:#fde2e0'>&nbsp;滞后&nbsp;</span> "
                                 "<span style='background:#e3f4e8'>&nbsp;已达标&nbsp;</span> "
                                 "<span style='background:#ffe9c7'>&nbsp;异常值&nbsp;</span> "
-                                "<span style='background:#e6e8eb'>&nbsp;已签发只读&nbsp;</span> "
-                                "Ctrl+V 粘贴 Excel 区域"), objectName="hint")
+                                "<span style='background:#e6e8eb'>&nbsp;已签发只读&nbsp;</span>"), objectName="hint")
         for widget in (self.search, self.type_filter, self.add_button, self.edit_button, self.import_button):
             bar.addWidget(widget)
         bar.addStretch(1)
@@ -185,10 +197,13 @@ class IndicatorsPage(QWidget):
         self.detail = IndicatorDetailPanel(self.save_current_cell)
         splitter = QSplitter()
         splitter.addWidget(self.view)
-        splitter.addWidget(self.detail)
+        side = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)  # scrolls in a low window
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setWidget(self.detail)
+        splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        self.detail.setMinimumWidth(250)
+        side.setMinimumWidth(260)
         splitter.setSizes([920, 250])
         layout.addWidget(splitter, 1)
 
@@ -210,7 +225,7 @@ class IndicatorsPage(QWidget):
         with self.ctx.store.session() as session:
             plan = current_plan(session)
             if plan is None:
-                self.model.set_rows([], [], set(), as_of)
+                self.model.set_grid([], [], set(), as_of)
                 return
             rows = indicator_rows(session, plan, as_of)
             types = {r.indicator.period_type for r in rows}
@@ -223,7 +238,7 @@ class IndicatorsPage(QWidget):
         if same_layout:
             self.model.update_values(rows)
         else:
-            self.model.set_rows(rows, periods, locked, as_of)
+            self.model.set_grid(rows, periods, locked, as_of)
             self._fill_type_filter(types)
             self._size_columns()
             self._go_to_current_period()
@@ -235,7 +250,8 @@ class IndicatorsPage(QWidget):
         count = {status: 0 for status in IndicatorStatus}
         for row in rows:
             count[row.evaluation.status] += 1
-        return self.tr("%s　台账日期 %s　共 %d 项指标：已达标 %d，正常 %d，滞后 %d，未填报 %d") % (
+        return self.tr("%s · 台账日期 %s · 共 %d 项指标：已达标 %d，正常 %d，滞后 %d，未填报 %d · "
+                       "Ctrl+V 粘贴 Excel 区域") % (
             plan_name, as_of.isoformat(), len(rows), count[IndicatorStatus.ACHIEVED], count[IndicatorStatus.NORMAL],
             count[IndicatorStatus.LAGGING], count[IndicatorStatus.NO_DATA])
 

@@ -34,6 +34,7 @@ class OfficeForm(QWidget):
             if autosave:
                 edit.editingFinished.connect(self.save)
         form.addRow(self.error_label)
+        self.error_label.hide()  # no empty row under the fields until there is something to say
         self.load()
 
     def load(self) -> None:
@@ -47,8 +48,10 @@ class OfficeForm(QWidget):
             save_office_profile(self.store, **{key: edit.text() for key, edit in self.edits.items()})
         except LedgerError as error:
             self.error_label.setText(self.tr("未保存：%s") % error)
+            self.error_label.show()
             return False
         self.error_label.clear()
+        self.error_label.hide()
         return True
 
 

@@ -2,41 +2,29 @@
 and why, which values are far from the indicator's history and need confirming."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout,
 )
 
 from models.indicator_values import BlockPreview, CellCheck
+from ui.table_model import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class PastePreviewTableModel(QAbstractTableModel):
+class PastePreviewTableModel(RowsTableModel):
     COL_WHERE, COL_CELL, COL_OLD, COL_NEW, COL_RESULT = range(5)
     HEADERS = ["位置", "指标与期次", "原值", "新值", "结果"]
+    rows: list[CellCheck]
 
     def __init__(self, preview: BlockPreview, parent=None) -> None:
         super().__init__(parent)
         # Refused first, then outliers, then plain changes; unchanged cells are not listed.
         self.outliers = {id(c) for c in preview.outliers}
-        self.checks: list[CellCheck] = preview.refused + preview.outliers + [
-            c for c in preview.changes if id(c) not in self.outliers]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.checks)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.HEADERS[section])
-        return None
+        self.rows = preview.refused + preview.outliers + [c for c in preview.changes if id(c) not in self.outliers]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        check = self.checks[index.row()]
+        check = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             match index.column():
                 case self.COL_WHERE:

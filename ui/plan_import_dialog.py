@@ -8,28 +8,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QHeaderView, QLabel,
                                QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from exchange.plan_import import ROLES, Layout, find_layout, import_plan_workbook, remember_roles, remembered_roles
 from models.errors import LedgerError
 from ui.context import AppContext
+from ui.table_model import Index, RowsTableModel
 from ui.workers import run_in_background
 
 
-class PlanPreviewTableModel(QAbstractTableModel):
+class PlanPreviewTableModel(RowsTableModel):
     """The first rows under the header, one column per sheet column, headed “A 序号 → 序号”."""
 
     def __init__(self, layout: Layout) -> None:
         super().__init__()
         self.layout = layout
+        self.rows = layout.preview
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.layout.preview)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return len(self.layout.columns)
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.layout.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
@@ -40,10 +39,10 @@ class PlanPreviewTableModel(QAbstractTableModel):
         target = ROLES[column.role][0] if column.role else self.tr("（不导入）")
         return f"{column.letter} {column.header}\n→ {target}"
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        row = self.layout.preview[index.row()]
+        row = self.rows[index.row()]
         return row[index.column()] if index.column() < len(row) else ""
 
     def roles_changed(self) -> None:

@@ -3,47 +3,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QUndoCommand
 
 from models.office import Return
 from models.returns import GapItem, explain_gap
 from models.store import Store
+from ui.table_model import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class GapTableModel(QAbstractTableModel):
+class GapTableModel(RowsTableModel):
     """缺报事项 of the period; the reason column is edited in place (one undoable command each)."""
 
     KIND, SUBJECT, REASON = range(3)
     HEADERS = ("类别", "事项", "原因说明（签发前必填）")
     reasonEdited = Signal(int, str)  # row, new reason: the page pushes an ExplainGapCommand
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gaps: list[GapItem] = []
-
-    def set_gaps(self, gaps: list[GapItem]) -> None:
-        self.beginResetModel()
-        self.gaps = gaps
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.gaps)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.HEADERS[section])
-        return None
+    rows: list[GapItem]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        gap = self.gaps[index.row()]
+        gap = self.rows[index.row()]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
             return (gap.kind, gap.subject, gap.reason)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == self.REASON and not gap.reason:
             return QBrush(QColor("#c0392b"))
@@ -57,7 +37,7 @@ class GapTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.EditRole or index.column() != self.REASON:
             return False
         text = str(value).strip()
-        if text != self.gaps[index.row()].reason:
+        if text != self.rows[index.row()].reason:
             self.reasonEdited.emit(index.row(), text)
         return True
 
@@ -81,36 +61,16 @@ class ExplainGapCommand(QUndoCommand):
         self._apply(self.old)
 
 
-class ReturnHistoryTableModel(QAbstractTableModel):
+class ReturnHistoryTableModel(RowsTableModel):
     """Every version of the period's return, newest first, with its files."""
 
     VERSION, STATE, REVIEWED, SIGNED, SUBMITTED, NOTE, FILES = range(7)
     HEADERS = ("版本", "状态", "审核", "签发", "报送", "撤回原因", "文件")
-    RawRole = Qt.ItemDataRole.UserRole
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[Return] = []
-
-    def set_rows(self, rows: list[Return]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.HEADERS[section])
-        return None
+    rows: list[Return]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         ret = self.rows[index.row()]
-        if role == self.RawRole:
+        if role == self.RawRole:  # the Return itself: the page opens its files
             return ret
         if role != Qt.ItemDataRole.DisplayRole:
             return None

@@ -12,18 +12,19 @@ from PySide6.QtCore import QUrl, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
-                               QLabel, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QInputDialog,
+                               QLabel, QMessageBox, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from models.enums import ReturnState
 from models.errors import LedgerError
 from models.periods import period_containing
-from models.returns import completeness, history, latest_return, next_version, return_periods, review, submit, withdraw
+from models.returns import (completeness, history, latest_return, next_version, return_periods, review,
+                            review_outdated, submit, withdraw)
 from models.service import office_profile
 from ui.context import AppContext
 from ui.returns_dialogs import PassphraseDialog
 from ui.returns_models import ExplainGapCommand, GapTableModel, ReturnHistoryTableModel
-from ui.widgets import PageHeader
+from ui.widgets import page_layout, table_view
 from ui.workers import run_in_background
 
 
@@ -32,11 +33,10 @@ class ReturnsPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.preview_path: Path | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        self.header = PageHeader(self.tr("报表报送"))
-        layout.addWidget(self.header)
+        layout, self.header = page_layout(self, self.tr("报表报送"))
 
+        # Two rows, so the period, its state and eight buttons fit the window's smallest width:
+        # the period and its state, then the workflow's steps and the files.
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("期次")))
         self.period_combo = QComboBox(objectName="periodCombo")
@@ -53,9 +53,20 @@ class ReturnsPage(QWidget):
         ):
             button = QPushButton(self.tr(text), objectName=f"{key}Button")
             button.clicked.connect(slot)
-            bar.addWidget(button)
             self.buttons[key] = button
+        bar.addWidget(self.buttons["identity"])
+        steps = QHBoxLayout()
+        for key in ("build", "review", "sign", "submit", "withdraw"):
+            steps.addWidget(self.buttons[key])
+        steps.addStretch(1)  # the files, apart from the steps
+        steps.addWidget(self.buttons["open"])
+        steps.addWidget(self.buttons["folder"])
         layout.addLayout(bar)
+        layout.addLayout(steps)
+        self.review_warning = QLabel(objectName="errorText")  # the data changed since the review
+        self.review_warning.setWordWrap(True)
+        self.review_warning.hide()
+        layout.addWidget(self.review_warning)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -65,14 +76,14 @@ class ReturnsPage(QWidget):
         left_layout.addWidget(self.gap_label)
         self.gap_model = GapTableModel()
         self.gap_model.reasonEdited.connect(self._explain)
-        self.gap_view = self._table(self.gap_model, GapTableModel.SUBJECT, "gapTable")
+        self.gap_view = table_view(self.gap_model, GapTableModel.SUBJECT, "gapTable", word_wrap=True)
         self.gap_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                       | QAbstractItemView.EditTrigger.EditKeyPressed
                                       | QAbstractItemView.EditTrigger.AnyKeyPressed)
         left_layout.addWidget(self.gap_view, 3)
         left_layout.addWidget(QLabel(self.tr("历次版本"), objectName="sectionTitle"))
         self.history_model = ReturnHistoryTableModel()
-        self.history_view = self._table(self.history_model, ReturnHistoryTableModel.FILES, "historyTable")
+        self.history_view = table_view(self.history_model, ReturnHistoryTableModel.FILES, "historyTable", word_wrap=True)
         self.history_view.doubleClicked.connect(self._open_history_row)
         left_layout.addWidget(self.history_view, 2)
         splitter.addWidget(left)
@@ -82,25 +93,21 @@ class ReturnsPage(QWidget):
         self.pdf_view.setDocument(self.pdf)
         self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        splitter.addWidget(self.pdf_view)
+        no_preview = QLabel(self.tr("尚无预览。\n点“生成预览”查看本期报表草稿；签发后这里显示已签发的报表。"),
+                            objectName="previewPlaceholder", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.preview_stack = QStackedWidget()
+        self.preview_stack.addWidget(no_preview)
+        self.preview_stack.addWidget(self.pdf_view)
+        self.pdf.statusChanged.connect(  # the view while a PDF is loaded, else the hint instead of a grey area
+            lambda status: self.preview_stack.setCurrentWidget(
+                self.pdf_view if status is QPdfDocument.Status.Ready else no_preview))
+        splitter.addWidget(self.preview_stack)
         splitter.setSizes([520, 640])
         layout.addWidget(splitter, 1)
 
         self.period_combo.currentIndexChanged.connect(self._period_changed)
         ctx.ledgerChanged.connect(self.refresh)
         self.refresh()
-
-    def _table(self, model, stretch: int, name: str) -> QTableView:
-        view = QTableView(objectName=name)
-        view.setModel(model)
-        view.setAlternatingRowColors(True)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.verticalHeader().hide()
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        view.setWordWrap(True)
-        return view
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -153,7 +160,12 @@ class ReturnsPage(QWidget):
             rows = history(session, pid)
             latest = latest_return(session, pid)
             version = next_version(session, pid)
-        self.gap_model.set_gaps(gaps)
+            outdated = ""
+            if latest is not None and latest.state is ReturnState.REVIEWED:
+                outdated = review_outdated(session, latest, self._content_digest(session)(latest))
+        self.review_warning.setText(outdated)
+        self.review_warning.setVisible(bool(outdated))
+        self.gap_model.set_rows(gaps)
         self.history_model.set_rows(rows)
         if self.preview_path is None and latest is not None and latest.pdf_path and Path(latest.pdf_path).exists():
             self.preview_path = Path(latest.pdf_path)  # show the signed version on arrival
@@ -168,14 +180,14 @@ class ReturnsPage(QWidget):
                                     if state is ReturnState.WITHDRAWN else ""))
         locked = state in (ReturnState.SIGNED, ReturnState.SUBMITTED)
         self.buttons["review"].setEnabled(not locked)
-        self.buttons["sign"].setEnabled(state is ReturnState.REVIEWED and latest is not None)
+        self.buttons["sign"].setEnabled(state is ReturnState.REVIEWED and latest is not None and not outdated)
         self.buttons["submit"].setEnabled(state is ReturnState.SIGNED)
         self.buttons["withdraw"].setEnabled(locked)
         self.buttons["open"].setEnabled(bool(latest and latest.pdf_path) or self.preview_path is not None)
         self.gap_view.setEnabled(not locked)
 
     def _explain(self, row: int, reason: str) -> None:
-        gap = self.gap_model.gaps[row]
+        gap = self.gap_model.rows[row]
         try:
             self.ctx.undo_stack.push(ExplainGapCommand(self.ctx.store, gap, reason, self.ctx.ledgerChanged.emit))
         except LedgerError as error:
@@ -206,10 +218,17 @@ class ReturnsPage(QWidget):
             return
         try:
             with self.ctx.store.transaction() as session:
-                review(session, self.period_id(), name)
+                review(session, self.period_id(), name, self._content_digest(session))
         except LedgerError as error:
             QMessageBox.warning(self, self.tr("未审核"), str(error))
         self.ctx.ledgerChanged.emit()
+
+    def _content_digest(self, session):
+        """The digest of a return as it would be signed now: what a review is tied to."""
+        from exchange.return_data import build_return, return_digest
+
+        as_of = self.ctx.as_of()
+        return lambda ret: return_digest(build_return(session, ret.period_id, as_of, ret.version))
 
     def sign(self) -> None:
         from exchange.returns_export import export_return, returns_folder

@@ -5,7 +5,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
+    QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
     QVBoxLayout, QWidget,
 )
 
@@ -14,7 +14,7 @@ from models.service import office_profile, read_setting, save_office_role, save_
 from models.settings import AS_OF, LAG_TOLERANCE
 from ui.context import AppContext
 from ui.office_dialog import OfficeForm
-from ui.widgets import PageHeader
+from ui.widgets import page_layout
 
 
 class SettingsPage(QScrollArea):
@@ -22,12 +22,10 @@ class SettingsPage(QScrollArea):
         super().__init__()
         self.ctx = ctx
         self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(24, 20, 24, 20)
-        header = PageHeader(self.tr("设置"))
+        layout, header = page_layout(body, self.tr("设置"))
         header.subtitle.setText(self.tr("修改即时保存。"))
-        layout.addWidget(header)
 
         office_box = QGroupBox(self.tr("本单位"))
         office_layout = QVBoxLayout(office_box)
@@ -40,6 +38,7 @@ class SettingsPage(QScrollArea):
         role_row.addStretch(1)
         office_layout.addLayout(role_row)
         self.office_form = OfficeForm(ctx.store, autosave=True)
+        self.office_form.layout().setContentsMargins(0, 0, 0, 0)
         office_layout.addWidget(self.office_form)
         layout.addWidget(office_box)
 

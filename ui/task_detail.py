@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QTableView, QTextBrowser,
+    QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QTextBrowser,
     QVBoxLayout, QWidget,
 )
 
@@ -27,6 +27,7 @@ from ui import task_commands as tc
 from ui.context import AppContext
 from ui.task_detail_models import EvidenceTableModel, MilestoneTableModel
 from ui.task_dialogs import DoneDialog, MilestoneDialog, PostponeDialog
+from ui.widgets import compact_combo, table_view
 
 SAVE_DELAY_MS = 700  # a report is saved this long after the last keystroke (and on leaving it)
 
@@ -107,42 +108,32 @@ class TaskDetailPane(QWidget):
         form.addRow(self.tr("责任 / 配合单位"), self.units_label)
         self.follow_check = QCheckBox(self.tr("需持续跟进"))
         self.follow_note = QLineEdit(placeholderText=self.tr("说明为何暂时无法解决、如何跟进"))
-        follow_button = QPushButton(self.tr("保存"))
-        follow_button.clicked.connect(self._save_follow_up)
-        row = QHBoxLayout()
-        row.addWidget(self.follow_check)
-        row.addWidget(self.follow_note, 1)
-        row.addWidget(follow_button)
-        form.addRow(self.tr("持续跟进"), row)
+        form.addRow(self.tr("持续跟进"), self._saved_row(self.follow_check, self.follow_note, self._save_follow_up))
         self.override_combo = QComboBox()
         self.override_combo.addItem(self.tr("按规则推算"), None)
         for status in TaskStatus:
             self.override_combo.addItem(self.tr(status.label), status)
         self.override_reason = QLineEdit(placeholderText=self.tr("调整状态必须说明理由"))
-        override_button = QPushButton(self.tr("保存"))
-        override_button.clicked.connect(self._save_override)
-        row = QHBoxLayout()
-        row.addWidget(self.override_combo)
-        row.addWidget(self.override_reason, 1)
-        row.addWidget(override_button)
-        form.addRow(self.tr("状态调整"), row)
+        form.addRow(self.tr("状态调整"), self._saved_row(self.override_combo, self.override_reason, self._save_override))
         return tab
+
+    def _saved_row(self, choice: QWidget, reason: QLineEdit, save) -> QHBoxLayout:
+        """A choice, the reason it needs, and a 保存 button that writes both."""
+        button = QPushButton(self.tr("保存"))
+        button.clicked.connect(save)
+        row = QHBoxLayout()
+        row.addWidget(choice)
+        row.addWidget(reason, 1)
+        row.addWidget(button)
+        return row
 
     def _build_milestone_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
         self.milestone_model = MilestoneTableModel(self)
-        self.milestone_view = QTableView()
-        self.milestone_view.setModel(self.milestone_model)
-        self.milestone_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.milestone_view = table_view(self.milestone_model, MilestoneTableModel.COL_TITLE, word_wrap=True)
         self.milestone_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.milestone_view.verticalHeader().hide()
         self.milestone_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.milestone_view.setWordWrap(True)
-        self.milestone_view.setAlternatingRowColors(True)
-        header = self.milestone_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(MilestoneTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self.milestone_view.doubleClicked.connect(self._edit_milestone)
         layout.addWidget(self.milestone_view, 1)
         buttons = QHBoxLayout()
@@ -161,7 +152,7 @@ class TaskDetailPane(QWidget):
         layout = QVBoxLayout(tab)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("期次")))
-        self.period_combo = QComboBox(objectName="periodCombo")
+        self.period_combo = compact_combo(QComboBox(objectName="periodCombo"), 12)
         self.period_combo.currentIndexChanged.connect(self._period_changed)
         top.addWidget(self.period_combo, 1)
         layout.addLayout(top)
@@ -193,12 +184,7 @@ class TaskDetailPane(QWidget):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         self.evidence_model = EvidenceTableModel(self)
-        self.evidence_view = QTableView()
-        self.evidence_view.setModel(self.evidence_model)
-        self.evidence_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.evidence_view.verticalHeader().hide()
-        self.evidence_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.evidence_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.evidence_view = table_view(self.evidence_model, EvidenceTableModel.COL_NAME, word_wrap=True)
         self.evidence_view.doubleClicked.connect(self._open_evidence)
         layout.addWidget(self.evidence_view, 1)
         buttons = QHBoxLayout()
@@ -251,7 +237,7 @@ class TaskDetailPane(QWidget):
             self.heading.setText(self.tr("请选择一项任务"))
             self.status_line.setText(self.tr("在左侧列表中选择任务，在此查看和填写进展、节点与佐证材料。"))
             self.milestone_model.set_milestones([], self.ctx.as_of())
-            self.evidence_model.set_entries([])
+            self.evidence_model.set_rows([])
             self.history.clear()
             return
         self._loading = True
@@ -271,7 +257,7 @@ class TaskDetailPane(QWidget):
         self.override_combo.setCurrentIndex(self.override_combo.findData(d.status_override))
         set_text(self.override_reason, d.override_reason)
         self.milestone_model.set_milestones(d.milestones, self.ctx.as_of())
-        self.evidence_model.set_entries(d.evidence)
+        self.evidence_model.set_rows(d.evidence)
         self._loading = False
         self._load_report()
 
@@ -358,7 +344,7 @@ class TaskDetailPane(QWidget):
         if not rows:
             QMessageBox.information(self, self.tr("节点举措"), self.tr("请先在表中选择一个节点举措。"))
             return None
-        return self.milestone_model.milestones[rows[0].row()]
+        return self.milestone_model.rows[rows[0].row()]
 
     def _add_milestone(self) -> None:
         if self.detail is None:
@@ -437,7 +423,7 @@ class TaskDetailPane(QWidget):
 
     def _selected_evidence(self):
         rows = self.evidence_view.selectionModel().selectedRows()
-        return self.evidence_model.entries[rows[0].row()] if rows else None
+        return self.evidence_model.rows[rows[0].row()] if rows else None
 
     def _open_evidence(self) -> None:
         entry = self._selected_evidence()

@@ -3,45 +3,32 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from models.enums import TaskStatus
 from models.plan import Milestone
 from models.task_list import EvidenceEntry
+from ui.table_model import Index, RowsTableModel
 from ui.task_tree_model import OVERDUE_COLOUR, STATUS_COLOURS
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
-
-class MilestoneTableModel(QAbstractTableModel):
+class MilestoneTableModel(RowsTableModel):
     COL_SEQ, COL_TITLE, COL_DUE, COL_ORIGINAL, COL_MOVES, COL_DONE = range(6)
     HEADERS = ["序", "节点举措", "完成时限", "原定时限", "延期", "完成日期"]
+    rows: list[Milestone]
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.milestones: list[Milestone] = []
-        self.as_of = date.today()
+        self.as_of = date.today()  # a milestone due before it and not done is shown overdue
 
     def set_milestones(self, milestones: list[Milestone], as_of: date) -> None:
-        self.beginResetModel()
-        self.milestones, self.as_of = milestones, as_of
-        self.endResetModel()
+        self.as_of = as_of
+        self.set_rows(milestones)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.milestones)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        m = self.milestones[index.row()]
+        m = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             match column:
@@ -64,34 +51,15 @@ class MilestoneTableModel(QAbstractTableModel):
         return None
 
 
-class EvidenceTableModel(QAbstractTableModel):
+class EvidenceTableModel(RowsTableModel):
     COL_NAME, COL_OWNER, COL_SIZE, COL_ADDED = range(4)
     HEADERS = ["文件", "所属", "大小", "添加时间"]
+    rows: list[EvidenceEntry]
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.entries: list[EvidenceEntry] = []
-
-    def set_entries(self, entries: list[EvidenceEntry]) -> None:
-        self.beginResetModel()
-        self.entries = entries
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        e = self.entries[index.row()]
+        e = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             match index.column():
                 case self.COL_NAME: return e.file_name

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont
 
 from models.enums import Origin, TaskStatus
 from models.task_list import MilestoneRow, TaskRow
+from ui.table_model import HeadersMixin
 
 TASK_BASE = 1_000_000
 STATUS_COLOURS = {
@@ -33,7 +34,7 @@ class AreaNode:
     tasks: list[int]  # positions in TaskTreeModel.rows
 
 
-class TaskTreeModel(QAbstractItemModel):
+class TaskTreeModel(HeadersMixin, QAbstractItemModel):
     # What a liaison scans first comes first: status and the next step, then units and people.
     (COL_NUMBER, COL_TITLE, COL_STATUS, COL_NEXT, COL_DUE, COL_LIST_KIND, COL_ORIGIN, COL_LEAD_UNIT,
      COL_COUNTY_UNIT, COL_LEADER, COL_CONTACT) = range(11)
@@ -142,11 +143,6 @@ class TaskTreeModel(QAbstractItemModel):
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
         return len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.HEADERS[section])
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

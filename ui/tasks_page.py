@@ -18,7 +18,7 @@ from ui.context import AppContext
 from ui.task_detail import TaskDetailPane
 from ui.task_dialogs import AddTaskDialog
 from ui.task_tree_model import TaskFilter, TaskFilterProxyModel, TaskTreeModel
-from ui.widgets import PageHeader
+from ui.widgets import compact_combo, page_layout
 
 DUE_CHOICES = [7, 14, 30, 60]
 SEARCH_DELAY_MS = 120  # typing a word filters once, not once per key
@@ -29,16 +29,14 @@ class TasksPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self._dirty = True
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 12)
-        self.header = PageHeader(self.tr("任务清单"))
-        layout.addWidget(self.header)
+        layout, self.header = page_layout(self, self.tr("任务清单"))
 
         self.search = QLineEdit(objectName="taskSearch", clearButtonEnabled=True,
                                 placeholderText=self.tr("搜索任务、单位、人员、节点…（Ctrl+F）"))
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._search_timer.start)
+        self.search.setMinimumWidth(160)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.area_combo = self._combo("areaFilter", self.tr("全部领域"))
@@ -80,7 +78,8 @@ class TasksPage(QWidget):
         self.tree.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the plan's order until a header is clicked
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        for column, width in ((TaskTreeModel.COL_NUMBER, 84), (TaskTreeModel.COL_TITLE, 230),
+        # 序号, title and status fit the tree's width at the smallest window (1024 px).
+        for column, width in ((TaskTreeModel.COL_NUMBER, 84), (TaskTreeModel.COL_TITLE, 190),
                               (TaskTreeModel.COL_LIST_KIND, 80), (TaskTreeModel.COL_ORIGIN, 64),
                               (TaskTreeModel.COL_LEAD_UNIT, 110), (TaskTreeModel.COL_COUNTY_UNIT, 110),
                               (TaskTreeModel.COL_LEADER, 64), (TaskTreeModel.COL_CONTACT, 56),
@@ -110,7 +109,7 @@ class TasksPage(QWidget):
         ctx.ledgerChanged.connect(self._ledger_changed)
 
     def _combo(self, name: str, everything: str) -> QComboBox:
-        combo = QComboBox(objectName=name)
+        combo = compact_combo(QComboBox(objectName=name), 5)
         combo.addItem(everything, None)
         combo.currentIndexChanged.connect(self.apply_filter)
         return combo

@@ -1,8 +1,11 @@
-"""Small building blocks shared by the workspaces: page header, cards."""
+"""Small building blocks shared by the workspaces: page layout and header, cards, data tables."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHeaderView, QLabel, QTableView, QVBoxLayout,
+                               QWidget)
 
 
 class PageHeader(QWidget):
@@ -39,3 +42,38 @@ class Card(QFrame):
     def set_values(self, figure: str, detail: str = "") -> None:
         self.figure.setText(figure)
         self.detail.setText(detail)
+
+
+def page_layout(page: QWidget, title: str) -> tuple[QVBoxLayout, PageHeader]:
+    """The start of every workspace: the same margins on every page, then its header."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(24, 16, 24, 16)
+    header = PageHeader(title)
+    layout.addWidget(header)
+    return layout, header
+
+
+def table_view(model: QAbstractItemModel, stretch: int | Sequence[int], name: str = "",
+               word_wrap: bool = False) -> QTableView:
+    """A read-only table selecting whole rows; columns fit their contents and the ``stretch`` column
+    (or columns, sharing it) takes the rest."""
+    view = QTableView(objectName=name)
+    view.setModel(model)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setWordWrap(word_wrap)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for column in [stretch] if isinstance(stretch, int) else stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+def compact_combo(combo: QComboBox, chars: int) -> QComboBox:
+    """Let a combo box shrink to about ``chars`` characters, so a row of them fits the window's
+    smallest width; its drop-down list still shows every entry whole."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    return combo
