@@ -90,3 +90,16 @@ def test_settings_save_as_of_and_tolerance_at_once(window, qtbot):
     page.office_form.edits["phone"].editingFinished.emit()
     with window.ctx.store.session() as session:
         assert session.scalar(select(Office.phone)) == "0579-1"
+
+
+def test_consolidation_is_shown_to_a_city_office_only(window, demo_store):
+    row = [key for key, *_ in MainWindow.PAGES].index("consolidation")
+    assert window.nav.item(row).isHidden()  # the demo office is a county's
+    settings = window.show_page("settings")
+    settings.role_combo.setCurrentIndex(settings.role_combo.findData("city"))
+    with demo_store.session() as session:
+        assert session.scalar(select(Office.role)).value == "city"
+    assert not window.nav.item(row).isHidden()
+    assert window.go_actions["consolidation"].isVisible()
+    settings.role_combo.setCurrentIndex(settings.role_combo.findData("county"))
+    assert window.nav.item(row).isHidden()

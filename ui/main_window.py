@@ -12,11 +12,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
 )
 
-from models.enums import PeriodType
+from models.enums import OfficeRole, PeriodType
 from models.errors import LedgerError
 from models.periods import period_containing
 from models.plan_loader import current_plan
 from models.resources import resources_dir
+from models.service import office_profile
 from models.store import Store
 from ui.consolidation_page import ConsolidationPage
 from ui.context import AppContext
@@ -92,10 +93,12 @@ class MainWindow(QMainWindow):
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
         edit_menu.addActions([undo, redo])
         go_menu = self.menuBar().addMenu(self.tr("转到(&G)"))
-        for row, (_key, title, _icon, _cls) in enumerate(self.PAGES):
+        self.go_actions: dict[str, QAction] = {}
+        for row, (key, title, _icon, _cls) in enumerate(self.PAGES):
             action = QAction(self.tr(title), self, shortcut=QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
             go_menu.addAction(action)
+            self.go_actions[key] = action
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         about = QAction(self.tr("关于改革台账"), self)
         about.triggered.connect(self._about)
@@ -121,8 +124,7 @@ class MainWindow(QMainWindow):
             "填报指标、生成并签发报表。</p><p>数据文件：%s</p>") % self.ctx.store.path)
 
     def show_page(self, key: str) -> QWidget:
-        row = [k for k, *_ in self.PAGES].index(key)
-        self.nav.setCurrentRow(row)
+        self.nav.setCurrentRow(self._row(key))
         return self.pages[key]
 
     def _page_at(self, row: int) -> QWidget:
@@ -149,6 +151,13 @@ class MainWindow(QMainWindow):
             cycle = plan.progress_cycle if plan else PeriodType.BIWEEKLY
         current = period_containing(as_of, cycle)
         self.period_label.setText(self.tr("台账日期 %s　当前期次：%s") % (as_of.isoformat(), current.label))
+        # 汇总 is the city office's work (设置 → 单位级别); a county office sees only its own ledger.
+        city = office_profile(self.ctx.store).role is OfficeRole.CITY
+        self.nav.item(self._row("consolidation")).setHidden(not city)
+        self.go_actions["consolidation"].setVisible(city)
+
+    def _row(self, key: str) -> int:
+        return [k for k, *_ in self.PAGES].index(key)
 
     def _restore_state(self) -> None:
         settings = QSettings()
