@@ -116,8 +116,8 @@ class IndicatorTableModel(RowsTableModel):
             match column:
                 case self.COL_AREA:
                     return row.area
-                case self.COL_TASK:
-                    return row.indicator.task.number if raw and row.indicator.task else row.task
+                case self.COL_TASK:  # the number only: the column is narrow; the tooltip names the task
+                    return i.task.number if i.task else ("" if not raw else 0)
                 case self.COL_NAME:
                     return i.name if raw else f"{i.name}{self.tr('（县）') if i.origin.value == 'county' else ''}"
                 case self.COL_UNIT:

@@ -267,10 +267,10 @@ class IndicatorsPage(QWidget):
 
     def _size_columns(self) -> None:
         m = IndicatorTableModel
-        widths = {m.COL_AREA: 66, m.COL_TASK: 44, m.COL_NAME: 150, m.COL_UNIT: 36, m.COL_DIRECTION: 50,
-                  m.COL_TARGET: 70, m.COL_COUNTY_TARGET: 66, m.COL_LATEST: 70, m.COL_COMPLETION: 56, m.COL_STATUS: 46}
+        widths = {m.COL_AREA: 66, m.COL_TASK: 36, m.COL_NAME: 150, m.COL_UNIT: 36, m.COL_DIRECTION: 50,
+                  m.COL_TARGET: 70, m.COL_COUNTY_TARGET: 66, m.COL_LATEST: 84, m.COL_COMPLETION: 56, m.COL_STATUS: 46}
         header = self.view.horizontalHeader()
-        header.setDefaultSectionSize(64)
+        header.setDefaultSectionSize(76)  # room for 547.12万人
         for column, width in widths.items():
             header.resizeSection(column, width)
 
