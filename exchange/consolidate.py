@@ -33,8 +33,6 @@ class ReceiptState(LabelledEnum):
 
 
 COUNTED = (ReceiptState.VALID, ReceiptState.LATE)
-# A return's signature sheet lists every signed cell, one row each: far longer than a plan sheet.
-RETURN_MAX_ROWS = 100_000
 
 
 @dataclass
@@ -136,30 +134,16 @@ def collect_files(paths: list[Path]) -> list[Path]:
 
 def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Receipt:
     """One file's state. ``trusted`` maps certificate fingerprints to registered counties."""
-    from exchange.verify import verify_file
-    from exchange.workbook_guard import check_zip, open_workbook
-    from exchange.xlsx_return import read_return
+    from exchange.verify import verify_and_read
 
-    try:
-        check_zip(path, RETURN_MAX_ROWS)  # size, zip bomb and file type, before the full parse below
-    except LedgerError as error:
-        return Receipt("", ReceiptState.UNREADABLE, path, problems=[str(error)])
-    check = verify_file(path)
+    check, data = verify_and_read(path)  # one pass: the guard, the signature of every cell, the data
     receipt = Receipt("", ReceiptState.VALID, path, check.signer, check.fingerprint, check.signed_at,
-                      check.period_id, check.version, list(check.problems))
-    try:
-        book = open_workbook(path, RETURN_MAX_ROWS)  # read-only: only the data sheet is read
-        try:
-            receipt.data = read_return(path, book)
-        finally:
-            book.close()
-        cover = receipt.data.cover
-        receipt.county = cover.county
-        receipt.period_id = receipt.period_id or cover.period_id
-        receipt.version = receipt.version or cover.version
-    except LedgerError as error:
-        receipt.state, receipt.problems = ReceiptState.UNREADABLE, [str(error)]
+                      check.period_id, check.version, list(check.problems), data)
+    if data is None:
+        receipt.state = ReceiptState.UNREADABLE
         return receipt
+    cover = data.cover
+    receipt.county = cover.county
     if not check.signed:
         receipt.state = ReceiptState.UNSIGNED
     elif check.problems:
@@ -285,12 +269,12 @@ def _area_boards(counties: list[str], tasks: list[TaskLine], indicators: list[In
 
 def write_outputs(result: Consolidation, folder: Path, issued, key=None,
                   progress: Progress = no_progress) -> list[Path]:
-    """The consolidated workbook and PDF in ``folder``, named for the period; the PDF signed with the
+    """The consolidated workbook and PDF in ``folder``, named for the period; both signed with the
     city's key when one is given (exchange.identity.unlock)."""
     from exchange.consolidated_pdf import write_consolidated_pdf
     from exchange.consolidated_xlsx import write_consolidated_xlsx
 
     stem = Path(folder) / f"汇总_{result.period_id}"
-    xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"))
+    xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"), key)
     pdf = write_consolidated_pdf(result, stem.with_suffix(".pdf"), issued, key, progress)
     return [xlsx, pdf]

@@ -55,7 +55,7 @@ class ConsolidationPage(QWidget):
             button.clicked.connect(slot)
             bar.addWidget(button)
             self.buttons[key] = button
-        self.sign_box = QCheckBox(self.tr("签发汇总 PDF"), objectName="signConsolidation")
+        self.sign_box = QCheckBox(self.tr("签发汇总工作簿和 PDF"), objectName="signConsolidation")
         bar.addWidget(self.sign_box)
         bar.addStretch(1)
         layout.addLayout(bar)
@@ -186,7 +186,7 @@ class ConsolidationPage(QWidget):
         store, period, sources, issued = self.ctx.store, self.period_id(), list(self.sources), self.ctx.as_of()
         passphrase = None
         if self.sign_box.isChecked():
-            passphrase = PassphraseDialog.get_passphrase(self, self.tr("用本单位签名证书签发汇总 PDF。请输入签名私钥的口令："))
+            passphrase = PassphraseDialog.get_passphrase(self, self.tr("用本单位签名证书签发汇总工作簿和 PDF。请输入签名私钥的口令："))
             if passphrase is None:
                 return
 
