@@ -20,7 +20,8 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from exchange.identity import SigningKey
 from exchange.pdf_fonts import fallback_font_path
-from exchange.pdf_return import StampBox, parse_subject
+from exchange.pdf_page import StampBox
+from exchange.pdf_return import parse_subject
 from exchange.verify import Verification, check_validity
 
 FIELD_NAME = "OfficeSignature"
