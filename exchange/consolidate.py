@@ -1,8 +1,9 @@
 """The city's consolidation (汇总) of the counties' returns for one period.
 
 Every file is checked before its figures count: its signature (exchange.verify), that the
-certificate is on the city's trust list, the period, the cover, and the version. Each county
-gets one state (``Receipt``); the valid returns, late ones included, are combined into
+certificate is on the city's trust list, the period, the cover, and the version; a PDF copy
+lying beside the workbook under the same name must verify and match it (else a note). Each
+county gets one state (``Receipt``); the valid returns, late ones included, are combined into
 per-indicator and per-task comparisons and per-area ranking boards (models.ranking). The files
 that come out are written by exchange.consolidated_xlsx and exchange.consolidated_pdf.
 """
@@ -120,7 +121,7 @@ class Consolidation:
 
 def collect_files(paths: list[Path]) -> list[Path]:
     """The workbooks named, and those inside the folders named (returns travel as .xlsx; a PDF
-    beside one is its printed copy and carries no figures to combine)."""
+    beside one is its printed copy: checked against it, it carries no figures to combine)."""
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
@@ -166,9 +167,31 @@ def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Re
         elif check.signed_at is not None and check.signed_at.date() > due:
             receipt.state = ReceiptState.LATE
             receipt.problems.append(f"签发于 {check.signed_at:%Y-%m-%d}，晚于报送截止日 {due:%Y-%m-%d}。")
+    pdf = path.with_suffix(".pdf")
+    if pdf.is_file():
+        receipt.problems += pdf_copy_problems(pdf, check, data)
     if receipt.state not in COUNTED:
         receipt.data = None  # figures that do not count are not kept
     return receipt
+
+
+def pdf_copy_problems(pdf: Path, workbook, data) -> list[str]:
+    """What is wrong with the PDF copy beside a return's workbook (none: []): it must verify, be
+    signed with the same certificate, and print the same period, version and digest."""
+    from exchange.return_data import return_digest
+    from exchange.verify import verify_file
+
+    copy = verify_file(pdf)
+    if not copy.valid:
+        return [f"PDF 副本 {pdf.name} 未通过核验：{'；'.join(copy.problems)}"]
+    cover, digest = data.cover, return_digest(data)
+    if copy.fingerprint != workbook.fingerprint:
+        return [f"PDF 副本 {pdf.name} 的签名证书（{copy.signer}）与工作簿的不同。"]
+    if (copy.period_id, copy.version) != (cover.period_id, cover.version):
+        return [f"PDF 副本 {pdf.name} 是 {copy.period_id} 第 {copy.version} 版，工作簿是 {cover.period_id} 第 {cover.version} 版。"]
+    if copy.digest != digest:
+        return [f"PDF 副本 {pdf.name} 的报表摘要 {copy.digest[:16]} 与工作簿的 {digest[:16]} 不符，两者内容不一致。"]
+    return []
 
 
 def consolidate(store, period_id: str, paths: list[Path], progress: Progress = no_progress) -> Consolidation:

@@ -34,6 +34,7 @@ class Verification:
     signed_at: datetime | None = None
     period_id: str = ""
     version: int = 0
+    digest: str = ""  # the signed content digest of the return (PDF footer, workbook cover)
     certificate_der: bytes | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -97,6 +98,7 @@ def _verify_xlsx(result: Verification) -> ReturnData | None:
     if check.signed:
         result.signed = True
         result.period_id, result.version = check.fields["period_id"], int(check.fields["version"] or 0)
+        result.digest = check.fields["digest"]
         result.signed_at = check.signed_at
     if check.certificate is not None:
         result.set_certificate(check.certificate)

@@ -163,6 +163,35 @@ def test_the_signed_consolidated_workbook_verifies_and_names_a_changed_cell(city
     assert not check.valid and check.problems == ["工作表“领域排名”单元格 B2 与签名时的值不同"]
 
 
+def test_a_pdf_copy_beside_the_workbook_is_checked_against_it(city_case, tmp_path):
+    """The same county, period and version as PDF: valid and matching, of other content, damaged."""
+    from exchange.pdf_return import build_pdf
+    from exchange.pdf_sign import sign_pdf
+
+    city, county, *_rest = city_case
+    xlsx = write_return(county, tmp_path, "婺城区", CURRENT.id)
+    key = unlock(identity(county, "婺城区"), PASS)
+    with county.session() as session:
+        data = build_return(session, CURRENT.id, TODAY, 1)
+
+    def receipt_with(pdf_data) -> list[str]:
+        pdf, stamp = build_pdf(pdf_data)
+        xlsx.with_suffix(".pdf").write_bytes(sign_pdf(pdf, key, stamp, "签发", "婺城区"))
+        [receipt] = [r for r in consolidate(city, CURRENT.id, [xlsx]).receipts if r.path == xlsx]
+        assert receipt.state == ReceiptState.VALID  # the workbook's figures still count
+        return receipt.problems
+
+    assert receipt_with(data) == []
+    data.summary.text += "（另加一句）"
+    [note] = receipt_with(data)
+    assert "PDF 副本 婺城区" in note and "报表摘要" in note and "不符" in note
+    damaged = bytearray(xlsx.with_suffix(".pdf").read_bytes())
+    damaged[len(damaged) // 3] ^= 0x01
+    xlsx.with_suffix(".pdf").write_bytes(bytes(damaged))
+    [receipt] = [r for r in consolidate(city, CURRENT.id, [xlsx]).receipts if r.path == xlsx]
+    assert len(receipt.problems) == 1 and "未通过核验" in receipt.problems[0]
+
+
 def test_trust_list_refuses_the_same_certificate_twice(city_case):
     city, _county, _inbox, _result, root = city_case
     with pytest.raises(LedgerError, match="已登记给“婺城区”"):
