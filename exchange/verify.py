@@ -1,8 +1,9 @@
 """Verification of a received return, as the city runs it (and the county, before sending).
 
-``verify_file`` checks a workbook's signature sheet against every cell (exchange.xlsx_signature),
-or a PDF's PAdES signature, and reports who signed, when, for which period and version, and what differs.
-With ``trusted`` certificates it also requires the signer to be one of them.
+``verify_file`` checks a workbook's signature sheet against every cell (exchange.xlsx_signature)
+or a PDF's PAdES signature, and reports who signed, when, for which period and version, and what
+differs. With ``trusted`` certificates it also requires the signer to be one of them.
+``verify_and_read`` also hands back the return a workbook holds, read in the same pass.
 """
 from __future__ import annotations
 
