@@ -98,7 +98,8 @@ def _verify_xlsx(result: Verification) -> ReturnData | None:
     result.problems += check.problems
     if check.signed:
         result.signed = True
-        result.period_id, result.version = check.fields["period_id"], int(check.fields["version"] or 0)
+        version = check.fields["version"]
+        result.period_id, result.version = check.fields["period_id"], int(version) if version.isdigit() else 0
         result.digest = check.fields["digest"]
         result.signed_at = check.signed_at
     if check.certificate is not None:

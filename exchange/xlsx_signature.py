@@ -197,15 +197,18 @@ def check_signature(scan: WorkbookScan) -> SignatureCheck:
     if not scan.signature:
         check.problems.append("工作簿未签名（没有签名页）。")
         return check
-    text = [tuple("" if v is None else str(v) for v in row) for row in scan.signature]
-    fields = {k: (text[r][1] if r < len(text) and len(text[r]) > 1 else "") for r, (_l, k) in enumerate(HEADER_FIELDS)}
+    # Every row as three or more texts, however the sheet was edited: a bad file never raises.
+    text = [tuple("" if v is None else str(v) for v in row) + ("", "", "") for row in scan.signature]
+    fields = {k: text[r][1] if r < len(text) else "" for r, (_label, k) in enumerate(HEADER_FIELDS)}
     if fields["format"] != SIGNATURE_FORMAT:
         check.problems.append("签名页格式无法识别。")
         return check
     check.signed, check.fields = True, fields
-    signed = [(row[0], row[1], "".join(row[2:])) for row in text[SHEETS_ROW:] if row and row[0]]
+    signed = [(row[0], row[1], "".join(row[2:])) for row in text[SHEETS_ROW:] if row[0]]
     try:
         check.signed_at = datetime.fromisoformat(fields["signed_at"])
+        if check.signed_at.tzinfo is None:  # we always write UTC; a bare time cannot be compared
+            raise ValueError(fields["signed_at"])
         check.certificate = x509.load_der_x509_certificate(base64.b64decode(fields["certificate"]))
         signature = base64.b64decode(fields["signature"])
     except ValueError:

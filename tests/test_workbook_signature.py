@@ -109,6 +109,15 @@ def test_sheets_added_or_removed_and_the_signature_sheet_edited(signed):
     assert not result.valid and result.problems[0].startswith("签名无效")
 
 
+@pytest.mark.parametrize("cell, value", [("C12", None), ("B11", None), ("B4", "第二版"), ("B6", "2023-11-01"), ("B7", "xyz")])
+def test_a_mangled_signature_sheet_is_reported_not_raised(signed, cell, value):
+    def mangle(book):
+        book[SIGNATURE_SHEET][cell] = value
+
+    result = verify_file(edit(signed, mangle))
+    assert not result.valid and result.problems
+
+
 def test_an_unsigned_workbook_and_a_second_signature(key, signed):
     book = Workbook()
     book.active.append(["x"])
