@@ -1,8 +1,9 @@
 """The city's consolidation (汇总) of the counties' returns for one period.
 
 Every file is checked before its figures count: its signature (exchange.verify), that the
-certificate is on the city's trust list, the period, the cover, and the version. Each county
-gets one state (``Receipt``); the valid returns, late ones included, are combined into
+certificate is on the city's trust list, the period, the cover, and the version; a PDF copy
+lying beside the workbook under the same name must verify and match it (else a note). Each
+county gets one state (``Receipt``); the valid returns, late ones included, are combined into
 per-indicator and per-task comparisons and per-area ranking boards (models.ranking). The files
 that come out are written by exchange.consolidated_xlsx and exchange.consolidated_pdf.
 """
@@ -33,8 +34,6 @@ class ReceiptState(LabelledEnum):
 
 
 COUNTED = (ReceiptState.VALID, ReceiptState.LATE)
-# A return's signature sheet lists every signed cell, one row each: far longer than a plan sheet.
-RETURN_MAX_ROWS = 100_000
 
 
 @dataclass
@@ -122,7 +121,7 @@ class Consolidation:
 
 def collect_files(paths: list[Path]) -> list[Path]:
     """The workbooks named, and those inside the folders named (returns travel as .xlsx; a PDF
-    beside one is its printed copy and carries no figures to combine)."""
+    beside one is its printed copy: checked against it, it carries no figures to combine)."""
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
@@ -136,30 +135,16 @@ def collect_files(paths: list[Path]) -> list[Path]:
 
 def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Receipt:
     """One file's state. ``trusted`` maps certificate fingerprints to registered counties."""
-    from exchange.verify import verify_file
-    from exchange.workbook_guard import check_zip, open_workbook
-    from exchange.xlsx_return import read_return
+    from exchange.verify import verify_and_read
 
-    try:
-        check_zip(path, RETURN_MAX_ROWS)  # size, zip bomb and file type, before the full parse below
-    except LedgerError as error:
-        return Receipt("", ReceiptState.UNREADABLE, path, problems=[str(error)])
-    check = verify_file(path)
+    check, data = verify_and_read(path)  # one pass: the guard, the signature of every cell, the data
     receipt = Receipt("", ReceiptState.VALID, path, check.signer, check.fingerprint, check.signed_at,
-                      check.period_id, check.version, list(check.problems))
-    try:
-        book = open_workbook(path, RETURN_MAX_ROWS)  # read-only: only the data sheet is read
-        try:
-            receipt.data = read_return(path, book)
-        finally:
-            book.close()
-        cover = receipt.data.cover
-        receipt.county = cover.county
-        receipt.period_id = receipt.period_id or cover.period_id
-        receipt.version = receipt.version or cover.version
-    except LedgerError as error:
-        receipt.state, receipt.problems = ReceiptState.UNREADABLE, [str(error)]
+                      check.period_id, check.version, list(check.problems), data)
+    if data is None:
+        receipt.state = ReceiptState.UNREADABLE
         return receipt
+    cover = data.cover
+    receipt.county = cover.county
     if not check.signed:
         receipt.state = ReceiptState.UNSIGNED
     elif check.problems:
@@ -182,9 +167,31 @@ def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Re
         elif check.signed_at is not None and check.signed_at.date() > due:
             receipt.state = ReceiptState.LATE
             receipt.problems.append(f"签发于 {check.signed_at:%Y-%m-%d}，晚于报送截止日 {due:%Y-%m-%d}。")
+    pdf = path.with_suffix(".pdf")
+    if pdf.is_file():
+        receipt.problems += pdf_copy_problems(pdf, check, data)
     if receipt.state not in COUNTED:
         receipt.data = None  # figures that do not count are not kept
     return receipt
+
+
+def pdf_copy_problems(pdf: Path, workbook, data) -> list[str]:
+    """What is wrong with the PDF copy beside a return's workbook (none: []): it must verify, be
+    signed with the same certificate, and print the same period, version and digest."""
+    from exchange.return_data import return_digest
+    from exchange.verify import verify_file
+
+    copy = verify_file(pdf)
+    if not copy.valid:
+        return [f"PDF 副本 {pdf.name} 未通过核验：{'；'.join(copy.problems)}"]
+    cover, digest = data.cover, return_digest(data)
+    if copy.fingerprint != workbook.fingerprint:
+        return [f"PDF 副本 {pdf.name} 的签名证书（{copy.signer}）与工作簿的不同。"]
+    if (copy.period_id, copy.version) != (cover.period_id, cover.version):
+        return [f"PDF 副本 {pdf.name} 是 {copy.period_id} 第 {copy.version} 版，工作簿是 {cover.period_id} 第 {cover.version} 版。"]
+    if copy.digest != digest:
+        return [f"PDF 副本 {pdf.name} 的报表摘要 {copy.digest[:16]} 与工作簿的 {digest[:16]} 不符，两者内容不一致。"]
+    return []
 
 
 def consolidate(store, period_id: str, paths: list[Path], progress: Progress = no_progress) -> Consolidation:
@@ -285,12 +292,12 @@ def _area_boards(counties: list[str], tasks: list[TaskLine], indicators: list[In
 
 def write_outputs(result: Consolidation, folder: Path, issued, key=None,
                   progress: Progress = no_progress) -> list[Path]:
-    """The consolidated workbook and PDF in ``folder``, named for the period; the PDF signed with the
+    """The consolidated workbook and PDF in ``folder``, named for the period; both signed with the
     city's key when one is given (exchange.identity.unlock)."""
     from exchange.consolidated_pdf import write_consolidated_pdf
     from exchange.consolidated_xlsx import write_consolidated_xlsx
 
     stem = Path(folder) / f"汇总_{result.period_id}"
-    xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"))
+    xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"), key)
     pdf = write_consolidated_pdf(result, stem.with_suffix(".pdf"), issued, key, progress)
     return [xlsx, pdf]

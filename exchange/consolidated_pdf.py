@@ -1,14 +1,14 @@
 """The consolidated PDF: the returns received, the ranking board (晾晒) of each area — a chart and
 a table — and one reminder notice (提示单) per county, each starting on its own page, ready to print.
 
-Fonts come from exchange.pdf_fonts (the ones the county's return uses).
+Fonts come from exchange.pdf_fonts and the page (margins, footer, 第 N 页 共 M 页) from
+exchange.pdf_page, as for the county's return.
 """
 from __future__ import annotations
 
 import io
 from datetime import date
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -16,17 +16,15 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, \
-    TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from exchange.consolidate import COUNTED, Consolidation, ReceiptState
 from exchange.files import write_atomically
 from exchange.pdf_fonts import register_fonts
-from exchange.pdf_return import StampBox
+from exchange.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
 from models.progress import Progress, no_progress
 
 PAGE = landscape(A4)
-MARGIN = 14 * mm
 WIDTH = PAGE[0] - 2 * MARGIN
 HEAD_BG = colors.HexColor("#DCE6F1")
 BAR = colors.HexColor("#2E75B6")
@@ -46,18 +44,15 @@ class _Styles:
         self.lag = ParagraphStyle("lag", parent=self.cell, textColor=LAG)
 
 
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape("" if text is None else str(text)).replace("\n", "<br/>"), style)
-
-
 def _table(st: _Styles, header: list[str], rows: list[list[object]], widths_mm: list[float],
            lag_column: int | None = None) -> Table:
     scale = WIDTH / (sum(widths_mm) * mm)
-    data = [[_p(h, st.cell) for h in header]] + [
-        [_p(v, st.lag if c == lag_column and v in ("滞后", "未填报") else st.cell) for c, v in enumerate(row)]
+    data = [[para(h, st.cell) for h in header]] + [
+        [para(v, st.lag if c == lag_column and v in ("滞后", "未填报") else st.cell) for c, v in enumerate(row)]
         for row in rows]
     table = Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1)
-    table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.fonts.body),  # else an unembedded Helvetica
+                               ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
@@ -74,7 +69,7 @@ def _chart(st: _Styles, area: str, scores) -> Drawing:
     """Each county's score for the area, best first, as bars."""
     ranked = [s for s in scores if s.score is not None]
     height = 62 * mm
-    drawing = Drawing(WIDTH, height)
+    board = drawing(WIDTH, height, st.fonts)
     chart = VerticalBarChart()
     plot_width = min(WIDTH - 20 * mm, max(len(ranked), 3) * 24 * mm)  # a few counties: narrow bars
     chart.x, chart.y, chart.width, chart.height = 14 * mm, 16 * mm, plot_width, height - 24 * mm
@@ -92,9 +87,9 @@ def _chart(st: _Styles, area: str, scores) -> Drawing:
     chart.barLabels.fontSize = 7 if len(ranked) <= 20 else 0.1
     chart.barLabelFormat = "%.1f"
     chart.barLabels.nudge = 6
-    drawing.add(chart)
-    drawing.add(String(14 * mm, height - 6 * mm, f"{area}：各地得分", fontName=st.fonts.heading, fontSize=10))
-    return drawing
+    board.add(chart)
+    board.add(String(14 * mm, height - 6 * mm, f"{area}：各地得分", fontName=st.fonts.heading, fontSize=10))
+    return board
 
 
 class StampSpace(Flowable):
@@ -117,16 +112,16 @@ class StampSpace(Flowable):
 
 def _receipts(st: _Styles, result: Consolidation, stamp: StampBox) -> list:
     counted = len(result.counties)
-    story = [_p(f"{result.plan_name}", st.title),
-             _p(f"汇总情况（{result.period_label}，报送截止 {result.due:%Y年%m月%d日}）", st.h2),
-             _p(f"收到并计入 {counted} 个县（市、区）的报表；未计入或未报送的见下表“说明”。", st.body),
+    story = [para(f"{result.plan_name}", st.title),
+             para(f"汇总情况（{result.period_label}，报送截止 {result.due:%Y年%m月%d日}）", st.h2),
+             para(f"收到并计入 {counted} 个县（市、区）的报表；未计入或未报送的见下表“说明”。", st.body),
              Spacer(0, 3 * mm)]
     rows = [[r.county or "（不明）", r.state.label, "是" if r.state in COUNTED else "否",
              r.path.name if r.path else "", r.signed_at.strftime("%Y-%m-%d %H:%M") if r.signed_at else "",
              r.period_id, r.version or "", "；".join(r.problems)[:300]] for r in result.receipts]
     story.append(_table(st, ["县（市、区）", "状态", "计入", "文件", "签发时间", "期次", "版本", "说明"], rows,
                         [24, 26, 12, 50, 28, 18, 12, 88]))
-    story.append(KeepTogether([Spacer(0, 4 * mm), _p("市改革办（签章）", ParagraphStyle("stamp", parent=st.body,
+    story.append(KeepTogether([Spacer(0, 4 * mm), para("市改革办（签章）", ParagraphStyle("stamp", parent=st.body,
                                                                                  alignment=2)), StampSpace(stamp)]))
     return story
 
@@ -134,7 +129,7 @@ def _receipts(st: _Styles, result: Consolidation, stamp: StampBox) -> list:
 def _boards(st: _Styles, result: Consolidation) -> list:
     story = []
     for area, scores in result.areas.items():
-        story += [PageBreak(), _p(f"晾晒榜 · {area}　{result.period_label}", st.title), _chart(st, area, scores),
+        story += [PageBreak(), para(f"晾晒榜 · {area}　{result.period_label}", st.title), _chart(st, area, scores),
                   Spacer(0, 3 * mm)]
         rows = [[s.rank or "—", s.county, _score(s.score), _score(s.task_score), _score(s.indicator_score),
                  s.tasks.get("已完成", 0), s.tasks.get("推进中", 0), s.tasks.get("未启动", 0),
@@ -142,7 +137,7 @@ def _boards(st: _Styles, result: Consolidation) -> list:
         story.append(_table(st, ["排名", "县（市、区）", "得分", "任务得分", "指标得分", "已完成", "推进中", "未启动",
                                  "滞后"], rows, [14, 36, 18, 20, 20, 16, 16, 16, 16]))
         story.append(Spacer(0, 2 * mm))
-        story.append(_p("得分为任务得分（已完成100、推进中80、未启动60、滞后0 的平均）与指标得分"
+        story.append(para("得分为任务得分（已完成100、推进中80、未启动60、滞后0 的平均）与指标得分"
                         "（完成率平均，单项最高按120%计）的平均。", st.cell))
     return story
 
@@ -151,43 +146,36 @@ def _notices(st: _Styles, result: Consolidation, issued: date) -> list:
     story = []
     for receipt in result.notice_receipts():
         county = receipt.county
-        story += [PageBreak(), _p("提示单", st.title),
-                  _p(f"{county}改革办：", st.body), Spacer(0, 2 * mm)]
+        story += [PageBreak(), para("提示单", st.title),
+                  para(f"{county}改革办：", st.body), Spacer(0, 2 * mm)]
         if receipt.state == ReceiptState.MISSING:
-            story.append(_p(f"　　截至汇总时，未收到贵单位{result.period_label}的报表（报送截止 "
+            story.append(para(f"　　截至汇总时，未收到贵单位{result.period_label}的报表（报送截止 "
                             f"{result.due:%Y年%m月%d日}），请尽快签发报送。", st.body))
         elif receipt.state not in COUNTED:
-            story.append(_p(f"　　贵单位{result.period_label}的报表未被采用（{receipt.state.label}）："
+            story.append(para(f"　　贵单位{result.period_label}的报表未被采用（{receipt.state.label}）："
                             f"{'；'.join(receipt.problems)}请核实后重新签发报送。", st.body))
         else:
             tasks, indicators = result.lagging(county)
             late = "（逾期报送）" if receipt.state == ReceiptState.LATE else ""
-            story.append(_p(f"　　根据贵单位{result.period_label}报表{late}，以下 {len(tasks)} 项任务、"
+            story.append(para(f"　　根据贵单位{result.period_label}报表{late}，以下 {len(tasks)} 项任务、"
                             f"{len(indicators)} 项指标滞后或未填报，请督促责任单位加快推进，并在下期报表中说明进展。",
                             st.body))
             if tasks:
-                story += [_p("滞后任务", st.h2),
+                story += [para("滞后任务", st.h2),
                           _table(st, ["序号", "领域", "任务", "状态"],
                                  [[t.number, t.area, t.title, t.statuses[county]] for t in tasks], [14, 30, 150, 20], 3)]
             if indicators:
-                story += [_p("滞后或未填报的指标", st.h2),
+                story += [para("滞后或未填报的指标", st.h2),
                           _table(st, ["编号", "指标", "目标", "本期值", "完成率", "状态", "排名"],
                                  [[i.code, i.name, i.target_text, "" if i.values.get(county) is None else
                                    f"{i.values[county]:g}{i.unit}", _percent(i.completions.get(county)),
                                    i.statuses[county], i.ranks.get(county) or "—"] for i in indicators],
                                  [20, 80, 30, 30, 20, 18, 14], 5)]
             if not tasks and not indicators:
-                story.append(_p("　　本期无滞后事项，请继续保持。", st.body))
-        story += [Spacer(0, 8 * mm), _p(f"市改革办　　{issued:%Y年%m月%d日}", ParagraphStyle(
+                story.append(para("　　本期无滞后事项，请继续保持。", st.body))
+        story += [Spacer(0, 8 * mm), para(f"市改革办　　{issued:%Y年%m月%d日}", ParagraphStyle(
             "sign", parent=st.body, alignment=2))]
     return story
-
-
-def _page_number(canvas, doc) -> None:
-    canvas.saveState()
-    canvas.setFont(doc.font, 8)
-    canvas.drawCentredString(PAGE[0] / 2, 8 * mm, f"第 {doc.page} 页　{doc.footer}")
-    canvas.restoreState()
 
 
 def build_consolidated_pdf(result: Consolidation, issued: date,
@@ -196,12 +184,12 @@ def build_consolidated_pdf(result: Consolidation, issued: date,
     st = _Styles()
     stamp = StampBox()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN, title=f"汇总 {result.period_label}", author="改革台账")
-    doc.font, doc.footer = st.fonts.body, f"{result.plan_name} · {result.period_label} 汇总"
+    doc = document(buffer, st.fonts, PAGE, title=f"汇总 {result.period_label}", author="改革台账")
+    footer = PageFooter((f"{result.plan_name} · {result.period_label} 汇总",
+                         f"计入 {len(result.counties)} 个县（市、区）· {issued:%Y-%m-%d}"))
     progress(0, 2, "正在生成汇总 PDF…")
     story = _receipts(st, result, stamp) + _boards(st, result) + _notices(st, result, issued)
-    doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
+    doc.build(story, canvasmaker=numbered_canvas(footer, st.fonts))
     progress(2, 2, "")
     return buffer.getvalue(), stamp
 

@@ -1,4 +1,5 @@
-"""The consolidated workbook: indicators side by side, task statuses, area boards, returns received."""
+"""The consolidated workbook: indicators side by side, task statuses, area boards, returns received;
+signed like a county's return (exchange.xlsx_signature) when the city's key is given."""
 from __future__ import annotations
 
 import io
@@ -6,6 +7,8 @@ from pathlib import Path
 
 from exchange.consolidate import COUNTED, Consolidation
 from exchange.files import write_atomically
+from exchange.identity import SigningKey
+from exchange.xlsx_signature import KIND_CONSOLIDATION, sign_workbook
 
 _STATUS_FILL = {"滞后": "F8CBAD", "已完成": "C6EFCE", "已达标": "C6EFCE", "未填报": "EDEDED"}
 
@@ -84,7 +87,11 @@ def _head(sheet, rows: int, bold, center) -> None:
             cell.font, cell.alignment = bold, center
 
 
-def write_consolidated_xlsx(result: Consolidation, path: Path) -> Path:
+def write_consolidated_xlsx(result: Consolidation, path: Path, key: SigningKey | None = None) -> Path:
+    """Write the workbook atomically, signed with the city's key when one is given."""
+    book = build_consolidated_workbook(result)
+    if key is not None:
+        return write_atomically(Path(path), sign_workbook(book, key, KIND_CONSOLIDATION, result.period_id))
     buffer = io.BytesIO()
-    build_consolidated_workbook(result).save(buffer)
+    book.save(buffer)
     return write_atomically(Path(path), buffer.getvalue())

@@ -3,18 +3,15 @@
 A4 portrait: title and cover block, summary, a chart of indicator completion against time
 progress, the indicator, task, milestone and gap tables (header row repeated on every page, no
 row cut in half), and the signature block 填报人 / 审核人 / 签发人 / 日期 / （单位盖章）. Every page
-carries 第 N 页 共 M 页 and a footer with the version, a short digest of the return and a QR code
-holding it, so a printed page can be matched to the uploaded workbook. ``build_pdf`` also says
+carries the footer of exchange.pdf_page: 第 N 页 共 M 页, the version, a short digest of the return
+and a QR code holding it, so a printed page can be matched to the uploaded workbook. ``build_pdf`` also says
 where the signature block's stamp box is, for the digital signature's visible appearance.
 """
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Line, String
@@ -23,29 +20,17 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
-from reportlab.platypus import (CondPageBreak, LayoutError, Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer,
-                                Table, TableStyle)
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, LayoutError, Paragraph, Spacer, Table, TableStyle
 
 from exchange.pdf_fonts import FontSet, register_fonts
+from exchange.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
 from exchange.return_data import ReturnData, return_digest
 from models.progress import Progress, no_progress
 
-PAGE_W, PAGE_H = A4
-MARGIN = 15 * mm
-FOOTER_H = 22 * mm
-CONTENT_W = PAGE_W - 2 * MARGIN
+CONTENT_W = A4[0] - 2 * MARGIN
 SUBJECT_PREFIX = "reform-ledger-return"
 STATUS_COLOURS = {"滞后": colors.HexColor("#C0392B"), "已完成": colors.HexColor("#1E8449"),
                   "已达标": colors.HexColor("#1E8449"), "未填报": colors.HexColor("#7F8C8D")}
-
-
-@dataclass
-class StampBox:
-    """Where the digital signature's appearance goes: page index (0-based) and box in points."""
-
-    page: int = -1
-    box: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 def pdf_subject(data: ReturnData, digest: str) -> str:
@@ -73,18 +58,14 @@ class _Styles:
         self.fonts = fonts
 
 
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
-
-
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
 def _table(st: _Styles, header: list[str], rows: list[list[object]], widths_mm: list[float]) -> Table:
     """A grid whose header repeats on every page; rows are never split across pages."""
-    data = [[_p(h, st.head) for h in header]]
-    data += [[c if isinstance(c, Flowable) else _p(c, st.cell) for c in row] for row in rows]
+    data = [[para(h, st.head) for h in header]]
+    data += [[c if isinstance(c, Flowable) else para(c, st.cell) for c in row] for row in rows]
     table = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1, splitInRow=int(st.split_rows))
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), st.fonts.body),  # else Table asks for an unembedded Helvetica
@@ -102,18 +83,12 @@ def _status(st: _Styles, label: str) -> Paragraph:
     return Paragraph(text, st.cell)
 
 
-def _drawing(width: float, height: float, fonts: FontSet) -> Drawing:
-    drawing = Drawing(width, height)
-    drawing.initialFontName = fonts.body  # the renderer would otherwise start with Helvetica
-    return drawing
-
-
 def _chart(data: ReturnData, fonts: FontSet) -> Drawing:
     """Horizontal bars: each indicator's completion beside the year's time progress."""
     rows = data.indicators
     bar_h = 9
     height = len(rows) * bar_h * 2 + 60
-    drawing = _drawing(CONTENT_W, height, fonts)
+    board = drawing(CONTENT_W, height, fonts)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 35
     chart.width, chart.height = CONTENT_W - 170, height - 50
@@ -132,9 +107,9 @@ def _chart(data: ReturnData, fonts: FontSet) -> Drawing:
     chart.bars[0].fillColor = colors.HexColor("#2E75B6")
     chart.bars[1].fillColor = colors.HexColor("#BFBFBF")
     chart.barSpacing, chart.groupSpacing = 1, 4
-    drawing.add(chart)
+    board.add(chart)
     full = chart.x + chart.width * 100 / 150  # the 100% line
-    drawing.add(Line(full, chart.y, full, chart.y + chart.height, strokeColor=colors.HexColor("#C0392B"),
+    board.add(Line(full, chart.y, full, chart.y + chart.height, strokeColor=colors.HexColor("#C0392B"),
                      strokeDashArray=[3, 2]))
     legend = Legend()
     legend.x, legend.y = chart.x, 12
@@ -145,9 +120,9 @@ def _chart(data: ReturnData, fonts: FontSet) -> Drawing:
                              (chart.bars[1].fillColor, "序时进度"),
                              (colors.HexColor("#C0392B"), "100%")]
     legend.dxTextSpace, legend.deltax = 4, 150
-    drawing.add(legend)
-    drawing.add(String(0, height - 10, "图1  指标完成率与序时进度", fontName=fonts.heading, fontSize=9))
-    return drawing
+    board.add(legend)
+    board.add(String(0, height - 10, "图1  指标完成率与序时进度", fontName=fonts.heading, fontSize=9))
+    return board
 
 
 class SignatureBlock(Flowable):
@@ -189,50 +164,6 @@ class SignatureBlock(Flowable):
         self.stamp.page, self.stamp.box = c.getPageNumber() - 1, (round(x1), round(y1), round(x2), round(y2))
 
 
-def _numbered_canvas(data: ReturnData, digest: str, fonts: FontSet, draft: bool) -> type[canvas.Canvas]:
-    """A canvas that draws the footer once the page count is known (第 N 页 共 M 页)."""
-    cover = data.cover
-    qr_text = f"RL|{cover.county}|{cover.period_id}|v{cover.version}|{digest}"
-
-    class NumberedCanvas(canvas.Canvas):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._footer(total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, total: int) -> None:
-            self.saveState()
-            self.setStrokeColor(colors.HexColor("#888888"))
-            self.setLineWidth(0.5)
-            self.line(MARGIN, FOOTER_H - 2 * mm, PAGE_W - MARGIN, FOOTER_H - 2 * mm)
-            self.setFont(fonts.body, 9)
-            self.drawString(MARGIN, 12 * mm, f"{cover.county} · {cover.period_label} · 第 {cover.version} 版"
-                            + ("（草稿，未签发）" if draft else ""))
-            self.drawString(MARGIN, 7 * mm, f"报表摘要 {digest[:16]}")
-            self.drawCentredString(PAGE_W / 2, 9 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
-            qr = QrCodeWidget(qr_text, barLevel="M")
-            x1, y1, x2, y2 = qr.getBounds()
-            size = 17 * mm
-            drawing = _drawing(size, size, fonts)
-            drawing.transform = [size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0]
-            drawing.add(qr)
-            renderPDF.draw(drawing, self, PAGE_W - MARGIN - size, 2 * mm)
-            self.restoreState()
-
-    return NumberedCanvas
-
-
 def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[Flowable]:
     c, s = data.cover, data.summary
     story: list[Flowable] = [
@@ -247,14 +178,14 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
                   ["填报人", c.preparer, "统计日期", c.as_of.isoformat()],
                   ["联系电话", c.phone, "版本", f"第 {c.version} 版"],
                   ["报表摘要", digest, "", ""]]
-    cover = Table([[_p(v, st.head if i % 2 == 0 else st.cell) for i, v in enumerate(r)] for r in cover_rows],
+    cover = Table([[para(v, st.head if i % 2 == 0 else st.cell) for i, v in enumerate(r)] for r in cover_rows],
                   colWidths=[22 * mm, 88 * mm, 22 * mm, 48 * mm])
     cover.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.fonts.body),
                                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#555555")),
                                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
                                ("BACKGROUND", (2, 0), (2, -2), colors.HexColor("#F2F2F2")),
                                ("SPAN", (1, 4), (3, 4)), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    story += [cover, Paragraph("一、总体情况", st.h1), _p(s.text, st.body), Spacer(1, 3 * mm)]
+    story += [cover, Paragraph("一、总体情况", st.h1), para(s.text, st.body), Spacer(1, 3 * mm)]
     story.append(_table(st, ["已完成", "推进中", "滞后", "未启动", "本期完成节点", "逾期节点", "指标达标", "指标滞后"],
                         [[s.tasks_done, s.tasks_on_track, s.tasks_lagging, s.tasks_not_started,
                           s.milestones_done_in_period, s.milestones_overdue, s.indicators_achieved,
@@ -308,11 +239,10 @@ def _layout(data: ReturnData, draft: bool, split_rows: bool) -> tuple[bytes, Sta
     stamp = StampBox()
     buffer = io.BytesIO()
     cover = data.cover
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=FOOTER_H + 2 * mm, title=f"{cover.county} {cover.period_label} 报表",
-                            author=cover.office, subject=pdf_subject(data, digest), creator="改革台账",
-                            # our font from the first page on, so no unembedded Helvetica is referenced
-                            initialFontName=fonts.body, initialFontSize=10)
-    doc.build(_story(data, _Styles(fonts, split_rows), digest, stamp),
-              canvasmaker=_numbered_canvas(data, digest, fonts, draft))
+    doc = document(buffer, fonts, title=f"{cover.county} {cover.period_label} 报表", author=cover.office,
+                   subject=pdf_subject(data, digest))
+    footer = PageFooter((f"{cover.county} · {cover.period_label} · 第 {cover.version} 版"
+                         + ("（草稿，未签发）" if draft else ""), f"报表摘要 {digest[:16]}"),
+                        f"RL|{cover.county}|{cover.period_id}|v{cover.version}|{digest}")
+    doc.build(_story(data, _Styles(fonts, split_rows), digest, stamp), canvasmaker=numbered_canvas(footer, fonts))
     return buffer.getvalue(), stamp

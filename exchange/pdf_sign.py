@@ -20,7 +20,8 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from exchange.identity import SigningKey
 from exchange.pdf_fonts import fallback_font_path
-from exchange.pdf_return import StampBox, parse_subject
+from exchange.pdf_page import StampBox
+from exchange.pdf_return import parse_subject
 from exchange.verify import Verification, check_validity
 
 FIELD_NAME = "OfficeSignature"
@@ -63,6 +64,7 @@ def verify_pdf(result: Verification) -> None:
             info = reader.trailer_view["/Info"] if "/Info" in reader.trailer_view else {}
             subject = parse_subject(str(info["/Subject"])) if "/Subject" in info else {}
             result.period_id, result.version = subject.get("period", ""), int(subject.get("version", 0))
+            result.digest = subject.get("digest", "")
             signatures = reader.embedded_signatures
             if not signatures:
                 result.problems.append("PDF 未签名（没有数字签名）。")

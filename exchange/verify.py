@@ -1,12 +1,12 @@
 """Verification of a received return, as the city runs it (and the county, before sending).
 
-``verify_file`` checks a workbook's signature sheet against every cell, or a PDF's PAdES
-signature, and reports who signed, when, for which period and version, and what differs.
-With ``trusted`` certificates it also requires the signer to be one of them.
+``verify_file`` checks a workbook's signature sheet against every cell (exchange.xlsx_signature)
+or a PDF's PAdES signature, and reports who signed, when, for which period and version, and what
+differs. With ``trusted`` certificates it also requires the signer to be one of them.
+``verify_and_read`` also hands back the return a workbook holds, read in the same pass.
 """
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -17,7 +17,8 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from exchange.identity import certificate_names, fingerprint, signature_matches
+from exchange.identity import certificate_names, fingerprint
+from exchange.return_data import ReturnData
 from models.errors import LedgerError
 
 
@@ -34,6 +35,7 @@ class Verification:
     signed_at: datetime | None = None
     period_id: str = ""
     version: int = 0
+    digest: str = ""  # the signed content digest of the return (PDF footer, workbook cover)
     certificate_der: bytes | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -52,74 +54,58 @@ class Verification:
 
 def verify_file(path: Path, trusted: Sequence[x509.Certificate] = ()) -> Verification:
     """Check one file; never raises for a bad file — its problems are listed instead."""
+    return verify_and_read(path, trusted)[0]
+
+
+def verify_and_read(path: Path, trusted: Sequence[x509.Certificate] = ()) -> tuple[Verification, ReturnData | None]:
+    """``verify_file``, and for a county's return workbook the return itself, read in the same
+    pass over the file (None when it cannot be read; the reason is among the problems)."""
     path = Path(path)
     kind = path.suffix.lower().lstrip(".")
-    result = Verification(path, kind)
+    result, data = Verification(path, kind), None
     if kind not in ("xlsx", "pdf"):
         result.problems.append(f"{path.name}：只能验证 .xlsx 或 .pdf 文件。")
-        return result
+        return result, None
     if not path.is_file():
         result.problems.append(f"找不到文件 {path}。")
-        return result
+        return result, None
     try:
-        (_verify_xlsx if kind == "xlsx" else _verify_pdf)(result)
+        if kind == "xlsx":
+            data = _verify_xlsx(result)
+        else:
+            _verify_pdf(result)
     except LedgerError as error:
         result.problems.append(str(error))
     if result.signed and trusted and result.fingerprint not in {fingerprint(c) for c in trusted}:
         result.problems.append(f"签名证书（指纹 {result.fingerprint[:16]}…）不在已登记的受信任证书中。")
     result.valid = result.signed and not result.problems
-    return result
+    return result, data
 
 
-def _verify_xlsx(result: Verification) -> None:
-    from exchange.xlsx_return import (MANIFEST_ROW, SIGNATURE_FIELDS, SIGNATURE_FORMAT, SIGNATURE_SHEET,
-                                      cell_manifest, open_workbook, read_return, signed_payload)
+def _verify_xlsx(result: Verification) -> ReturnData | None:
+    from exchange.xlsx_return import DATA_SHEET, return_from_rows
+    from exchange.xlsx_signature import KIND_CONSOLIDATION, check_signature, scan_file
 
-    wb = open_workbook(result.path)
-    try:
-        data = read_return(result.path, wb)
-        result.period_id, result.version = data.cover.period_id, data.cover.version
-    except LedgerError as error:
-        result.problems.append(str(error))
-    if SIGNATURE_SHEET not in wb.sheetnames:
-        result.problems.append("工作簿未签名（没有签名页）。")
-        return
-    ws = wb[SIGNATURE_SHEET]
-    fields = {k: str(ws.cell(r, 2).value or "") for r, (_label, k) in enumerate(SIGNATURE_FIELDS, 1)}
-    if fields["format"] != SIGNATURE_FORMAT:
-        result.problems.append("签名页格式无法识别。")
-        return
-    result.signed = True
-    result.period_id, result.version = fields["period_id"], int(fields["version"] or 0)
-    try:
-        result.signed_at = datetime.fromisoformat(fields["signed_at"])
-        cert = x509.load_der_x509_certificate(base64.b64decode(fields["certificate"]))
-        signature = base64.b64decode(fields["signature"])
-    except ValueError:
-        result.problems.append("签名页已损坏：签名时间、证书或签名无法读取。")
-        return
-    result.set_certificate(cert)
-    signed = [tuple(str(v or "") for v in row[:3])
-              for row in ws.iter_rows(min_row=MANIFEST_ROW, values_only=True) if row and row[0]]
-    if not signature_matches(cert, signature, signed_payload(fields, signed)):
-        result.problems.append("签名无效：签名页的内容与签名不符（签名页被改动或签名证书不符）。")
-        return
-    check_validity(result, cert)
-    then = {(s, c): h for s, c, h in signed}
-    now = cell_manifest(wb)
-    for sheet, cell in sorted(then.keys() | now.keys(), key=_cell_order):
-        if (sheet, cell) not in now:
-            result.problems.append(f"工作表“{sheet}”单元格 {cell} 在签名后被清空或删除")
-        elif (sheet, cell) not in then:
-            result.problems.append(f"工作表“{sheet}”单元格 {cell} 在签名后新增了内容")
-        elif then[(sheet, cell)] != now[(sheet, cell)]:
-            result.problems.append(f"工作表“{sheet}”单元格 {cell} 与签名时的值不同")
-
-
-def _cell_order(key: tuple[str, str]) -> tuple[str, int, str]:
-    sheet, cell = key
-    letters = cell.rstrip("0123456789")
-    return sheet, int(cell[len(letters):] or 0), letters.rjust(3)
+    scan = scan_file(result.path, keep=(DATA_SHEET,))
+    check = check_signature(scan)
+    data = None
+    if check.fields.get("kind") != KIND_CONSOLIDATION:  # a return, or an unsigned workbook
+        try:
+            data = return_from_rows(result.path, scan.kept.get(DATA_SHEET))
+            result.period_id, result.version = data.cover.period_id, data.cover.version
+        except LedgerError as error:
+            result.problems.append(str(error))
+    result.problems += check.problems
+    if check.signed:
+        result.signed = True
+        version = check.fields["version"]
+        result.period_id, result.version = check.fields["period_id"], int(version) if version.isdigit() else 0
+        result.digest = check.fields["digest"]
+        result.signed_at = check.signed_at
+    if check.certificate is not None:
+        result.set_certificate(check.certificate)
+        check_validity(result, check.certificate)
+    return data
 
 
 def check_validity(result: Verification, cert: x509.Certificate) -> None:

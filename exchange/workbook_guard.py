@@ -94,20 +94,26 @@ def check_zip(path: Path, max_rows: int = MAX_ROWS) -> None:
         raise LedgerError(f"{name}：文件已损坏（{error}）。") from None
 
 
-def open_workbook(path: Path, max_rows: int = MAX_ROWS):
-    """A read-only openpyxl workbook (values, not formulas); LedgerError naming the file otherwise."""
+def open_workbook(path: Path, max_rows: int = MAX_ROWS, data_only: bool = True):
+    """A read-only openpyxl workbook (cached values, or with ``data_only=False`` the formulas
+    themselves); LedgerError naming the file otherwise."""
     check_zip(path, max_rows)
     from openpyxl import load_workbook
 
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=data_only)
     except LedgerError:
         raise
     except Exception as error:  # defusedxml, zip, XML and openpyxl's own errors all mean "bad file"
-        reason = type(error).__name__
-        if "Entities" in reason or "DTD" in reason:
-            raise LedgerError(f"{path.name}：文件中含有 XML 实体定义（可能是恶意构造的文件），已拒绝。") from None
-        raise LedgerError(f"{path.name}：无法作为 Excel 工作簿读取（{reason}：{error}）。") from None
+        raise parse_failure(path, error) from None
+
+
+def parse_failure(path: Path, error: Exception) -> LedgerError:
+    """The message for a workbook that fails while openpyxl parses it."""
+    reason = type(error).__name__
+    if "Entities" in reason or "DTD" in reason:
+        return LedgerError(f"{path.name}：文件中含有 XML 实体定义（可能是恶意构造的文件），已拒绝。")
+    return LedgerError(f"{path.name}：无法作为 Excel 工作簿读取（{reason}：{error}）。")
 
 
 def sheet_rows(path: Path, sheet, limit: int = MAX_ROWS):

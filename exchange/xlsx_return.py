@@ -1,40 +1,31 @@
 """The return as an Excel workbook: sheets for reading and printing (封面, 任务进展, 节点举措,
-指标完成情况), the flat 报送数据 sheet for machine upload, and, when signed, a very hidden sheet
-签名 holding a hash of every cell of those sheets, signed with the office key, and the certificate.
+指标完成情况), the flat 报送数据 sheet for machine upload, and, when signed, the very hidden
+signature sheet of exchange.xlsx_signature.
 
 ``read_return`` reads 报送数据 back into the same ReturnData it was written from.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import io
-import json
 import math
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from unicodedata import east_asian_width
 
-from cryptography.hazmat.primitives import serialization
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exchange.files import sha256_of, write_atomically
-from exchange.identity import SigningKey, sign_bytes
+from exchange.identity import SigningKey
 from exchange.return_data import FLAT_HEADER, ReturnData, flat_rows, from_flat_rows, return_digest
+from exchange.xlsx_signature import KIND_RETURN, MAX_ROWS, sign_workbook
 from models.errors import LedgerError
 from models.progress import Progress, no_progress
 
-DATA_SHEET, SIGNATURE_SHEET = "报送数据", "签名"
-SIGNATURE_FORMAT = "reform-ledger-xlsx-signature/1"
-# Rows of the signature sheet: (label, key) pairs, then the cell manifest from MANIFEST_ROW on.
-SIGNATURE_FIELDS = (("格式", "format"), ("期次", "period_id"), ("版本", "version"), ("内容摘要", "digest"),
-                    ("签名时间", "signed_at"), ("证书", "certificate"), ("签名", "signature"))
-MANIFEST_ROW = len(SIGNATURE_FIELDS) + 2
+DATA_SHEET = "报送数据"
 _FORMULA_START = ("=", "+", "-", "@", "\t")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _THIN = Side(style="thin", color="808080")
@@ -190,61 +181,6 @@ def build_workbook(data: ReturnData) -> Workbook:
     return wb
 
 
-# ---- the signature -------------------------------------------------------------------------
-
-def canonical(value: Any) -> str:
-    """One cell's value as text, the same before saving and after reading back."""
-    if isinstance(value, bool):
-        return f"b:{value}"
-    if isinstance(value, (int, float)):
-        return f"n:{float(value)!r}"
-    if isinstance(value, datetime):
-        return f"d:{value.isoformat()}"
-    return f"s:{value}"
-
-
-def cell_manifest(wb: Workbook) -> dict[tuple[str, str], str]:
-    """(sheet, cell) → hash of its value, for every non-empty cell of every data sheet."""
-    manifest = {}
-    for ws in wb.worksheets:
-        if ws.title == SIGNATURE_SHEET:
-            continue
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is not None and cell.value != "":
-                    text = f"{ws.title}!{cell.coordinate}={canonical(cell.value)}"
-                    manifest[(ws.title, cell.coordinate)] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-    return manifest
-
-
-def signed_payload(fields: dict[str, str], manifest: list[tuple[str, str, str]]) -> bytes:
-    """The exact bytes signed: the header fields (without the signature) and the manifest."""
-    head = {k: fields.get(k, "") for _label, k in SIGNATURE_FIELDS if k != "signature"}
-    return json.dumps([head, manifest], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _add_signature(wb: Workbook, data: ReturnData, key: SigningKey) -> None:
-    # The manifest is taken from the saved and re-read workbook, as a verifier will see it.
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    buffer.seek(0)
-    manifest = sorted((s, c, h) for (s, c), h in cell_manifest(load_workbook(buffer)).items())
-    fields = {
-        "format": SIGNATURE_FORMAT, "period_id": data.cover.period_id, "version": str(data.cover.version),
-        "digest": return_digest(data), "signed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "certificate": base64.b64encode(key.certificate.public_bytes(serialization.Encoding.DER)).decode("ascii"),
-    }
-    fields["signature"] = base64.b64encode(sign_bytes(key, signed_payload(fields, manifest))).decode("ascii")
-    ws = wb.create_sheet(SIGNATURE_SHEET)
-    ws.sheet_state = "veryHidden"
-    for r, (label, k) in enumerate(SIGNATURE_FIELDS, 1):
-        put(ws, r, 1, label)
-        put(ws, r, 2, fields[k])
-    for r, entry in enumerate(manifest, MANIFEST_ROW):
-        for col, value in enumerate(entry, 1):
-            put(ws, r, col, value)
-
-
 def write_xlsx(data: ReturnData, path: Path, key: SigningKey | None = None,
                progress: Progress = no_progress) -> str:
     """Write the workbook (signed when a key is given) atomically; returns the file's SHA-256."""
@@ -252,34 +188,39 @@ def write_xlsx(data: ReturnData, path: Path, key: SigningKey | None = None,
     wb = build_workbook(data)
     if key is not None:
         progress(1, 3, "正在为 Excel 报表签名…")
-        _add_signature(wb, data, key)
-    buffer = io.BytesIO()
-    wb.save(buffer)
+        content = sign_workbook(wb, key, KIND_RETURN, data.cover.period_id, data.cover.version, return_digest(data))
+    else:
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        content = buffer.getvalue()
     progress(2, 3, "正在写入 Excel 报表…")
-    write_atomically(path, buffer.getvalue())
+    write_atomically(path, content)
     progress(3, 3, "")
-    return sha256_of(buffer.getvalue())
+    return sha256_of(content)
 
 
 # ---- reading back --------------------------------------------------------------------------
 
-def open_workbook(path: Path) -> Workbook:
+def read_return(path: Path, wb: Any = None) -> ReturnData:
+    """The return as its 报送数据 sheet holds it; a malformed sheet is refused naming the row.
+    The file is opened read-only through exchange.workbook_guard unless ``wb`` is given."""
+    from exchange.workbook_guard import open_workbook
+
+    book = wb or open_workbook(Path(path), MAX_ROWS)
     try:
-        return load_workbook(path)
-    except FileNotFoundError:
-        raise LedgerError(f"找不到文件 {path}。") from None
-    except Exception as error:  # zipfile, XML and defusedxml refusals alike
-        raise LedgerError(f"{path} 不是有效的 Excel（.xlsx）文件：{error}") from None
+        if DATA_SHEET not in book.sheetnames:
+            raise LedgerError(f"{Path(path).name} 中没有“{DATA_SHEET}”工作表，不是本程序导出的报表。")
+        return return_from_rows(path, list(book[DATA_SHEET].iter_rows(values_only=True)))
+    finally:
+        if wb is None:
+            book.close()
 
 
-def read_return(path: Path, wb: Workbook | None = None) -> ReturnData:
-    """The return as its 报送数据 sheet holds it; a malformed sheet is refused naming the row."""
-    wb = wb or open_workbook(path)
-    if DATA_SHEET not in wb.sheetnames:
+def return_from_rows(path: Path, rows: list[tuple[Any, ...]] | None) -> ReturnData:
+    """The return from the rows of its 报送数据 sheet (None: the workbook has no such sheet)."""
+    if rows is None:
         raise LedgerError(f"{Path(path).name} 中没有“{DATA_SHEET}”工作表，不是本程序导出的报表。")
-    ws = wb[DATA_SHEET]
-    rows = list(ws.iter_rows(values_only=True))
     if not rows or tuple(rows[0][:len(FLAT_HEADER)]) != FLAT_HEADER:
         raise LedgerError(f"{Path(path).name} 工作表“{DATA_SHEET}”第 1 行应为表头：{'、'.join(FLAT_HEADER)}。")
-    body = [tuple(r[:5]) for r in rows[1:] if any(v not in (None, "") for v in r)]
+    body = [tuple(r[:5]) + (None,) * (5 - len(r[:5])) for r in rows[1:] if any(v not in (None, "") for v in r)]
     return from_flat_rows(body, f"{Path(path).name} 工作表“{DATA_SHEET}”")

@@ -13,9 +13,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from exchange.consolidate import ReceiptState, consolidate, write_outputs
+from exchange.consolidated_xlsx import write_consolidated_xlsx
 from exchange.identity import create_identity, export_certificate, unlock
 from exchange.return_data import build_return
 from exchange.trust_list import list_trusted, register_certificate
+from exchange.verify import verify_file
 from exchange.xlsx_return import DATA_SHEET, write_xlsx
 from models.enums import PeriodType
 from models.errors import LedgerError
@@ -148,6 +150,48 @@ def test_outputs_are_written_and_read_back(city_case, tmp_path):
     assert "义乌市改革办" in text and "未签名" in text
 
 
+def test_the_signed_consolidated_workbook_verifies_and_names_a_changed_cell(city_case, tmp_path):
+    *_rest, result, _root = city_case
+    create_identity(tmp_path / "city", "金华市", "金华市营商办", PASS)
+    path = write_consolidated_xlsx(result, tmp_path / "汇总.xlsx", unlock(tmp_path / "city", PASS))
+    check = verify_file(path)
+    assert check.valid and check.period_id == CURRENT.id and check.signer == "金华市营商办", check.problems
+    book = load_workbook(path)
+    book["领域排名"]["B2"] = 99  # a county moved up the board
+    book.save(path)
+    check = verify_file(path)
+    assert not check.valid and check.problems == ["工作表“领域排名”单元格 B2 与签名时的值不同"]
+
+
+def test_a_pdf_copy_beside_the_workbook_is_checked_against_it(city_case, tmp_path):
+    """The same county, period and version as PDF: valid and matching, of other content, damaged."""
+    from exchange.pdf_return import build_pdf
+    from exchange.pdf_sign import sign_pdf
+
+    city, county, *_rest = city_case
+    xlsx = write_return(county, tmp_path, "婺城区", CURRENT.id)
+    key = unlock(identity(county, "婺城区"), PASS)
+    with county.session() as session:
+        data = build_return(session, CURRENT.id, TODAY, 1)
+
+    def receipt_with(pdf_data) -> list[str]:
+        pdf, stamp = build_pdf(pdf_data)
+        xlsx.with_suffix(".pdf").write_bytes(sign_pdf(pdf, key, stamp, "签发", "婺城区"))
+        [receipt] = [r for r in consolidate(city, CURRENT.id, [xlsx]).receipts if r.path == xlsx]
+        assert receipt.state == ReceiptState.VALID  # the workbook's figures still count
+        return receipt.problems
+
+    assert receipt_with(data) == []
+    data.summary.text += "（另加一句）"
+    [note] = receipt_with(data)
+    assert "PDF 副本 婺城区" in note and "报表摘要" in note and "不符" in note
+    damaged = bytearray(xlsx.with_suffix(".pdf").read_bytes())
+    damaged[len(damaged) // 3] ^= 0x01
+    xlsx.with_suffix(".pdf").write_bytes(bytes(damaged))
+    [receipt] = [r for r in consolidate(city, CURRENT.id, [xlsx]).receipts if r.path == xlsx]
+    assert len(receipt.problems) == 1 and "未通过核验" in receipt.problems[0]
+
+
 def test_trust_list_refuses_the_same_certificate_twice(city_case):
     city, _county, _inbox, _result, root = city_case
     with pytest.raises(LedgerError, match="已登记给“婺城区”"):
@@ -182,6 +226,7 @@ def test_command_line_trust_and_consolidate(city_case, tmp_path, capsys, monkeyp
     assert sorted(p.name for p in out.iterdir()) == [f"汇总_{CURRENT.id}.pdf", f"汇总_{CURRENT.id}.xlsx"]
     check = subprocess.run(["pdfsig", str(out / f"汇总_{CURRENT.id}.pdf")], capture_output=True, text=True)
     assert "Signature is Valid" in check.stdout and "金华市营商办" in check.stdout
+    assert main.main(["verify", str(out / f"汇总_{CURRENT.id}.xlsx")]) == 0  # the workbook is signed too
 
 
 def test_ranks_and_additivity():

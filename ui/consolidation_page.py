@@ -54,7 +54,7 @@ class ConsolidationPage(QWidget):
             button.clicked.connect(slot)
             self.buttons[key] = button
         bar.addWidget(self.buttons["trust"])
-        self.sign_box = QCheckBox(self.tr("签发汇总 PDF"), objectName="signConsolidation")
+        self.sign_box = QCheckBox(self.tr("签发汇总工作簿和 PDF"), objectName="signConsolidation")
         # As in 报表报送, two rows fit the smallest window: the period, then the returns and the run.
         steps = QHBoxLayout()
         for widget in (self.buttons["folder"], self.buttons["files"], self.buttons["clear"], self.buttons["run"],
@@ -183,7 +183,7 @@ class ConsolidationPage(QWidget):
         store, period, sources, issued = self.ctx.store, self.period_id(), list(self.sources), self.ctx.as_of()
         passphrase = None
         if self.sign_box.isChecked():
-            passphrase = PassphraseDialog.get_passphrase(self, self.tr("用本单位签名证书签发汇总 PDF。请输入签名私钥的口令："))
+            passphrase = PassphraseDialog.get_passphrase(self, self.tr("用本单位签名证书签发汇总工作簿和 PDF。请输入签名私钥的口令："))
             if passphrase is None:
                 return
 
