@@ -372,6 +372,7 @@ def cmd_identity_show(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_returns_status(args: argparse.Namespace, store) -> int:
+    from exchange.return_data import content_digest
     from models.enums import ReturnState
     from models.returns import completeness, get_period, latest_return, review_outdated
     from models.settings import as_of_date
@@ -382,7 +383,7 @@ def cmd_returns_status(args: argparse.Namespace, store) -> int:
         latest = latest_return(session, period.id)
         state = f"第 {latest.version} 版 {latest.state.label}" if latest else "尚无报表"
         if latest is not None and latest.state is ReturnState.REVIEWED:
-            outdated = review_outdated(session, latest, _content_digest(session, as_of_date(session, args.as_of))(latest))
+            outdated = review_outdated(session, latest, content_digest(session, as_of_date(session, args.as_of))(latest))
             state += f"（{outdated}）" if outdated else ""
     if args.json:
         print_json({"period": period.id, "state": state,
@@ -406,20 +407,14 @@ def cmd_returns_explain(args: argparse.Namespace, store) -> int:
     return EXIT_OK
 
 
-def _content_digest(session, as_of):
-    """The digest of a return as it would be signed now: what a review is tied to."""
-    from exchange.return_data import build_return, return_digest
-
-    return lambda ret: return_digest(build_return(session, ret.period_id, as_of, ret.version))
-
-
 @with_store
 def cmd_returns_review(args: argparse.Namespace, store) -> int:
+    from exchange.return_data import content_digest
     from models.returns import review
     from models.settings import as_of_date
 
     with store.transaction() as session:
-        ret = review(session, args.period, args.reviewer, _content_digest(session, as_of_date(session, args.as_of)))
+        ret = review(session, args.period, args.reviewer, content_digest(session, as_of_date(session, args.as_of)))
         print(f"{ret.period_id} 第 {ret.version} 版：已审核（审核人 {ret.reviewed_by}）")
     return EXIT_OK
 

@@ -14,7 +14,7 @@ import typing
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -24,7 +24,7 @@ from models.errors import LedgerError
 from models.indicator_rules import effective_target, evaluate
 from models.ledger import IndicatorValue, Period, ProgressReport
 from models.returns import completeness, get_period, latest_return
-from models.office import Office
+from models.office import Office, Return
 from models.plan import Indicator, Task
 from models.plan_loader import current_plan
 from models.quantities import format_target, format_value
@@ -326,3 +326,9 @@ def return_digest(data: ReturnData) -> str:
     workbook, so a paper copy can be matched to the upload."""
     text = json.dumps(flat_rows(data), ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def content_digest(session: Session, as_of: date) -> Callable[[Return], str]:
+    """The digest of a return as it would be signed now: what a review is tied to
+    (models.returns.review / review_outdated)."""
+    return lambda ret: return_digest(build_return(session, ret.period_id, as_of, ret.version))

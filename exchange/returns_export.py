@@ -48,10 +48,10 @@ def export_return(store: Store, period_id: str, out_dir: Path, as_of: date, pass
     progress(0, 5, "正在汇总报表数据…")
     key = unlock(identity_folder(store), passphrase) if passphrase is not None else None
     with store.session() as session:
-        if key is not None:
-            check_can_sign(session, period_id)
-            session.rollback()  # check_can_sign may have added an unsaved draft row
         data = build_return(session, period_id, as_of, next_version(session, period_id.strip().upper()))
+        if key is not None:  # refused here, before the slow PDF and signature, as mark_signed would
+            check_can_sign(session, period_id, return_digest(data))
+            session.rollback()  # check_can_sign may have added an unsaved draft row
     stem = file_stem(data)
     out_dir = Path(out_dir).resolve()
     xlsx_path, pdf_path = out_dir / f"{stem}.xlsx", out_dir / f"{stem}.pdf"

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from exchange.identity import (create_identity, export_certificate, identity_folder, import_pkcs12, load_certificate,
                                unlock)
-from exchange.return_data import build_return, return_digest
+from exchange.return_data import build_return, content_digest, return_digest
 from exchange.returns_export import export_return
 from exchange.verify import verify_file
 from exchange.xlsx_return import read_return, write_xlsx
@@ -48,7 +48,7 @@ def explain_all(store: Store, reason: str = "数据延后报送") -> None:
 
 def digest_of(session, as_of: date = AS_OF):
     """What a review is tied to: the digest of the return as it would be signed on ``as_of``."""
-    return lambda ret: return_digest(build_return(session, ret.period_id, as_of, ret.version))
+    return content_digest(session, as_of)
 
 
 def review_and_sign(store: Store, out: Path):
@@ -364,3 +364,19 @@ def test_review_is_tied_to_the_data(demo_store):
         assert ret.digest == changed and review_outdated(session, ret, changed) == ""
         signed = mark_signed(session, PERIOD, "王", SignedFiles(changed, "a.xlsx", "0" * 64, "a.pdf", "0" * 64))
         assert signed.state is ReturnState.SIGNED and signed.digest == changed
+
+
+def test_a_changed_return_is_refused_before_it_is_laid_out_and_signed(demo_store, tmp_path, monkeypatch):
+    import exchange.returns_export
+
+    create_identity(identity_folder(demo_store), "婺城区", "婺城区营商办", PASSPHRASE)
+    explain_all(demo_store)
+    with demo_store.transaction() as session:
+        review(session, PERIOD, "李晓东", digest_of(session))
+    with demo_store.transaction() as session:
+        session.scalar(select(ProgressReport).where(ProgressReport.period_id == PERIOD)).problems += "（补充）"
+    laid_out = []
+    monkeypatch.setattr(exchange.returns_export, "build_pdf", lambda *a, **k: laid_out.append(a))
+    with pytest.raises(LedgerError, match="审核后台账数据已改动（任务进展 1 处），请重新审核"):
+        export_return(demo_store, PERIOD, tmp_path / "out", AS_OF, PASSPHRASE)
+    assert laid_out == [] and not (tmp_path / "out").exists()

@@ -162,7 +162,9 @@ class ReturnsPage(QWidget):
             version = next_version(session, pid)
             outdated = ""
             if latest is not None and latest.state is ReturnState.REVIEWED:
-                outdated = review_outdated(session, latest, self._content_digest(session)(latest))
+                from exchange.return_data import content_digest  # the exporters load on first use
+
+                outdated = review_outdated(session, latest, content_digest(session, self.ctx.as_of())(latest))
         self.review_warning.setText(outdated)
         self.review_warning.setVisible(bool(outdated))
         self.gap_model.set_rows(gaps)
@@ -216,19 +218,14 @@ class ReturnsPage(QWidget):
                                         self.tr("已核对本期报表内容无误。审核人姓名："), text=default)
         if not ok:
             return
+        from exchange.return_data import content_digest
+
         try:
             with self.ctx.store.transaction() as session:
-                review(session, self.period_id(), name, self._content_digest(session))
+                review(session, self.period_id(), name, content_digest(session, self.ctx.as_of()))
         except LedgerError as error:
             QMessageBox.warning(self, self.tr("未审核"), str(error))
         self.ctx.ledgerChanged.emit()
-
-    def _content_digest(self, session):
-        """The digest of a return as it would be signed now: what a review is tied to."""
-        from exchange.return_data import build_return, return_digest
-
-        as_of = self.ctx.as_of()
-        return lambda ret: return_digest(build_return(session, ret.period_id, as_of, ret.version))
 
     def sign(self) -> None:
         from exchange.returns_export import export_return, returns_folder
