@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
 )
 
 from exchange.tsv import read_tsv, write_tsv
-from exchange.values_import import import_values
 from models.enums import IndicatorStatus, PeriodType
 from models.indicator_values import (
     BlockPreview, CellCheck, CellEdit, OutlierError, ValueState, check_block, indicator_history, indicator_rows,
@@ -433,6 +432,8 @@ class IndicatorsPage(QWidget):
             self._run_import(Path(name), confirm_outliers=False)
 
     def _run_import(self, path: Path, confirm_outliers: bool) -> None:
+        from exchange.values_import import import_values  # openpyxl: loaded when first needed
+
         store = self.ctx.store
 
         def work(_progress) -> BlockPreview | OutlierError:

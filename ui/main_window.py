@@ -2,6 +2,7 @@
 store's path and the current period in the status bar. Geometry is kept in QSettings."""
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from pathlib import Path
 
@@ -19,24 +20,19 @@ from models.plan_loader import current_plan
 from models.resources import resources_dir
 from models.service import office_profile
 from models.store import Store
-from ui.consolidation_page import ConsolidationPage
 from ui.context import AppContext
-from ui.home_page import HomePage
-from ui.indicators_page import IndicatorsPage
-from ui.returns_page import ReturnsPage
-from ui.settings_page import SettingsPage
-from ui.tasks_page import TasksPage
 
 
 class MainWindow(QMainWindow):
-    # (object name, title, icon file, page class), in the order of the navigation bar.
+    # (object name, title, icon file, "module:class" of the page), in the order of the navigation
+    # bar. A page's module is imported when the page is first shown, so start-up pays for 首页 only.
     PAGES = [
-        ("home", "首页", "home.svg", HomePage),
-        ("tasks", "任务清单", "tasks.svg", TasksPage),
-        ("indicators", "指标填报", "indicators.svg", IndicatorsPage),
-        ("returns", "报表报送", "returns.svg", ReturnsPage),
-        ("consolidation", "汇总", "consolidation.svg", ConsolidationPage),
-        ("settings", "设置", "settings.svg", SettingsPage),
+        ("home", "首页", "home.svg", "ui.home_page:HomePage"),
+        ("tasks", "任务清单", "tasks.svg", "ui.tasks_page:TasksPage"),
+        ("indicators", "指标填报", "indicators.svg", "ui.indicators_page:IndicatorsPage"),
+        ("returns", "报表报送", "returns.svg", "ui.returns_page:ReturnsPage"),
+        ("consolidation", "汇总", "consolidation.svg", "ui.consolidation_page:ConsolidationPage"),
+        ("settings", "设置", "settings.svg", "ui.settings_page:SettingsPage"),
     ]
 
     def __init__(self, store: Store, as_of_override: date | None = None) -> None:
@@ -51,7 +47,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(objectName="workspace")
         # Workspaces are built the first time they are shown, so start-up pays only for 首页.
         self.pages: dict[str, QWidget] = {}
-        for key, title, icon, _page_class in self.PAGES:
+        for key, title, icon, _spec in self.PAGES:
             self.stack.addWidget(QWidget())
             item = QListWidgetItem(QIcon(str(resources_dir() / "icons" / icon)), self.tr(title))
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -128,9 +124,10 @@ class MainWindow(QMainWindow):
         return self.pages[key]
 
     def _page_at(self, row: int) -> QWidget:
-        key, _title, _icon, page_class = self.PAGES[row]
+        key, _title, _icon, spec = self.PAGES[row]
         if key not in self.pages:
-            page = page_class(self.ctx)
+            module, name = spec.split(":")
+            page = getattr(importlib.import_module(module), name)(self.ctx)
             page.setObjectName(f"page_{key}")
             placeholder = self.stack.widget(row)
             self.stack.insertWidget(row, page)
