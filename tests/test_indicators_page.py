@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox
 from sqlalchemy import select
@@ -230,3 +230,27 @@ def test_import_a_workbook_from_the_window(page, qtbot, monkeypatch, tmp_path, d
     assert "远离该指标以往的数据" in asked[0] and "已从 values.xlsx 导入 2 个" in told[0]
     assert value_of(demo_store, "JH23-01", "2023-M10") == 78
     assert value_of(demo_store, "JH23-08", "2023-M10") == 552
+
+
+def test_one_value_pasted_over_a_selection_fills_every_open_cell(page, qtbot, monkeypatch, demo_store):
+    shown: list[PastePreviewDialog] = []
+    monkeypatch.setattr(PastePreviewDialog, "exec", lambda d: shown.append(d) or QDialog.DialogCode.Accepted)
+    codes = [code_at(page, r) for r in range(3)]
+    before = {(c, m): value_of(demo_store, c, m) for c in codes for m in ("2023-M10", "2023-M11")}
+    selection = QItemSelection(cell(page, 0, 10), cell(page, 2, 11))  # October is open, November not yet
+    page.view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    QGuiApplication.clipboard().setText("82\r\n")  # one cell copied from Excel
+    qtbot.keyClick(page.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+    preview = shown[0].preview
+    assert [c.label for c in preview.changes] == ["一般企业投资项目全流程审批时间 2023年10月", "税务事项网上办、掌上办覆盖率 2023年10月"]
+    refused = {(c.edit.where, c.error) for c in preview.refused}
+    assert refused == {("第1行第2列", "该期次尚未开始。"), ("第2行第2列", "该期次尚未开始。"),
+                       ("第3行第2列", "该期次尚未开始。"), ("第2行第1列", "82.0天大于允许的最大值 30.0天。")}
+    assert value_of(demo_store, "JH23-01", "2023-M10") == 82 and value_of(demo_store, "JH23-03", "2023-M10") == 82
+    assert value_of(demo_store, "JH23-02", "2023-M10") == before[("JH23-02", "2023-M10")]  # refused: out of range
+    assert all(value_of(demo_store, c, "2023-M11") is None for c in codes)
+    assert page.ctx.undo_stack.count() == 1
+
+    page.ctx.undo_stack.undo()
+    assert {(c, m): value_of(demo_store, c, m) for c, m in before} == before

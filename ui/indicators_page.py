@@ -350,18 +350,15 @@ class IndicatorsPage(QWidget):
         self.paste_text(QGuiApplication.clipboard().text())
 
     def paste_text(self, text: str) -> None:
-        """A block of tab-separated cells from Excel or WPS, at the current cell: preview, then
-        one undoable step for the cells accepted."""
-        block = read_tsv(text)
-        anchor = self._block_anchor()
-        if not block or anchor is None:
-            return
+        """A block of tab-separated cells from Excel or WPS, at the current cell (one value over a
+        selection fills it): preview, then one undoable step for the cells accepted."""
         edits: list[CellEdit] = []
         refused: list[CellCheck] = []
-        for r, line in enumerate(block):
-            for c, text in enumerate(line):
-                cell = self._pasted_cell(anchor.row() + r, anchor.column() + c, text, self.tr("第%d行第%d列") % (r + 1, c + 1))
-                (refused if isinstance(cell, CellCheck) else edits).append(cell)
+        for row, column, value, where in self._paste_targets(read_tsv(text)):
+            cell = self._pasted_cell(row, column, value, where)
+            (refused if isinstance(cell, CellCheck) else edits).append(cell)
+        if not edits and not refused:
+            return
         with self.ctx.store.session() as session:
             preview = check_block(session, edits)
         preview = BlockPreview(refused + preview.checks)
@@ -369,12 +366,23 @@ class IndicatorsPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted and preview.changes:
             self._push([c.edit for c in preview.changes], self.tr("粘贴 %d 个指标数值") % len(preview.changes))
 
-    def _block_anchor(self) -> QModelIndex | None:
-        selected = self.view.selectionModel().selectedIndexes()
-        if selected:
-            return min(selected, key=lambda i: (i.row(), i.column()))
-        current = self.view.currentIndex()
-        return current if current.isValid() else None
+    def _paste_targets(self, block: list[list[str]]) -> list[tuple[int, int, str, str]]:
+        """Where each pasted value goes (view row, view column, text, its place in the preview).
+        As in Excel, a single copied value fills every cell of a larger selection; any other
+        block is laid out from the selection's top-left cell."""
+        selected = sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column()))
+        if not selected:
+            current = self.view.currentIndex()
+            selected = [current] if current.isValid() else []
+        if not block or not selected:
+            return []
+        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
+            top, left = selected[0].row(), min(i.column() for i in selected)
+            return [(i.row(), i.column(), block[0][0], self.tr("第%d行第%d列") % (i.row() - top + 1, i.column() - left + 1))
+                    for i in selected]
+        anchor = selected[0]
+        return [(anchor.row() + r, anchor.column() + c, text, self.tr("第%d行第%d列") % (r + 1, c + 1))
+                for r, line in enumerate(block) for c, text in enumerate(line)]
 
     def _pasted_cell(self, row: int, column: int, text: str, where: str) -> CellEdit | CellCheck:
         """The edit a pasted cell means, or its refusal where the grid has no open cell for it."""
