@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import NamedTuple
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from models.enums import Direction, Origin, PeriodType, ValueKind
@@ -330,8 +330,9 @@ def _direction_of(comparison: str) -> Direction:
 def add_county_indicator(store: Store, plan: Plan, *, code: str, name: str, unit: str, target_text: str,
                          kind: ValueKind = ValueKind.POINT, period_type: PeriodType = PeriodType.MONTHLY,
                          decimals: int = 0, range_min: float | None = None, range_max: float | None = None,
-                         task_number: int | None = None, who: str | None = None) -> int:
-    """A county's own indicator (自选指标); its target is the county's to set. Returns its id."""
+                         task_number: int | None = None, indicator_id: int | None = None, who: str | None = None) -> int:
+    """A county's own indicator (自选指标); its target is the county's to set. Returns its id.
+    ``indicator_id`` re-creates one under its old id (redo), so later steps still find it."""
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise LedgerError("指标编号和名称不能为空。")
@@ -340,13 +341,15 @@ def add_county_indicator(store: Store, plan: Plan, *, code: str, name: str, unit
     with store.transaction(who) as session:
         if session.scalar(select(Indicator.id).where(Indicator.plan_id == plan.id, Indicator.code == code)):
             raise LedgerError(f"指标编号“{code}”已存在。")
+        if indicator_id is not None and session.get(Indicator, indicator_id) is not None:
+            raise LedgerError(f"无法重做新增指标“{name}”：其间已新增了另一个指标。")
         task_id = None
         if task_number is not None:
             task_id = session.scalar(select(Task.id).where(Task.plan_id == plan.id, Task.number == task_number))
             if task_id is None:
                 raise LedgerError(f"没有第 {task_number} 号任务。")
         comparison = "band" if target.comparison == "band" else target.comparison
-        indicator = Indicator(plan_id=plan.id, task_id=task_id, code=code, name=name, origin=Origin.COUNTY,
+        indicator = Indicator(id=indicator_id, plan_id=plan.id, task_id=task_id, code=code, name=name, origin=Origin.COUNTY,
                               unit=unit, direction=_direction_of(comparison),
                               comparison="=" if comparison == "band" else comparison, kind=kind,
                               target=target.value, target_high=target.high, target_text=target_text.strip(),
@@ -354,6 +357,22 @@ def add_county_indicator(store: Store, plan: Plan, *, code: str, name: str, unit
         session.add(indicator)
         session.flush()
         return indicator.id
+
+
+def remove_county_indicator(store: Store, indicator_id: int, who: str | None = None) -> None:
+    """Take back a county indicator that was just added (undo). Only while nothing was entered
+    for it: a value or a note on a missing value is the clerk's data and is never dropped."""
+    with store.transaction(who) as session:
+        indicator = session.get(Indicator, indicator_id)
+        if indicator is None:
+            return
+        if indicator.origin is not Origin.COUNTY:
+            raise LedgerError(f"“{indicator.name}”是市级下达的指标，不能删除。")
+        entered = session.scalar(select(func.count()).where(IndicatorValue.indicator_id == indicator_id))
+        if entered:
+            raise LedgerError(f"无法撤销新增指标“{indicator.name}”：它已有 {entered} 个填报数值或说明。"
+                              "如确需撤销，请先清除这些数值。")
+        session.delete(indicator)
 
 
 def edit_indicator(store: Store, indicator_id: int, *, county_target_text: object = _UNSET,

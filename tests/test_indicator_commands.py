@@ -1,11 +1,12 @@
 """The undo commands of 指标填报 on a bare QUndoStack, without widgets."""
 from PySide6.QtGui import QUndoStack
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models.indicator_values import CellEdit
+from models.enums import Origin, PeriodType
+from models.indicator_values import CellEdit, add_county_indicator, apply_block
 from models.ledger import IndicatorValue
-from models.plan import Indicator
-from ui.indicator_commands import EditIndicatorCommand, SetIndicatorValuesCommand
+from models.plan import Indicator, Plan
+from ui.indicator_commands import AddCountyIndicatorCommand, EditIndicatorCommand, SetIndicatorValuesCommand
 
 
 def indicator(store, code):
@@ -51,3 +52,55 @@ def test_edit_definition_undo(plan_store, qapp):
     assert (indicator(plan_store, "JH23-09").county_target, indicator(plan_store, "JH23-09").range_min) == (95, 50)
     stack.undo()
     assert (indicator(plan_store, "JH23-09").county_target, indicator(plan_store, "JH23-09").range_min) == (None, 0)
+
+
+COUNTY = {"code": "WC-01", "name": "区级惠企政策直达率", "unit": "%", "target_text": "≥95%",
+          "period_type": PeriodType.MONTHLY, "decimals": 1, "range_min": 0.0, "range_max": 100.0}
+
+
+def plan_id(store):
+    with store.session() as session:
+        return session.scalar(select(Plan.id))
+
+
+def test_add_county_indicator_undo_redo_keeps_later_steps(plan_store, qapp):
+    changes = []
+    stack = QUndoStack()
+    stack.push(AddCountyIndicatorCommand(plan_store, plan_id(plan_store), COUNTY, "新增县级指标",
+                                         on_change=lambda: changes.append(1)))
+    added = indicator(plan_store, "WC-01")
+    assert (added.origin, added.target, added.range_max) == (Origin.COUNTY, 95, 100)
+    with plan_store.session() as session:  # another one from the command line: the new id is taken
+        add_county_indicator(plan_store, session.get(Plan, plan_id(plan_store)), **{**COUNTY, "code": "WC-02"})
+    stack.push(SetIndicatorValuesCommand(plan_store, [CellEdit(added.id, "2023-M06", "96.5")], "填报"))
+    assert value(plan_store, added.id, "2023-M06") == 96.5
+
+    stack.undo()  # the value, then the indicator
+    stack.undo()
+    assert indicator(plan_store, "WC-01") is None and value(plan_store, added.id, "2023-M06") is None
+    stack.redo()  # back under the same id, so the value's step finds it again
+    stack.redo()
+    assert indicator(plan_store, "WC-01").id == added.id and value(plan_store, added.id, "2023-M06") == 96.5
+    assert len(changes) == 3
+
+
+def test_undo_of_an_added_indicator_with_values_is_refused(plan_store, qapp):
+    errors = []
+    stack = QUndoStack()
+    stack.push(AddCountyIndicatorCommand(plan_store, plan_id(plan_store), COUNTY, "新增县级指标", on_error=errors.append))
+    added = indicator(plan_store, "WC-01").id
+    apply_block(plan_store, [CellEdit(added, "2023-M06", "97")])  # came in outside the stack (CLI, import)
+    stack.undo()
+    assert errors == ["无法撤销新增指标“区级惠企政策直达率”：它已有 1 个填报数值或说明。如确需撤销，请先清除这些数值。"]
+    assert indicator(plan_store, "WC-01").id == added and value(plan_store, added, "2023-M06") == 97
+    assert stack.count() == 0  # the step that cannot be undone is dropped, the indicator stays
+
+
+def test_adding_a_duplicate_code_reports_and_leaves_no_step(plan_store, qapp):
+    errors = []
+    stack = QUndoStack()
+    stack.push(AddCountyIndicatorCommand(plan_store, plan_id(plan_store), {**COUNTY, "code": "JH23-01"}, "新增县级指标",
+                                         on_error=errors.append))
+    assert errors == ["指标编号“JH23-01”已存在。"] and stack.count() == 0
+    with plan_store.session() as session:
+        assert session.scalar(select(func.count()).select_from(Indicator).where(Indicator.name == COUNTY["name"])) == 0

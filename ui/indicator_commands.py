@@ -11,7 +11,10 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 
 from models.errors import LedgerError
-from models.indicator_values import CellEdit, ValueState, apply_block, edit_indicator, restore_values
+from models.indicator_values import (
+    CellEdit, ValueState, add_county_indicator, apply_block, edit_indicator, remove_county_indicator, restore_values,
+)
+from models.plan import Plan
 from models.store import Store
 
 Notify = Callable[[], None]
@@ -80,3 +83,43 @@ class EditIndicatorCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._apply(self.old)
+
+
+class AddCountyIndicatorCommand(QUndoCommand):
+    """Add a county indicator (新增县级指标); ``fields`` are add_county_indicator's keywords.
+
+    Undo removes it again, but only while nothing has been entered for it. Values typed in the
+    grid are later steps on the same stack and are undone first, so normally there is nothing;
+    values that came in another way (the ``value`` command, an Excel import) are refused rather
+    than dropped, and rather than archived: an archived indicator would keep its code taken and
+    its figures hidden, which a clerk who pressed 撤销 would not expect. The message says what
+    to clear first. Redo re-creates it under the same id, so the later steps still find it."""
+
+    def __init__(self, store: Store, plan_id: int, fields: dict, text: str,
+                 on_change: Notify | None = None, on_error: Report | None = None) -> None:
+        super().__init__(text)
+        self.store, self.plan_id, self.fields = store, plan_id, fields
+        self.on_change, self.on_error = on_change, on_error
+        self.indicator_id: int | None = None
+        self.error = ""
+
+    def redo(self) -> None:
+        def add() -> None:
+            with self.store.session() as session:
+                plan = session.get(Plan, self.plan_id)
+            self.indicator_id = add_county_indicator(self.store, plan, indicator_id=self.indicator_id, **self.fields)
+        self._run(add)
+
+    def undo(self) -> None:
+        self._run(lambda: remove_county_indicator(self.store, self.indicator_id))
+
+    def _run(self, step: Callable[[], None]) -> None:
+        try:
+            step()
+        except LedgerError as error:
+            self.error = str(error)
+            self.setObsolete(True)
+            if self.on_error:
+                self.on_error(self.error)
+        if self.on_change:
+            self.on_change()
