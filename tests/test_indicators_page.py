@@ -254,3 +254,27 @@ def test_one_value_pasted_over_a_selection_fills_every_open_cell(page, qtbot, mo
 
     page.ctx.undo_stack.undo()
     assert {(c, m): value_of(demo_store, c, m) for c, m in before} == before
+
+
+def test_a_county_indicator_added_in_the_dialog_is_one_undo_step(page, qtbot, monkeypatch, demo_store):
+    from ui.indicator_definition_dialog import IndicatorDefinitionDialog
+
+    def fill_and_save(dialog):
+        type_text(dialog.code, "WC-01")
+        type_text(dialog.name, "区级惠企政策直达率")
+        dialog.unit.setText("%")
+        dialog.target.setText("≥95%")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(IndicatorDefinitionDialog, "exec", fill_and_save)
+    rows = page.model.rowCount()
+    page.add_button.click()
+    with demo_store.session() as session:
+        assert session.scalar(select(Indicator.target).where(Indicator.code == "WC-01")) == 95
+    qtbot.waitUntil(lambda: page.model.rowCount() == rows + 1)
+    assert page.ctx.undo_stack.undoText() == "新增县级指标：区级惠企政策直达率"
+    page.ctx.undo_stack.undo()
+    with demo_store.session() as session:
+        assert session.scalar(select(Indicator.id).where(Indicator.code == "WC-01")) is None
+    qtbot.waitUntil(lambda: page.model.rowCount() == rows)

@@ -10,11 +10,10 @@ from PySide6.QtWidgets import (
 
 from models.enums import Origin, PeriodType, ValueKind
 from models.errors import LedgerError
-from models.indicator_values import add_county_indicator
-from models.plan import Indicator, Plan
+from models.plan import Indicator
 from models.quantities import format_number, format_target, parse_quantity
 from ui.context import AppContext
-from ui.indicator_commands import EditIndicatorCommand
+from ui.indicator_commands import AddCountyIndicatorCommand, EditIndicatorCommand
 
 
 def _plain(value: float | None, decimals: int) -> str:
@@ -89,19 +88,25 @@ class IndicatorDefinitionDialog(QDialog):
             low = self._bound(self.range_min, self.tr("允许范围下限"))
             high = self._bound(self.range_max, self.tr("允许范围上限"))
             if self.indicator is None:
-                with self.ctx.store.session() as session:
-                    plan = session.get(Plan, self.plan_id)
-                add_county_indicator(self.ctx.store, plan, code=self.code.text(), name=self.name.text(),
-                                     unit=self.unit.text().strip(), target_text=self.target.text(),
-                                     kind=self.kind.currentData(), period_type=self.period_type.currentData(),
-                                     decimals=self.decimals.value(), range_min=low, range_max=high)
-                self.on_change()
+                self._push_add(low, high)
             else:
                 self._push_edit(low, high)
         except LedgerError as error:
             QMessageBox.warning(self, self.tr("不能保存"), str(error))
             return
         self.accept()
+
+    def _push_add(self, low: float | None, high: float | None) -> None:
+        fields = {"code": self.code.text(), "name": self.name.text(), "unit": self.unit.text().strip(),
+                  "target_text": self.target.text(), "kind": self.kind.currentData(),
+                  "period_type": self.period_type.currentData(), "decimals": self.decimals.value(),
+                  "range_min": low, "range_max": high}
+        errors: list[str] = []
+        self.ctx.undo_stack.push(AddCountyIndicatorCommand(
+            self.ctx.store, self.plan_id, fields, self.tr("新增县级指标：%s") % self.name.text().strip(),
+            on_change=self.on_change, on_error=errors.append))
+        if errors:
+            raise LedgerError(errors[0])
 
     def _push_edit(self, low: float | None, high: float | None) -> None:
         i = self.indicator
