@@ -132,6 +132,7 @@ def test_verify_reports_signer_period_and_version(signed):
         assert (result.county, result.office) == ("婺城区", "婺城区营商办")
         assert result.fingerprint == signed.identity.fingerprint
         assert (result.period_id, result.version) == (PERIOD, 1)
+        assert (result.document, result.document_label, result.versioned) == ("报表", "县级报表", True)
         assert result.signed_at is not None
         assert result.certificate_der is not None
 
