@@ -484,7 +484,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             when = f"{r.signed_at.astimezone():%Y-%m-%d %H:%M:%S}" if r.signed_at else "未知"
             print(f"  签名人：{r.signer}（{r.county}　{r.office}）  签名时间：{when}")
             print(f"  证书指纹：{r.fingerprint}")
-        print(f"  期次：{r.period_id or '未知'}  版本：{r.version or '未知'}")
+        version = f"  版本：{r.version or '未知'}" if r.versioned else ""  # a consolidation has none
+        print(f"  文件：{r.document_label}  期次：{r.period_id or '未知'}{version}")
         for problem in r.problems:
             print(f"  ✗ {problem}")
     return EXIT_OK if all(r.valid for r in results) else EXIT_FAILED

@@ -22,6 +22,7 @@ from exchange.consolidate import COUNTED, Consolidation, ReceiptState
 from exchange.files import write_atomically
 from exchange.pdf_fonts import register_fonts
 from exchange.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
+from exchange.pdf_return import CONSOLIDATION_SUBJECT_PREFIX
 from models.progress import Progress, no_progress
 
 PAGE = landscape(A4)
@@ -184,7 +185,8 @@ def build_consolidated_pdf(result: Consolidation, issued: date,
     st = _Styles()
     stamp = StampBox()
     buffer = io.BytesIO()
-    doc = document(buffer, st.fonts, PAGE, title=f"汇总 {result.period_label}", author="改革台账")
+    doc = document(buffer, st.fonts, PAGE, title=f"汇总 {result.period_label}", author="改革台账",
+                   subject=f"{CONSOLIDATION_SUBJECT_PREFIX} period={result.period_id}")
     footer = PageFooter((f"{result.plan_name} · {result.period_label} 汇总",
                          f"计入 {len(result.counties)} 个县（市、区）· {issued:%Y-%m-%d}"))
     progress(0, 2, "正在生成汇总 PDF…")

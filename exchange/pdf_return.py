@@ -25,10 +25,12 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, LayoutErro
 from exchange.pdf_fonts import FontSet, register_fonts
 from exchange.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
 from exchange.return_data import ReturnData, return_digest
+from exchange.verify import CONSOLIDATION, RETURN
 from models.progress import Progress, no_progress
 
 CONTENT_W = A4[0] - 2 * MARGIN
 SUBJECT_PREFIX = "reform-ledger-return"
+CONSOLIDATION_SUBJECT_PREFIX = "reform-ledger-consolidation"  # the city's PDF: period only, no version
 STATUS_COLOURS = {"滞后": colors.HexColor("#C0392B"), "已完成": colors.HexColor("#1E8449"),
                   "已达标": colors.HexColor("#1E8449"), "未填报": colors.HexColor("#7F8C8D")}
 
@@ -39,9 +41,12 @@ def pdf_subject(data: ReturnData, digest: str) -> str:
 
 
 def parse_subject(text: str) -> dict[str, str]:
-    if not text.startswith(SUBJECT_PREFIX):
+    """The fields of a Subject we wrote, with ``document`` (报表 / 汇总); {} for any other."""
+    head, *parts = text.split() or [""]
+    document = {SUBJECT_PREFIX: RETURN, CONSOLIDATION_SUBJECT_PREFIX: CONSOLIDATION}.get(head)
+    if document is None:
         return {}
-    return dict(part.split("=", 1) for part in text.split()[1:] if "=" in part)
+    return {"document": document} | dict(part.split("=", 1) for part in parts if "=" in part)
 
 
 class _Styles:

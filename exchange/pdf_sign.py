@@ -64,7 +64,7 @@ def verify_pdf(result: Verification) -> None:
             info = reader.trailer_view["/Info"] if "/Info" in reader.trailer_view else {}
             subject = parse_subject(str(info["/Subject"])) if "/Subject" in info else {}
             result.period_id, result.version = subject.get("period", ""), int(subject.get("version", 0))
-            result.digest = subject.get("digest", "")
+            result.digest, result.document = subject.get("digest", ""), subject.get("document", "")
             signatures = reader.embedded_signatures
             if not signatures:
                 result.problems.append("PDF 未签名（没有数字签名）。")

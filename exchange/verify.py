@@ -2,7 +2,8 @@
 
 ``verify_file`` checks a workbook's signature sheet against every cell (exchange.xlsx_signature)
 or a PDF's PAdES signature, and reports who signed, when, for which period and version, and what
-differs. With ``trusted`` certificates it also requires the signer to be one of them.
+differs, and what kind of document it is (a county's return or a city's consolidation, which
+has no version). With ``trusted`` certificates it also requires the signer to be one of them.
 ``verify_and_read`` also hands back the return a workbook holds, read in the same pass.
 """
 from __future__ import annotations
@@ -22,6 +23,11 @@ from exchange.return_data import ReturnData
 from models.errors import LedgerError
 
 
+# The kinds of document, as the workbook's signature sheet and the PDF's Subject record them.
+RETURN, CONSOLIDATION = "报表", "汇总"
+DOCUMENT_LABELS = {RETURN: "县级报表", CONSOLIDATION: "市级汇总"}
+
+
 @dataclass
 class Verification:
     path: Path
@@ -36,6 +42,7 @@ class Verification:
     period_id: str = ""
     version: int = 0
     digest: str = ""  # the signed content digest of the return (PDF footer, workbook cover)
+    document: str = ""  # 报表 (a county's return) or 汇总 (a city's consolidation); "" when unknown
     certificate_der: bytes | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -44,7 +51,18 @@ class Verification:
         data["path"] = str(self.path)
         data["signed_at"] = self.signed_at.isoformat() if self.signed_at else None
         data.pop("certificate_der")
+        data["document_label"] = self.document_label
         return data
+
+    @property
+    def document_label(self) -> str:
+        """The kind of document as shown to users."""
+        return DOCUMENT_LABELS.get(self.document, "未知文件")
+
+    @property
+    def versioned(self) -> bool:
+        """Whether the document has versions (a return); a consolidation is issued once per period."""
+        return self.document != CONSOLIDATION
 
     def set_certificate(self, cert: x509.Certificate) -> None:
         self.certificate_der = cert.public_bytes(serialization.Encoding.DER)
@@ -84,15 +102,16 @@ def verify_and_read(path: Path, trusted: Sequence[x509.Certificate] = ()) -> tup
 
 def _verify_xlsx(result: Verification) -> ReturnData | None:
     from exchange.xlsx_return import DATA_SHEET, return_from_rows
-    from exchange.xlsx_signature import KIND_CONSOLIDATION, check_signature, scan_file
+    from exchange.xlsx_signature import check_signature, scan_file
 
     scan = scan_file(result.path, keep=(DATA_SHEET,))
     check = check_signature(scan)
     data = None
-    if check.fields.get("kind") != KIND_CONSOLIDATION:  # a return, or an unsigned workbook
+    if check.fields.get("kind") != CONSOLIDATION:  # a return, or an unsigned workbook
         try:
             data = return_from_rows(result.path, scan.kept.get(DATA_SHEET))
             result.period_id, result.version = data.cover.period_id, data.cover.version
+            result.document = RETURN
         except LedgerError as error:
             result.problems.append(str(error))
     result.problems += check.problems
@@ -101,6 +120,7 @@ def _verify_xlsx(result: Verification) -> ReturnData | None:
         version = check.fields["version"]
         result.period_id, result.version = check.fields["period_id"], int(version) if version.isdigit() else 0
         result.digest = check.fields["digest"]
+        result.document = check.fields["kind"]
         result.signed_at = check.signed_at
     if check.certificate is not None:
         result.set_certificate(check.certificate)

@@ -26,6 +26,7 @@ from models.errors import LedgerError
 from models.progress import Progress, no_progress
 
 DATA_SHEET = "报送数据"
+FLAT_ROWS_PER_PAGE = 50  # printed rows of 报送数据 a page: about 8 pt text, still legible
 _FORMULA_START = ("=", "+", "-", "@", "\t")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _THIN = Side(style="thin", color="808080")
@@ -97,7 +98,8 @@ def _page_setup(ws: Worksheet, data: ReturnData, landscape: bool = True) -> None
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.oddFooter.left.text = f"{data.cover.county} {data.cover.period_id} 第 {data.cover.version} 版"
+    # &A is the sheet's name: a printout of the whole workbook says which sheet each page is from.
+    ws.oddFooter.left.text = f"&A · {data.cover.county} {data.cover.period_id} 第 {data.cover.version} 版"
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.right.text = f"摘要 {return_digest(data)[:12]}"
 
@@ -153,6 +155,13 @@ def _flat_sheet(ws: Worksheet, data: ReturnData) -> None:
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:E{ws.max_row}"
+    # Printed as a compact appendix: landscape, one page wide, the header on every page, gridlines,
+    # and as many pages as FLAT_ROWS_PER_PAGE rows a page need (the program scales the sheet down).
+    _page_setup(ws, data)
+    ws.page_setup.fitToHeight = math.ceil(ws.max_row / FLAT_ROWS_PER_PAGE)
+    ws.print_title_rows = "1:1"
+    ws.print_area = f"A1:E{ws.max_row}"  # not the empty columns a long value spills into
+    ws.print_options.gridLines = True
 
 
 def build_workbook(data: ReturnData) -> Workbook:

@@ -30,6 +30,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from exchange.identity import SigningKey, sign_bytes, signature_matches
+from exchange.verify import CONSOLIDATION as KIND_CONSOLIDATION, RETURN as KIND_RETURN
 from models.errors import LedgerError
 
 SIGNATURE_SHEET = "签名"
@@ -39,7 +40,6 @@ HEADER_FIELDS = (("格式", "format"), ("文件类别", "kind"), ("期次", "per
                  ("内容摘要", "digest"), ("签名时间", "signed_at"), ("证书", "certificate"), ("签名", "signature"))
 SHEETS_ROW = len(HEADER_FIELDS) + 2
 SHEETS_HEADER = ("工作表", "内容 SHA-256", "单元格定位")
-KIND_RETURN, KIND_CONSOLIDATION = "报表", "汇总"
 MAX_ROWS = 100_000  # per sheet; a return of 200 indicators has about 4,000
 _CELL_CHARS = 32_000  # Excel keeps at most 32,767 characters in a cell
 

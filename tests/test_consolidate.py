@@ -156,6 +156,7 @@ def test_the_signed_consolidated_workbook_verifies_and_names_a_changed_cell(city
     path = write_consolidated_xlsx(result, tmp_path / "汇总.xlsx", unlock(tmp_path / "city", PASS))
     check = verify_file(path)
     assert check.valid and check.period_id == CURRENT.id and check.signer == "金华市营商办", check.problems
+    assert (check.document, check.versioned) == ("汇总", False)
     book = load_workbook(path)
     book["领域排名"]["B2"] = 99  # a county moved up the board
     book.save(path)
@@ -226,7 +227,15 @@ def test_command_line_trust_and_consolidate(city_case, tmp_path, capsys, monkeyp
     assert sorted(p.name for p in out.iterdir()) == [f"汇总_{CURRENT.id}.pdf", f"汇总_{CURRENT.id}.xlsx"]
     check = subprocess.run(["pdfsig", str(out / f"汇总_{CURRENT.id}.pdf")], capture_output=True, text=True)
     assert "Signature is Valid" in check.stdout and "金华市营商办" in check.stdout
-    assert main.main(["verify", str(out / f"汇总_{CURRENT.id}.xlsx")]) == 0  # the workbook is signed too
+    capsys.readouterr()
+    # Both outputs are signed, and verify says they are the city's consolidation, without a version.
+    outputs = [str(out / f"汇总_{CURRENT.id}.xlsx"), str(out / f"汇总_{CURRENT.id}.pdf")]
+    assert main.main(["verify", *outputs]) == 0
+    text = capsys.readouterr().out
+    assert text.count(f"文件：市级汇总  期次：{CURRENT.id}\n") == 2 and "版本" not in text
+    assert main.main(["verify", "--json", *outputs]) == 0
+    for row in json.loads(capsys.readouterr().out):
+        assert (row["document"], row["document_label"], row["period_id"]) == ("汇总", "市级汇总", CURRENT.id)
 
 
 def test_ranks_and_additivity():

@@ -6,6 +6,7 @@ One demo store with one signed return is built per module (signing takes about a
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ from exchange.identity import (create_identity, export_certificate, identity_fol
 from exchange.return_data import build_return, content_digest, return_digest
 from exchange.returns_export import export_return
 from exchange.verify import verify_file
-from exchange.xlsx_return import read_return, write_xlsx
+from exchange.xlsx_return import DATA_SHEET, FLAT_ROWS_PER_PAGE, read_return, write_xlsx
 from models.enums import ReturnState
 from models.errors import LedgerError
 from models.ledger import IndicatorValue, ProgressReport
@@ -132,6 +133,7 @@ def test_verify_reports_signer_period_and_version(signed):
         assert (result.county, result.office) == ("婺城区", "婺城区营商办")
         assert result.fingerprint == signed.identity.fingerprint
         assert (result.period_id, result.version) == (PERIOD, 1)
+        assert (result.document, result.document_label, result.versioned) == ("报表", "县级报表", True)
         assert result.signed_at is not None
         assert result.certificate_der is not None
 
@@ -189,6 +191,28 @@ def test_libreoffice_converts_the_workbook(signed, tmp_path):
     assert done.returncode == 0 and converted.exists(), done.stderr
     text = squeeze(text_of(converted))
     assert "婺城区" in text and "指标完成情况表" in text
+    # 报送数据 prints as a compact appendix (it was 50 portrait pages two wide): each page says so in
+    # its footer, and there are no more pages than FLAT_ROWS_PER_PAGE rows a page need.
+    rows = openpyxl.load_workbook(signed.result.xlsx, read_only=True)[DATA_SHEET].max_row
+    pages = text_of(converted).split("\f")
+    appendix = [page for page in pages if "报送数据 · 婺城区" in page]
+    assert 0 < len(appendix) <= math.ceil(rows / FLAT_ROWS_PER_PAGE) < rows / 40
+    assert all("类别编号字段字段名称值" in squeeze(page) for page in appendix)  # the header on every page
+    info = subprocess.run(["pdfinfo", "-f", str(len(pages) - 1), "-l", str(len(pages) - 1), str(converted)],
+                          capture_output=True, text=True, check=True).stdout
+    assert "841.89 x 595.3" in info  # A4 landscape
+
+
+def test_the_upload_sheet_page_setup_is_not_signed(signed):
+    """Page setup of 报送数据 read back: A4 landscape, one page wide, header row repeated, footer
+    naming the sheet; and the workbook carrying it verifies."""
+    ws = openpyxl.load_workbook(signed.result.xlsx)[DATA_SHEET]
+    setup = ws.page_setup
+    assert (int(setup.paperSize), setup.orientation, setup.fitToWidth) == (int(ws.PAPERSIZE_A4), "landscape", 1)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToHeight == math.ceil(ws.max_row / FLAT_ROWS_PER_PAGE)
+    assert ws.print_title_rows == "$1:$1" and ws.print_area == f"'{DATA_SHEET}'!$A$1:$E${ws.max_row}"
+    assert ws.oddFooter.left.text.startswith("&A · 婺城区") and ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert verify_file(signed.result.xlsx).valid
 
 
 def test_formula_like_text_stays_text(plan_store, tmp_path):
