@@ -21,55 +21,18 @@ Notify = Callable[[], None]
 Report = Callable[[str], None]
 
 
-class SetIndicatorValuesCommand(QUndoCommand):
-    """Write a block of cells (a typed cell, a paste, a clear) as one step."""
+class IndicatorCommand(QUndoCommand):
+    """What every indicator edit shares: a refused step reports its message and makes itself
+    obsolete; every step, done or refused, tells the page to re-read."""
 
-    def __init__(self, store: Store, edits: list[CellEdit], text: str, confirm_outliers: bool = False,
-                 on_change: Notify | None = None, on_error: Report | None = None) -> None:
+    def __init__(self, text: str, on_change: Notify | None, on_error: Report | None) -> None:
         super().__init__(text)
-        self.store, self.edits, self.confirm_outliers = store, edits, confirm_outliers
-        self.on_change, self.on_error = on_change, on_error
-        self.before: list[ValueState] = []
-        self.error = ""
-
-    def redo(self) -> None:
-        try:
-            _preview, self.before = apply_block(self.store, self.edits, confirm_outliers=self.confirm_outliers)
-        except LedgerError as error:
-            self._fail(str(error))
-        self._notify()
-
-    def undo(self) -> None:
-        try:
-            restore_values(self.store, self.before)
-        except LedgerError as error:
-            self._fail(str(error))
-        self._notify()
-
-    def _fail(self, message: str) -> None:
-        self.error = message
-        self.setObsolete(True)
-        if self.on_error:
-            self.on_error(message)
-
-    def _notify(self) -> None:
-        if self.on_change:
-            self.on_change()
-
-
-class EditIndicatorCommand(QUndoCommand):
-    """Change an indicator's definition (county target, range, decimals); undo puts back ``old``."""
-
-    def __init__(self, store: Store, indicator_id: int, new: dict, old: dict, text: str,
-                 on_change: Notify | None = None, on_error: Report | None = None) -> None:
-        super().__init__(text)
-        self.store, self.indicator_id, self.new, self.old = store, indicator_id, new, old
         self.on_change, self.on_error = on_change, on_error
         self.error = ""
 
-    def _apply(self, fields: dict) -> None:
+    def _run(self, step: Callable[[], object]) -> None:
         try:
-            edit_indicator(self.store, self.indicator_id, **fields)
+            step()
         except LedgerError as error:
             self.error = str(error)
             self.setObsolete(True)
@@ -78,14 +41,41 @@ class EditIndicatorCommand(QUndoCommand):
         if self.on_change:
             self.on_change()
 
+
+class SetIndicatorValuesCommand(IndicatorCommand):
+    """Write a block of cells (a typed cell, a paste, a clear) as one step."""
+
+    def __init__(self, store: Store, edits: list[CellEdit], text: str, confirm_outliers: bool = False,
+                 on_change: Notify | None = None, on_error: Report | None = None) -> None:
+        super().__init__(text, on_change, on_error)
+        self.store, self.edits, self.confirm_outliers = store, edits, confirm_outliers
+        self.before: list[ValueState] = []
+
     def redo(self) -> None:
-        self._apply(self.new)
+        def write() -> None:
+            _preview, self.before = apply_block(self.store, self.edits, confirm_outliers=self.confirm_outliers)
+        self._run(write)
 
     def undo(self) -> None:
-        self._apply(self.old)
+        self._run(lambda: restore_values(self.store, self.before))
 
 
-class AddCountyIndicatorCommand(QUndoCommand):
+class EditIndicatorCommand(IndicatorCommand):
+    """Change an indicator's definition (county target, range, decimals); undo puts back ``old``."""
+
+    def __init__(self, store: Store, indicator_id: int, new: dict, old: dict, text: str,
+                 on_change: Notify | None = None, on_error: Report | None = None) -> None:
+        super().__init__(text, on_change, on_error)
+        self.store, self.indicator_id, self.new, self.old = store, indicator_id, new, old
+
+    def redo(self) -> None:
+        self._run(lambda: edit_indicator(self.store, self.indicator_id, **self.new))
+
+    def undo(self) -> None:
+        self._run(lambda: edit_indicator(self.store, self.indicator_id, **self.old))
+
+
+class AddCountyIndicatorCommand(IndicatorCommand):
     """Add a county indicator (新增县级指标); ``fields`` are add_county_indicator's keywords.
 
     Undo removes it again, but only while nothing has been entered for it. Values typed in the
@@ -97,11 +87,9 @@ class AddCountyIndicatorCommand(QUndoCommand):
 
     def __init__(self, store: Store, plan_id: int, fields: dict, text: str,
                  on_change: Notify | None = None, on_error: Report | None = None) -> None:
-        super().__init__(text)
+        super().__init__(text, on_change, on_error)
         self.store, self.plan_id, self.fields = store, plan_id, fields
-        self.on_change, self.on_error = on_change, on_error
         self.indicator_id: int | None = None
-        self.error = ""
 
     def redo(self) -> None:
         def add() -> None:
@@ -112,14 +100,3 @@ class AddCountyIndicatorCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._run(lambda: remove_county_indicator(self.store, self.indicator_id))
-
-    def _run(self, step: Callable[[], None]) -> None:
-        try:
-            step()
-        except LedgerError as error:
-            self.error = str(error)
-            self.setObsolete(True)
-            if self.on_error:
-                self.on_error(self.error)
-        if self.on_change:
-            self.on_change()
