@@ -268,22 +268,14 @@ def cmd_periods(args: argparse.Namespace) -> int:
             print(f"{s.id}\t{s.label}\t报送截止 {s.due.isoformat()}")
     return EXIT_OK
 
-def _plan_or_refuse(session):
-    from models.plan_loader import current_plan
-
-    plan = current_plan(session)
-    if plan is None:
-        raise LedgerError("数据文件中还没有方案，请先运行 init。")
-    return plan
-
-
 @with_store
 def cmd_tasks(args: argparse.Namespace, store) -> int:
+    from models.plan_loader import require_plan
     from models.settings import as_of_date
     from models.task_list import task_list
 
     with store.session() as session:
-        rows = task_list(session, _plan_or_refuse(session), as_of_date(session, args.as_of))
+        rows = task_list(session, require_plan(session), as_of_date(session, args.as_of))
     if args.status:
         rows = [row for row in rows if row.status.value == args.status]
     if args.json:
@@ -299,10 +291,11 @@ def cmd_tasks(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_report(args: argparse.Namespace, store) -> int:
+    from models.plan_loader import require_plan
     from models.tasks import save_report, task_by_number
 
     with store.transaction() as session:
-        task = task_by_number(session, _plan_or_refuse(session), args.task)
+        task = task_by_number(session, require_plan(session), args.task)
         report = save_report(session, task.id, args.period.strip().upper(), args.progress, args.problems,
                              args.next_steps)
         print(f"已记录第 {task.number} 号任务 {report.period.label} 的进展。")
@@ -311,10 +304,11 @@ def cmd_report(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_milestone_done(args: argparse.Namespace, store) -> int:
+    from models.plan_loader import require_plan
     from models.tasks import milestone_by_seq, set_milestone_done, task_by_number
 
     with store.transaction() as session:
-        task = task_by_number(session, _plan_or_refuse(session), args.task)
+        task = task_by_number(session, require_plan(session), args.task)
         milestone = milestone_by_seq(task, args.milestone)
         set_milestone_done(session, milestone.id, args.date)
         print(f"第 {task.number} 号任务的节点“{milestone.title}”已于 {args.date.isoformat()} 完成。")
@@ -494,14 +488,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 @with_store
 def cmd_indicators(args: argparse.Namespace, store) -> int:
     from models.indicator_values import indicator_rows
-    from models.plan_loader import current_plan
+    from models.plan_loader import require_plan
     from models.quantities import format_value
     from models.settings import as_of_date
 
     with store.session() as session:
-        plan = current_plan(session)
-        if plan is None:
-            raise LedgerError("尚未载入方案，请先运行 init。")
+        plan = require_plan(session)
         as_of = as_of_date(session, args.as_of)
         rows = indicator_rows(session, plan, as_of)
     data = []
@@ -530,12 +522,10 @@ def cmd_indicators(args: argparse.Namespace, store) -> int:
 @with_store
 def cmd_value(args: argparse.Namespace, store) -> int:
     from models.indicator_values import OutlierError, set_value
-    from models.plan_loader import current_plan
+    from models.plan_loader import require_plan
 
     with store.session() as session:
-        plan = current_plan(session)
-    if plan is None:
-        raise LedgerError("尚未载入方案，请先运行 init。")
+        plan = require_plan(session)
     try:
         check = set_value(store, plan, args.indicator, args.period, args.value, args.note, args.source,
                           args.confirm_outlier)

@@ -198,17 +198,14 @@ def consolidate(store, period_id: str, paths: list[Path], progress: Progress = n
     """Check every file and combine the returns that count."""
     from exchange.trust_list import trusted_by_fingerprint
     from models.ledger import Period
-    from models.plan import Plan
-    from models.plan_loader import current_plan
+    from models.plan_loader import require_plan
 
     period_id = period_id.strip().upper()
     with store.session() as session:
         period = session.get(Period, period_id)
         if period is None:
             raise LedgerError(f"期次“{period_id}”不存在（应如 2023-B22，且属于已载入方案的年度）。")
-        plan: Plan | None = current_plan(session)
-        if plan is None:
-            raise LedgerError("尚未载入方案，无法汇总（请先运行 init 或 import-plan）。")
+        plan = require_plan(session, "，无法汇总")
         indicator_area = {i.code: i.task.area.name if i.task else "" for i in plan.indicators}
         area_order = [a.name for a in plan.areas]
         period_label, due, plan_name = period.label, period.due, plan.name

@@ -100,13 +100,10 @@ def export_plan(data: dict[str, Any], path: Path) -> Path:
 
 
 def export_store_plan(store, path: Path) -> Path:
-    from models.errors import LedgerError
-    from models.plan_loader import current_plan
+    from models.plan_loader import require_plan
     from models.plan_update import plan_to_data
 
     with store.session() as session:
-        plan = current_plan(session)
-        if plan is None:
-            raise LedgerError("尚未载入方案，无可导出的内容（请先运行 init 或 import-plan）。")
+        plan = require_plan(session, "，无可导出的内容")
         data = plan_to_data(plan)
     return export_plan(data, path)

@@ -18,7 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from models.errors import LedgerError
 from models.indicator_values import MESSAGE_LINES, BlockPreview, CellEdit, apply_block, check_block, find_indicator
 from models.periods import PeriodError, parse_period_id
-from models.plan_loader import current_plan
+from models.plan_loader import require_plan
 from models.store import Store
 
 FIELDS = ("indicator", "period", "value", "note", "source")
@@ -96,9 +96,7 @@ def import_values(store: Store, path: Path, who: str | None = None, confirm_outl
     edits: list[CellEdit] = []
     seen: dict[tuple[int, str], SheetRow] = {}
     with store.session() as session:
-        plan = current_plan(session)
-        if plan is None:
-            raise LedgerError("尚未载入方案，请先运行 init。")
+        plan = require_plan(session, "，无法导入指标数值")
         for row in rows:
             try:
                 indicator = find_indicator(session, plan, row.text("indicator"), f"{row.where('indicator')}：")

@@ -30,7 +30,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from exchange.identity import SigningKey, sign_bytes, signature_matches
-from exchange.verify import CONSOLIDATION as KIND_CONSOLIDATION, RETURN as KIND_RETURN
+from exchange.verify import CONSOLIDATION as KIND_CONSOLIDATION, RETURN as KIND_RETURN  # noqa: F401 (the kinds a signature records, for the writers)
 from models.errors import LedgerError
 
 SIGNATURE_SHEET = "签名"

@@ -98,3 +98,11 @@ def load_builtin_plan(session: Session) -> tuple[Plan, bool]:
 def current_plan(session: Session) -> Plan | None:
     """The plan the ledger works on: the newest year loaded."""
     return session.scalar(select(Plan).order_by(Plan.year.desc(), Plan.id.desc()).limit(1))
+
+
+def require_plan(session: Session, purpose: str = "") -> Plan:
+    """The current plan, or a refusal saying what could not be done without one."""
+    plan = current_plan(session)
+    if plan is None:
+        raise LedgerError(f"尚未载入方案{purpose}（请先运行 init 或 import-plan）。")
+    return plan
