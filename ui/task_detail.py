@@ -127,25 +127,31 @@ class TaskDetailPane(QWidget):
         row.addWidget(button)
         return row
 
-    def _build_milestone_tab(self) -> QWidget:
+    @staticmethod
+    def _table_tab(view: QWidget, actions: tuple) -> QWidget:
+        """A tab with a table and a row of buttons (text, slot) under it."""
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        self.milestone_model = MilestoneTableModel(self)
-        self.milestone_view = table_view(self.milestone_model, MilestoneTableModel.COL_TITLE, word_wrap=True)
-        self.milestone_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.milestone_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.milestone_view.doubleClicked.connect(self._edit_milestone)
-        layout.addWidget(self.milestone_view, 1)
+        layout.addWidget(view, 1)
         buttons = QHBoxLayout()
-        for text, slot in ((self.tr("新增"), self._add_milestone), (self.tr("修改"), self._edit_milestone),
-                           (self.tr("标记完成"), self._mark_done), (self.tr("延期"), self._postpone),
-                           (self.tr("删除"), self._delete_milestone)):
+        for text, slot in actions:
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         return tab
+
+    def _build_milestone_tab(self) -> QWidget:
+        self.milestone_model = MilestoneTableModel(self)
+        self.milestone_view = table_view(self.milestone_model, MilestoneTableModel.COL_TITLE, word_wrap=True)
+        self.milestone_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.milestone_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.milestone_view.doubleClicked.connect(self._edit_milestone)
+        return self._table_tab(self.milestone_view, (
+            (self.tr("新增"), self._add_milestone), (self.tr("修改"), self._edit_milestone),
+            (self.tr("标记完成"), self._mark_done), (self.tr("延期"), self._postpone),
+            (self.tr("删除"), self._delete_milestone)))
 
     def _build_report_tab(self) -> QWidget:
         tab = QWidget()
@@ -181,22 +187,12 @@ class TaskDetailPane(QWidget):
         return tab
 
     def _build_evidence_tab(self) -> QWidget:
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
         self.evidence_model = EvidenceTableModel(self)
         self.evidence_view = table_view(self.evidence_model, EvidenceTableModel.COL_NAME, word_wrap=True)
         self.evidence_view.doubleClicked.connect(self._open_evidence)
-        layout.addWidget(self.evidence_view, 1)
-        buttons = QHBoxLayout()
-        for text, slot in ((self.tr("添加到所选节点…"), self._attach_to_milestone),
-                           (self.tr("添加到本期进展…"), self._attach_to_report),
-                           (self.tr("打开"), self._open_evidence), (self.tr("移除"), self._remove_evidence)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        return tab
+        return self._table_tab(self.evidence_view, (
+            (self.tr("添加到所选节点…"), self._attach_to_milestone), (self.tr("添加到本期进展…"), self._attach_to_report),
+            (self.tr("打开"), self._open_evidence), (self.tr("移除"), self._remove_evidence)))
 
     # ---- loading ----
     @property
