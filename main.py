@@ -333,7 +333,7 @@ def _print_identity(identity) -> None:
 
 @with_store
 def cmd_identity_new(args: argparse.Namespace, store) -> int:
-    from exchange.identity import create_identity, identity_folder
+    from exchange.signing.identity import create_identity, identity_folder
 
     _print_identity(create_identity(identity_folder(store), args.county, args.office, _passphrase(args.passphrase_env)))
     return EXIT_OK
@@ -341,7 +341,7 @@ def cmd_identity_new(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_identity_import(args: argparse.Namespace, store) -> int:
-    from exchange.identity import identity_folder, import_pkcs12
+    from exchange.signing.identity import identity_folder, import_pkcs12
 
     _print_identity(import_pkcs12(identity_folder(store), args.file, _passphrase(args.passphrase_env)))
     return EXIT_OK
@@ -349,7 +349,7 @@ def cmd_identity_import(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_identity_export(args: argparse.Namespace, store) -> int:
-    from exchange.identity import export_certificate, identity_folder, require_identity
+    from exchange.signing.identity import export_certificate, identity_folder, require_identity
 
     print(export_certificate(identity_folder(store), args.file))
     _print_identity(require_identity(identity_folder(store)))
@@ -358,7 +358,7 @@ def cmd_identity_export(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_identity_show(args: argparse.Namespace, store) -> int:
-    from exchange.identity import identity_folder, require_identity
+    from exchange.signing.identity import identity_folder, require_identity
 
     _print_identity(require_identity(identity_folder(store)))
     return EXIT_OK
@@ -366,7 +366,7 @@ def cmd_identity_show(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_returns_status(args: argparse.Namespace, store) -> int:
-    from exchange.return_data import content_digest
+    from exchange.returns.return_data import content_digest
     from models.enums import ReturnState
     from models.returns import completeness, get_period, latest_return, review_outdated
     from models.settings import as_of_date
@@ -403,7 +403,7 @@ def cmd_returns_explain(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_returns_review(args: argparse.Namespace, store) -> int:
-    from exchange.return_data import content_digest
+    from exchange.returns.return_data import content_digest
     from models.returns import review
     from models.settings import as_of_date
 
@@ -450,7 +450,7 @@ def cmd_returns_history(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_export(args: argparse.Namespace, store) -> int:
-    from exchange.returns_export import export_return
+    from exchange.returns.returns_export import export_return
     from models.settings import as_of_date
 
     passphrase = _passphrase(args.passphrase_env) if args.sign else None
@@ -465,8 +465,8 @@ def cmd_export(args: argparse.Namespace, store) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from exchange.identity import load_certificate
-    from exchange.verify import verification_json, verify_file
+    from exchange.signing.identity import load_certificate
+    from exchange.signing.verify import verification_json, verify_file
 
     trusted = [load_certificate(path) for path in args.trust]
     results = [verify_file(path, trusted) for path in args.files]
@@ -540,7 +540,7 @@ def cmd_value(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_import_values(args: argparse.Namespace, store) -> int:
-    from exchange.values_import import import_values
+    from exchange.values.values_import import import_values
     from models.indicator_values import OutlierError
 
     try:
@@ -550,7 +550,7 @@ def cmd_import_values(args: argparse.Namespace, store) -> int:
     print(f"已从 {args.file.name} 导入：{len(preview.changes)} 个数值有变化，"
           f"{len(preview.checks) - len(preview.changes)} 个与台账相同。")
 def cmd_import_plan(args: argparse.Namespace, store) -> int:
-    from exchange.plan_import import import_plan_workbook
+    from exchange.plans.plan_import import import_plan_workbook
 
     data, diff = import_plan_workbook(store, args.file, code=args.code, dry_run=args.dry_run)
     if args.json:
@@ -566,7 +566,7 @@ def cmd_import_plan(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_export_plan(args: argparse.Namespace, store) -> int:
-    from exchange.plan_export import export_store_plan
+    from exchange.plans.plan_export import export_store_plan
 
     print(f"已导出：{export_store_plan(store, args.file)}")
     return EXIT_OK
@@ -574,7 +574,7 @@ def cmd_export_plan(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_trust_add(args: argparse.Namespace, store) -> int:
-    from exchange.trust_list import register_certificate
+    from exchange.signing.trust_list import register_certificate
 
     row = register_certificate(store, args.cert, args.county)
     print(f"已登记：{row['county']}  指纹 {row['fingerprint']}  有效期至 {row['not_after']}")
@@ -583,7 +583,7 @@ def cmd_trust_add(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_trust_list(args: argparse.Namespace, store) -> int:
-    from exchange.trust_list import list_trusted
+    from exchange.signing.trust_list import list_trusted
 
     rows = list_trusted(store)
     if args.json:
@@ -597,8 +597,8 @@ def cmd_trust_list(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_consolidate(args: argparse.Namespace, store) -> int:
-    from exchange.consolidate import consolidate, write_outputs
-    from exchange.identity import identity_folder, unlock
+    from exchange.consolidation.consolidate import consolidate, write_outputs
+    from exchange.signing.identity import identity_folder, unlock
     from models.settings import as_of_date
 
     key = unlock(identity_folder(store), _passphrase(args.passphrase_env)) if args.sign else None

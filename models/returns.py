@@ -7,7 +7,7 @@ time) → 已签发 (the signed files' paths and hashes recorded; the period is 
 A review is tied to the data: it records the digest of the return as built then (``Return.digest``,
 later the signed files' digest), and signing refuses a return whose data changed since the review.
 A withdrawal needs a reason and opens the period again; the next signing is version n+1.
-The files themselves are written by exchange.returns_export.
+The files themselves are written by exchange.returns.returns_export.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from models.plan import Indicator, Task
 from models.plan_loader import current_plan
 
 OPEN_STATES = (ReturnState.DRAFT, ReturnState.REVIEWED)
-# The digest of a return as it would be signed now (exchange.return_data builds it; models build no files).
+# The digest of a return as it would be signed now (exchange.returns.return_data builds it; models build no files).
 ContentDigest = Callable[[Return], str]
 # What an audit entry's table is called when telling what changed since a review.
 _CHANGED_WHAT = {"progress_report": "任务进展", "indicator_value": "指标数值", "task": "任务信息",

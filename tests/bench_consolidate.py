@@ -2,7 +2,7 @@
 
     python tests/bench_consolidate.py [--counties 90] [--indicators 200] [--folder DIR]
 
-The returns are made once by the real export (exchange.return_data + exchange.xlsx_return, each
+The returns are made once by the real export (exchange.returns.return_data + exchange.returns.xlsx_return, each
 signed with its county's own key, the key registered in a city store) and kept in ``--folder``.
 Then two fresh processes, run one after the other on the same files: ``consolidate`` (verify every
 signature, read, combine, rank, write the workbook and PDF) and ``pandas.read_excel(sheet_name=None)``
@@ -27,10 +27,10 @@ PASS = "bench-secret"
 
 def make_returns(folder: Path, counties: int, indicators: int) -> str:
     """The city store and the counties' returns; returns the period id."""
-    from exchange.identity import create_identity, export_certificate, unlock
-    from exchange.return_data import build_return
-    from exchange.trust_list import register_certificate
-    from exchange.xlsx_return import write_xlsx
+    from exchange.signing.identity import create_identity, export_certificate, unlock
+    from exchange.returns.return_data import build_return
+    from exchange.signing.trust_list import register_certificate
+    from exchange.returns.xlsx_return import write_xlsx
     from models.enums import PeriodType
     from models.ledger import IndicatorValue, Period
     from models.periods import period_containing
@@ -83,7 +83,7 @@ def make_returns(folder: Path, counties: int, indicators: int) -> str:
 
 
 def run_consolidate(folder: Path, period_id: str) -> dict:
-    from exchange.consolidate import consolidate, write_outputs
+    from exchange.consolidation.consolidate import consolidate, write_outputs
     from models.store import Store
 
     start = time.perf_counter()

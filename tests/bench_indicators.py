@@ -94,9 +94,9 @@ def main() -> None:
 
     from models.plan import Indicator
     from ui.context import AppContext
-    from ui.indicator_table_model import IndicatorTableModel
-    from ui.indicators_page import IndicatorsPage
-    from ui.paste_preview_dialog import PastePreviewDialog
+    from ui.indicators.indicator_table_model import IndicatorTableModel
+    from ui.indicators.indicators_page import IndicatorsPage
+    from ui.indicators.paste_preview_dialog import PastePreviewDialog
 
     with Store(db) as store:
         with store.session() as session:

@@ -39,7 +39,7 @@ def open_page(store):
     from PySide6.QtWidgets import QApplication
 
     from ui.context import AppContext
-    from ui.tasks_page import TasksPage
+    from ui.tasks.tasks_page import TasksPage
 
     page = TasksPage(AppContext(store))
     page.resize(1366, 768)

@@ -30,9 +30,9 @@ def median_seconds(work, runs: int = 3) -> float:
 
 
 def main() -> None:
-    from exchange.consolidate import check_return
-    from exchange.verify import verify_file
-    from exchange.xlsx_return import read_return
+    from exchange.consolidation.consolidate import check_return
+    from exchange.signing.verify import verify_file
+    from exchange.returns.xlsx_return import read_return
     from tests.bench_consolidate import make_returns
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -11,20 +11,20 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
-from exchange.identity import create_identity, export_certificate, identity_folder, unlock
-from exchange.return_data import build_return
-from exchange.trust_list import register_certificate
-from exchange.xlsx_return import write_xlsx
+from exchange.signing.identity import create_identity, export_certificate, identity_folder, unlock
+from exchange.returns.return_data import build_return
+from exchange.signing.trust_list import register_certificate
+from exchange.returns.xlsx_return import write_xlsx
 from models.enums import OfficeRole, PeriodType
 from models.periods import period_containing
 from models.plan import Plan, Task
 from models.plan_loader import ensure_periods
 from models.service import office_profile, save_office_profile
-from ui.consolidation_page import ConsolidationPage, output_folder
+from ui.consolidation.consolidation_page import ConsolidationPage, output_folder
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.plan_import_dialog import PlanImportDialog
-from ui.returns_dialogs import PassphraseDialog
+from ui.returns.returns_dialogs import PassphraseDialog
 from ui.settings_page import SettingsPage
 
 

@@ -12,13 +12,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from exchange.consolidate import ReceiptState, consolidate, write_outputs
-from exchange.consolidated_xlsx import write_consolidated_xlsx
-from exchange.identity import create_identity, export_certificate, unlock
-from exchange.return_data import build_return
-from exchange.trust_list import list_trusted, register_certificate
-from exchange.verify import verify_file
-from exchange.xlsx_return import DATA_SHEET, write_xlsx
+from exchange.consolidation.consolidate import ReceiptState, consolidate, write_outputs
+from exchange.consolidation.consolidated_xlsx import write_consolidated_xlsx
+from exchange.signing.identity import create_identity, export_certificate, unlock
+from exchange.returns.return_data import build_return
+from exchange.signing.trust_list import list_trusted, register_certificate
+from exchange.signing.verify import verify_file
+from exchange.returns.xlsx_return import DATA_SHEET, write_xlsx
 from models.enums import PeriodType
 from models.errors import LedgerError
 from models.periods import period_containing
@@ -166,8 +166,8 @@ def test_the_signed_consolidated_workbook_verifies_and_names_a_changed_cell(city
 
 def test_a_pdf_copy_beside_the_workbook_is_checked_against_it(city_case, tmp_path):
     """The same county, period and version as PDF: valid and matching, of other content, damaged."""
-    from exchange.pdf_return import build_pdf
-    from exchange.pdf_sign import sign_pdf
+    from exchange.returns.pdf_return import build_pdf
+    from exchange.signing.pdf_sign import sign_pdf
 
     city, county, *_rest = city_case
     xlsx = write_return(county, tmp_path, "婺城区", CURRENT.id)

@@ -12,7 +12,7 @@ from models.enums import TaskStatus
 from models.overview import lagging_tasks, milestones_due_within, status_by_area, tasks_without_report
 from models.plan_loader import current_plan
 from models.task_list import task_list
-from ui.gantt_chart import AREA_HEIGHT, HEADER_HEIGHT, ROW_HEIGHT
+from ui.tasks.gantt_chart import AREA_HEIGHT, HEADER_HEIGHT, ROW_HEIGHT
 from ui.main_window import MainWindow
 
 AS_OF = date(2023, 10, 27)
@@ -86,7 +86,7 @@ def test_dashboard_follows_edits_made_elsewhere(window, demo_store):
 
 def test_milestones_are_coloured_by_state():
     from models.task_list import MilestoneRow
-    from ui.gantt_chart import DONE, DUE_SOON, OVERDUE, UPCOMING, milestone_colour
+    from ui.tasks.gantt_chart import DONE, DUE_SOON, OVERDUE, UPCOMING, milestone_colour
 
     def row(due, done=None, overdue=False):
         return MilestoneRow(1, 1, "节点", due, due, 0, done, overdue)

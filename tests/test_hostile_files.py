@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from exchange.plan_import import import_plan_workbook
+from exchange.plans.plan_import import import_plan_workbook
 from models.errors import LedgerError
 from models.plan import Plan
 

@@ -6,7 +6,7 @@ from models.enums import Origin, PeriodType
 from models.indicator_values import CellEdit, add_county_indicator, apply_block
 from models.ledger import IndicatorValue
 from models.plan import Indicator, Plan
-from ui.indicator_commands import AddCountyIndicatorCommand, EditIndicatorCommand, SetIndicatorValuesCommand
+from ui.indicators.indicator_commands import AddCountyIndicatorCommand, EditIndicatorCommand, SetIndicatorValuesCommand
 
 
 def indicator(store, code):

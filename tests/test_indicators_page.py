@@ -16,9 +16,9 @@ from models.office import Return
 from models.plan import Indicator
 from tests.keyboard import type_text
 from ui.context import AppContext
-from ui.indicator_table_model import LOCKED_BACKGROUND, OUTLIER_BACKGROUND, IndicatorTableModel
-from ui.indicators_page import IndicatorsPage
-from ui.paste_preview_dialog import PastePreviewDialog
+from ui.indicators.indicator_table_model import LOCKED_BACKGROUND, OUTLIER_BACKGROUND, IndicatorTableModel
+from ui.indicators.indicators_page import IndicatorsPage
+from ui.indicators.paste_preview_dialog import PastePreviewDialog
 
 MONTHS = IndicatorTableModel.FIXED_COLUMNS  # first period column when only monthly ones show
 
@@ -189,7 +189,7 @@ def test_an_empty_value_with_a_note_from_the_side_panel(page, qtbot, demo_store)
 
 
 def test_county_target_edited_in_the_dialog_and_undone(page, qtbot, monkeypatch, demo_store):
-    from ui.indicator_definition_dialog import IndicatorDefinitionDialog
+    from ui.indicators.indicator_definition_dialog import IndicatorDefinitionDialog
 
     def fill_and_save(dialog):
         assert not dialog.target.isEnabled()  # the city's target is read-only
@@ -257,7 +257,7 @@ def test_one_value_pasted_over_a_selection_fills_every_open_cell(page, qtbot, mo
 
 
 def test_a_county_indicator_added_in_the_dialog_is_one_undo_step(page, qtbot, monkeypatch, demo_store):
-    from ui.indicator_definition_dialog import IndicatorDefinitionDialog
+    from ui.indicators.indicator_definition_dialog import IndicatorDefinitionDialog
 
     def fill_and_save(dialog):
         type_text(dialog.code, "WC-01")

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from exchange.plan_export import export_plan, export_store_plan
-from exchange.plan_import import (PlanImportError, find_layout, import_plan_workbook, read_plan, remember_roles,
+from exchange.plans.plan_export import export_plan, export_store_plan
+from exchange.plans.plan_import import (PlanImportError, find_layout, import_plan_workbook, read_plan, remember_roles,
                                   remembered_roles)
 from models.enums import Origin
 from models.ledger import IndicatorValue, ProgressReport

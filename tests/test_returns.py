@@ -21,12 +21,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from sqlalchemy import select
 
-from exchange.identity import (create_identity, export_certificate, identity_folder, import_pkcs12, load_certificate,
+from exchange.signing.identity import (create_identity, export_certificate, identity_folder, import_pkcs12, load_certificate,
                                unlock)
-from exchange.return_data import build_return, content_digest, return_digest
-from exchange.returns_export import export_return
-from exchange.verify import verify_file
-from exchange.xlsx_return import DATA_SHEET, FLAT_ROWS_PER_PAGE, read_return, write_xlsx
+from exchange.returns.return_data import build_return, content_digest, return_digest
+from exchange.returns.returns_export import export_return
+from exchange.signing.verify import verify_file
+from exchange.returns.xlsx_return import DATA_SHEET, FLAT_ROWS_PER_PAGE, read_return, write_xlsx
 from models.enums import ReturnState
 from models.errors import LedgerError
 from models.ledger import IndicatorValue, ProgressReport
@@ -339,7 +339,7 @@ def test_cli_end_to_end(tmp_path, monkeypatch, capsys):
 
 
 def test_a_row_taller_than_a_page_is_split_rather_than_failing(plan_store):
-    from exchange.pdf_return import build_pdf
+    from exchange.returns.pdf_return import build_pdf
 
     with plan_store.session() as session:
         data = build_return(session, PERIOD, AS_OF)
@@ -390,7 +390,7 @@ def test_review_is_tied_to_the_data(demo_store):
 
 
 def test_a_changed_return_is_refused_before_it_is_laid_out_and_signed(demo_store, tmp_path, monkeypatch):
-    import exchange.returns_export
+    import exchange.returns.returns_export
 
     create_identity(identity_folder(demo_store), "婺城区", "婺城区营商办", PASSPHRASE)
     explain_all(demo_store)
@@ -399,7 +399,7 @@ def test_a_changed_return_is_refused_before_it_is_laid_out_and_signed(demo_store
     with demo_store.transaction() as session:
         session.scalar(select(ProgressReport).where(ProgressReport.period_id == PERIOD)).problems += "（补充）"
     laid_out = []
-    monkeypatch.setattr(exchange.returns_export, "build_pdf", lambda *a, **k: laid_out.append(a))
+    monkeypatch.setattr(exchange.returns.returns_export, "build_pdf", lambda *a, **k: laid_out.append(a))
     with pytest.raises(LedgerError, match="审核后台账数据已改动（任务进展 1 处），请重新审核"):
         export_return(demo_store, PERIOD, tmp_path / "out", AS_OF, PASSPHRASE)
     assert laid_out == [] and not (tmp_path / "out").exists()

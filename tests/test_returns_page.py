@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from exchange.identity import create_identity, identity_folder
-from exchange.verify import verify_file
+from exchange.signing.identity import create_identity, identity_folder
+from exchange.signing.verify import verify_file
 from models.returns import completeness, explain_gap, unexplained
 from ui.context import AppContext
-from ui.returns_dialogs import PassphraseDialog
-from ui.returns_models import GapTableModel, ReturnHistoryTableModel
-from ui.returns_page import ReturnsPage
+from ui.returns.returns_dialogs import PassphraseDialog
+from ui.returns.returns_models import GapTableModel, ReturnHistoryTableModel
+from ui.returns.returns_page import ReturnsPage
 
 PASSPHRASE = "secret-123"
 

@@ -14,7 +14,7 @@ from models.office import AuditEntry
 from models.plan import Milestone, Task
 from models.plan_loader import current_plan
 from models.tasks import task_by_number
-from ui import task_commands as tc
+from ui.tasks import task_commands as tc
 
 LEDGER_TABLES = [Task, Milestone, ProgressReport, Evidence]
 

@@ -16,8 +16,8 @@ from models.task_list import task_list
 from models.tasks import task_by_number
 from tests.keyboard import type_text
 from ui.context import AppContext
-from ui.task_tree_model import TaskFilter, TaskFilterProxyModel, TaskTreeModel
-from ui.tasks_page import TasksPage
+from ui.tasks.task_tree_model import TaskFilter, TaskFilterProxyModel, TaskTreeModel
+from ui.tasks.tasks_page import TasksPage
 
 AS_OF = date(2023, 10, 27)
 
@@ -148,7 +148,7 @@ def test_refused_field_edit_keeps_the_typing_and_names_the_field(qtbot, page, de
 def test_county_task_added_from_the_page_and_deleted_with_confirmation(qtbot, page, demo_store, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from ui import tasks_page
+    from ui.tasks import tasks_page
 
     def fill(dialog):
         dialog.title_edit.setText("县级自选：企业服务专员")

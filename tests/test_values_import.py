@@ -1,4 +1,4 @@
-"""import-values (exchange.values_import) and the indicator subcommands, on real workbooks and
+"""import-values (exchange.values.values_import) and the indicator subcommands, on real workbooks and
 real processes: all-or-nothing, every refused cell named by sheet, row and column."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from exchange.values_import import import_values
+from exchange.values.values_import import import_values
 from models.errors import LedgerError
 from models.ledger import IndicatorValue
 from models.office import AuditEntry

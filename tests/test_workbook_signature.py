@@ -1,4 +1,4 @@
-"""The workbook signature (exchange.xlsx_signature) on any workbook the program writes: every
+"""The workbook signature (exchange.signing.xlsx_signature) on any workbook the program writes: every
 changed, added or cleared cell named, a formula passed off as text caught, a cell slipped into
 the sheet's XML beyond its stated size caught, sheets added or removed, the signature sheet itself
 edited; and the city's consolidated workbook signed and verified like a county's return."""
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from exchange.identity import create_identity, unlock
-from exchange.verify import verify_and_read, verify_file
-from exchange.xlsx_signature import KIND_CONSOLIDATION, SIGNATURE_SHEET, sign_workbook
+from exchange.signing.identity import create_identity, unlock
+from exchange.signing.verify import verify_and_read, verify_file
+from exchange.signing.xlsx_signature import KIND_CONSOLIDATION, SIGNATURE_SHEET, sign_workbook
 from models.errors import LedgerError
 
 PASS = "sheet-secret"

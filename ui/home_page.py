@@ -22,9 +22,9 @@ from models.plan_loader import current_plan
 from models.summary import store_summary
 from models.task_list import TaskRow, task_list
 from ui.context import AppContext
-from ui.gantt_chart import GanttChart
+from ui.tasks.gantt_chart import GanttChart
 from ui.table_model import Index, RowsTableModel
-from ui.task_tree_model import OVERDUE_COLOUR, STATUS_COLOURS
+from ui.tasks.task_tree_model import OVERDUE_COLOUR, STATUS_COLOURS
 from ui.widgets import Card, page_layout, table_view
 
 TaskIdRole = Qt.ItemDataRole.UserRole + 1

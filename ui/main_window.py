@@ -28,10 +28,10 @@ class MainWindow(QMainWindow):
     # bar. A page's module is imported when the page is first shown, so start-up pays for 首页 only.
     PAGES = [
         ("home", "首页", "home.svg", "ui.home_page:HomePage"),
-        ("tasks", "任务清单", "tasks.svg", "ui.tasks_page:TasksPage"),
-        ("indicators", "指标填报", "indicators.svg", "ui.indicators_page:IndicatorsPage"),
-        ("returns", "报表报送", "returns.svg", "ui.returns_page:ReturnsPage"),
-        ("consolidation", "汇总", "consolidation.svg", "ui.consolidation_page:ConsolidationPage"),
+        ("tasks", "任务清单", "tasks.svg", "ui.tasks.tasks_page:TasksPage"),
+        ("indicators", "指标填报", "indicators.svg", "ui.indicators.indicators_page:IndicatorsPage"),
+        ("returns", "报表报送", "returns.svg", "ui.returns.returns_page:ReturnsPage"),
+        ("consolidation", "汇总", "consolidation.svg", "ui.consolidation.consolidation_page:ConsolidationPage"),
         ("settings", "设置", "settings.svg", "ui.settings_page:SettingsPage"),
     ]
 

@@ -1,7 +1,7 @@
 """导入方案工作簿: the first rows of the table found, a role for each column (the user may change
 any), then a check that lists the changes — or every unreadable cell — before anything is saved.
 
-The dialog calls exchange.plan_import only; the import itself is one transaction there.
+The dialog calls exchange.plans.plan_import only; the import itself is one transaction there.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QHeaderView, QLabel,
                                QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from exchange.plan_import import ROLES, Layout, find_layout, import_plan_workbook, remember_roles, remembered_roles
+from exchange.plans.plan_import import ROLES, Layout, find_layout, import_plan_workbook, remember_roles, remembered_roles
 from models.errors import LedgerError
 from ui.context import AppContext
 from ui.table_model import Index, RowsTableModel

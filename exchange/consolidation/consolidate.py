@@ -1,0 +1,300 @@
+"""The city's consolidation (汇总) of the counties' returns for one period.
+
+Every file is checked before its figures count: its signature (exchange.signing.verify), that the
+certificate is on the city's trust list, the period, the cover, and the version; a PDF copy
+lying beside the workbook under the same name must verify and match it (else a note). Each
+county gets one state (``Receipt``); the valid returns, late ones included, are combined into
+per-indicator and per-task comparisons and per-area ranking boards (models.ranking). The files
+that come out are written by exchange.consolidation.consolidated_xlsx and exchange.consolidation.consolidated_pdf.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from models.enums import IndicatorStatus, LabelledEnum, TaskStatus
+from models.errors import LedgerError
+from models.progress import Progress, no_progress
+from models.ranking import AreaScore, area_score, competition_ranks, is_additive, rank_areas
+
+
+class ReceiptState(LabelledEnum):
+    VALID = "valid", "已收到，有效"
+    LATE = "late", "逾期报送"
+    MISSING = "missing", "未报送"
+    UNSIGNED = "unsigned", "未签名"
+    ALTERED = "altered", "签名无效或签名后被改动"
+    UNREGISTERED = "unregistered", "签名证书未登记"
+    OTHER_PERIOD = "other_period", "非本期报表"
+    SUPERSEDED = "superseded", "已被新版本取代"
+    COVER_MISMATCH = "cover_mismatch", "封面与数据不符"
+    UNREADABLE = "unreadable", "无法读取"
+
+
+COUNTED = (ReceiptState.VALID, ReceiptState.LATE)
+
+
+@dataclass
+class Receipt:
+    """One file received (or one county with none): its state and what the check found."""
+
+    county: str
+    state: ReceiptState
+    path: Path | None = None
+    signer: str = ""
+    fingerprint: str = ""
+    signed_at: datetime | None = None
+    period_id: str = ""
+    version: int = 0
+    problems: list[str] = field(default_factory=list)
+    data: Any = None  # the ReturnData, when the file could be read
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"county": self.county, "state": self.state.value, "state_label": self.state.label,
+                "file": str(self.path) if self.path else "", "signer": self.signer,
+                "fingerprint": self.fingerprint, "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+                "period_id": self.period_id, "version": self.version, "problems": self.problems}
+
+
+@dataclass
+class IndicatorLine:
+    code: str
+    name: str
+    unit: str
+    area: str
+    target_text: str
+    additive: bool
+    values: dict[str, float | None] = field(default_factory=dict)  # county → value
+    completions: dict[str, float | None] = field(default_factory=dict)
+    statuses: dict[str, str] = field(default_factory=dict)
+    ranks: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float | None:
+        known = [v for v in self.values.values() if v is not None]
+        return sum(known) if self.additive and known else None
+
+
+@dataclass
+class TaskLine:
+    number: int
+    title: str
+    area: str
+    statuses: dict[str, str] = field(default_factory=dict)  # county → status label
+
+
+@dataclass
+class Consolidation:
+    period_id: str
+    period_label: str
+    due: Any
+    plan_name: str
+    receipts: list[Receipt]
+    counties: list[str]  # counties whose return counts, in trust-list order
+    indicators: list[IndicatorLine]
+    tasks: list[TaskLine]
+    areas: dict[str, list[AreaScore]]  # area name → ranked scores
+
+    def notice_receipts(self) -> list[Receipt]:
+        """One receipt per county for its 提示单: the one that counts, else the first received."""
+        chosen: dict[str, Receipt] = {}
+        for receipt in self.receipts:
+            if receipt.county and (receipt.county not in chosen or receipt.state in COUNTED):
+                chosen[receipt.county] = receipt
+        return list(chosen.values())
+
+    def lagging(self, county: str) -> tuple[list[TaskLine], list[IndicatorLine]]:
+        """What a county's 提示单 lists: its lagging tasks, its lagging or unreported indicators."""
+        tasks = [t for t in self.tasks if t.statuses.get(county) == TaskStatus.LAGGING.label]
+        lagging = (IndicatorStatus.LAGGING.label, IndicatorStatus.NO_DATA.label)
+        return tasks, [i for i in self.indicators if i.statuses.get(county) in lagging]
+
+    def summary(self) -> dict[str, Any]:
+        counts: dict[str, int] = {}
+        for receipt in self.receipts:
+            counts[receipt.state.value] = counts.get(receipt.state.value, 0) + 1
+        return {"period": self.period_id, "period_label": self.period_label, "counted": self.counties,
+                "states": counts, "receipts": [r.as_dict() for r in self.receipts]}
+
+
+def collect_files(paths: list[Path]) -> list[Path]:
+    """The workbooks named, and those inside the folders named (returns travel as .xlsx; a PDF
+    beside one is its printed copy: checked against it, it carries no figures to combine)."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.xlsx") if not p.name.startswith(("~$", ".")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise LedgerError(f"找不到文件或文件夹：{path}")
+    return files
+
+
+def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Receipt:
+    """One file's state. ``trusted`` maps certificate fingerprints to registered counties."""
+    from exchange.signing.verify import verify_and_read
+
+    check, data = verify_and_read(path)  # one pass: the guard, the signature of every cell, the data
+    receipt = Receipt("", ReceiptState.VALID, path, check.signer, check.fingerprint, check.signed_at,
+                      check.period_id, check.version, list(check.problems), data)
+    if data is None:
+        receipt.state = ReceiptState.UNREADABLE
+        return receipt
+    cover = data.cover
+    receipt.county = cover.county
+    if not check.signed:
+        receipt.state = ReceiptState.UNSIGNED
+    elif check.problems:
+        receipt.state = ReceiptState.ALTERED
+    elif check.fingerprint not in trusted:
+        receipt.state = ReceiptState.UNREGISTERED
+        receipt.problems.append(f"签名证书（指纹 {check.fingerprint[:16]}…，{check.signer}）不在本单位登记的证书中。")
+    else:
+        receipt.county = trusted[check.fingerprint]
+        if check.period_id != period_id:
+            receipt.state = ReceiptState.OTHER_PERIOD
+            receipt.problems.append(f"报表期次为 {check.period_id}，不是 {period_id}。")
+        elif cover.period_id != check.period_id or cover.version != check.version:
+            receipt.state = ReceiptState.COVER_MISMATCH
+            receipt.problems.append(f"封面写的是 {cover.period_id} 第 {cover.version} 版，"
+                                    f"签名针对 {check.period_id} 第 {check.version} 版。")
+        elif cover.county != receipt.county:
+            receipt.state = ReceiptState.COVER_MISMATCH
+            receipt.problems.append(f"封面单位为“{cover.county}”，签名证书登记给“{receipt.county}”。")
+        elif check.signed_at is not None and check.signed_at.date() > due:
+            receipt.state = ReceiptState.LATE
+            receipt.problems.append(f"签发于 {check.signed_at:%Y-%m-%d}，晚于报送截止日 {due:%Y-%m-%d}。")
+    pdf = path.with_suffix(".pdf")
+    if pdf.is_file():
+        receipt.problems += pdf_copy_problems(pdf, check, data)
+    if receipt.state not in COUNTED:
+        receipt.data = None  # figures that do not count are not kept
+    return receipt
+
+
+def pdf_copy_problems(pdf: Path, workbook, data) -> list[str]:
+    """What is wrong with the PDF copy beside a return's workbook (none: []): it must verify, be
+    signed with the same certificate, and print the same period, version and digest."""
+    from exchange.returns.return_data import return_digest
+    from exchange.signing.verify import verify_file
+
+    copy = verify_file(pdf)
+    if not copy.valid:
+        return [f"PDF 副本 {pdf.name} 未通过核验：{'；'.join(copy.problems)}"]
+    cover, digest = data.cover, return_digest(data)
+    if copy.fingerprint != workbook.fingerprint:
+        return [f"PDF 副本 {pdf.name} 的签名证书（{copy.signer}）与工作簿的不同。"]
+    if (copy.period_id, copy.version) != (cover.period_id, cover.version):
+        return [f"PDF 副本 {pdf.name} 是 {copy.period_id} 第 {copy.version} 版，工作簿是 {cover.period_id} 第 {cover.version} 版。"]
+    if copy.digest != digest:
+        return [f"PDF 副本 {pdf.name} 的报表摘要 {copy.digest[:16]} 与工作簿的 {digest[:16]} 不符，两者内容不一致。"]
+    return []
+
+
+def consolidate(store, period_id: str, paths: list[Path], progress: Progress = no_progress) -> Consolidation:
+    """Check every file and combine the returns that count."""
+    from exchange.signing.trust_list import trusted_by_fingerprint
+    from models.ledger import Period
+    from models.plan_loader import require_plan
+
+    period_id = period_id.strip().upper()
+    with store.session() as session:
+        period = session.get(Period, period_id)
+        if period is None:
+            raise LedgerError(f"期次“{period_id}”不存在（应如 2023-B22，且属于已载入方案的年度）。")
+        plan = require_plan(session, "，无法汇总")
+        indicator_area = {i.code: i.task.area.name if i.task else "" for i in plan.indicators}
+        area_order = [a.name for a in plan.areas]
+        period_label, due, plan_name = period.label, period.due, plan.name
+    trusted = {fp: county for fp, (county, _cert) in trusted_by_fingerprint(store).items()}
+    if not trusted:
+        raise LedgerError("尚未登记任何县（市、区）的签名证书，无法核验报表。请先用“trust add”登记。")
+    files = collect_files(paths)
+    receipts = []
+    for done, path in enumerate(files):
+        progress(done, len(files), f"正在核验 {path.name}…")
+        receipts.append(check_return(path, period_id, trusted, due))
+    progress(len(files), len(files), "正在汇总…")
+    _mark_superseded(receipts)
+    county_order = list(dict.fromkeys(trusted.values()))
+    counted = {r.county: r for r in receipts if r.state in COUNTED}
+    heard_from = {r.county for r in receipts}
+    receipts += [Receipt(county, ReceiptState.MISSING) for county in county_order if county not in heard_from]
+    counties = [c for c in county_order if c in counted]
+    indicators = _indicator_lines(counted, counties, indicator_area)
+    tasks = _task_lines(counted, counties)
+    areas = _area_boards(counties, tasks, indicators, area_order)
+    receipts.sort(key=lambda r: (county_order.index(r.county) if r.county in county_order else len(county_order),
+                                 r.county, -r.version))
+    return Consolidation(period_id, period_label, due, plan_name, receipts, counties, indicators, tasks, areas)
+
+
+def _mark_superseded(receipts: list[Receipt]) -> None:
+    """Of a county's counted returns for the period, only the latest version counts."""
+    latest: dict[str, Receipt] = {}
+    for receipt in receipts:
+        if receipt.state in COUNTED:
+            best = latest.get(receipt.county)
+            if best is None or receipt.version > best.version:
+                latest[receipt.county] = receipt
+    for receipt in receipts:
+        if receipt.state in COUNTED and latest[receipt.county] is not receipt:
+            receipt.state = ReceiptState.SUPERSEDED
+            receipt.problems.append(f"同一期次已收到第 {latest[receipt.county].version} 版，以新版本为准。")
+            receipt.data = None
+
+
+def _indicator_lines(counted: dict[str, Receipt], counties: list[str], area_of: dict[str, str]) -> list[IndicatorLine]:
+    lines: dict[str, IndicatorLine] = {}
+    for county in counties:
+        for row in counted[county].data.indicators:
+            line = lines.get(row.code)
+            if line is None:
+                line = lines[row.code] = IndicatorLine(row.code, row.name, row.unit, area_of.get(row.code, ""),
+                                                       row.target_text, is_additive(row.unit))
+            line.values[county], line.completions[county], line.statuses[county] = row.value, row.completion, row.status
+    for line in lines.values():
+        line.ranks = competition_ranks({c: line.completions.get(c) for c in counties})
+    return sorted(lines.values(), key=lambda line: line.code)
+
+
+def _task_lines(counted: dict[str, Receipt], counties: list[str]) -> list[TaskLine]:
+    lines: dict[int, TaskLine] = {}
+    for county in counties:
+        for row in counted[county].data.tasks:
+            if row.origin != "规定动作":  # a county's own tasks are not compared
+                continue
+            line = lines.setdefault(row.number, TaskLine(row.number, row.title, row.area))
+            line.statuses[county] = row.status
+    return sorted(lines.values(), key=lambda line: line.number)
+
+
+def _area_boards(counties: list[str], tasks: list[TaskLine], indicators: list[IndicatorLine],
+                 area_order: list[str]) -> dict[str, list[AreaScore]]:
+    names = area_order + sorted({t.area for t in tasks} - set(area_order))
+    boards = {}
+    for area in names:
+        area_tasks = [t for t in tasks if t.area == area]
+        area_indicators = [i for i in indicators if i.area == area]
+        if not area_tasks and not area_indicators:
+            continue
+        boards[area] = rank_areas([
+            area_score(c, [t.statuses[c] for t in area_tasks if c in t.statuses],
+                       [i.completions.get(c) for i in area_indicators]) for c in counties])
+    return boards
+
+
+def write_outputs(result: Consolidation, folder: Path, issued, key=None,
+                  progress: Progress = no_progress) -> list[Path]:
+    """The consolidated workbook and PDF in ``folder``, named for the period; both signed with the
+    city's key when one is given (exchange.signing.identity.unlock)."""
+    from exchange.consolidation.consolidated_pdf import write_consolidated_pdf
+    from exchange.consolidation.consolidated_xlsx import write_consolidated_xlsx
+
+    stem = Path(folder) / f"汇总_{result.period_id}"
+    xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"), key)
+    pdf = write_consolidated_pdf(result, stem.with_suffix(".pdf"), issued, key, progress)
+    return [xlsx, pdf]

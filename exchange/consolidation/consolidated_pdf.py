@@ -1,0 +1,207 @@
+"""The consolidated PDF: the returns received, the ranking board (晾晒) of each area — a chart and
+a table — and one reminder notice (提示单) per county, each starting on its own page, ready to print.
+
+Fonts come from exchange.common.pdf_fonts and the page (margins, footer, 第 N 页 共 M 页) from
+exchange.common.pdf_page, as for the county's return.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
+
+from exchange.consolidation.consolidate import COUNTED, Consolidation, ReceiptState
+from exchange.common.files import write_atomically
+from exchange.common.pdf_fonts import register_fonts
+from exchange.common.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
+from exchange.returns.pdf_return import CONSOLIDATION_SUBJECT_PREFIX
+from models.progress import Progress, no_progress
+
+PAGE = landscape(A4)
+WIDTH = PAGE[0] - 2 * MARGIN
+HEAD_BG = colors.HexColor("#DCE6F1")
+BAR = colors.HexColor("#2E75B6")
+LAG = colors.HexColor("#C0392B")
+
+
+class _Styles:
+    def __init__(self) -> None:
+        fonts = register_fonts()
+        self.fonts = fonts
+        self.title = ParagraphStyle("title", fontName=fonts.heading, fontSize=18, leading=24, alignment=1,
+                                    spaceAfter=4 * mm)
+        self.h2 = ParagraphStyle("h2", fontName=fonts.heading, fontSize=13, leading=18, spaceBefore=3 * mm,
+                                 spaceAfter=2 * mm)
+        self.body = ParagraphStyle("body", fontName=fonts.body, fontSize=10.5, leading=16)
+        self.cell = ParagraphStyle("cell", fontName=fonts.body, fontSize=9, leading=12)
+        self.lag = ParagraphStyle("lag", parent=self.cell, textColor=LAG)
+
+
+def _table(st: _Styles, header: list[str], rows: list[list[object]], widths_mm: list[float],
+           lag_column: int | None = None) -> Table:
+    scale = WIDTH / (sum(widths_mm) * mm)
+    data = [[para(h, st.cell) for h in header]] + [
+        [para(v, st.lag if c == lag_column and v in ("滞后", "未填报") else st.cell) for c, v in enumerate(row)]
+        for row in rows]
+    table = Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.fonts.body),  # else an unembedded Helvetica
+                               ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
+
+
+def _score(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _chart(st: _Styles, area: str, scores) -> Drawing:
+    """Each county's score for the area, best first, as bars."""
+    ranked = [s for s in scores if s.score is not None]
+    height = 62 * mm
+    board = drawing(WIDTH, height, st.fonts)
+    chart = VerticalBarChart()
+    plot_width = min(WIDTH - 20 * mm, max(len(ranked), 3) * 24 * mm)  # a few counties: narrow bars
+    chart.x, chart.y, chart.width, chart.height = 14 * mm, 16 * mm, plot_width, height - 24 * mm
+    chart.data = [[s.score for s in ranked] or [0]]
+    chart.categoryAxis.categoryNames = [s.county for s in ranked] or [""]
+    chart.categoryAxis.labels.fontName = st.fonts.body
+    chart.categoryAxis.labels.fontSize = 8 if len(ranked) <= 20 else 5
+    if len(ranked) > 12:
+        chart.categoryAxis.labels.angle = 60
+        chart.categoryAxis.labels.boxAnchor = "ne"
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 110, 20
+    chart.valueAxis.labels.fontName = st.fonts.body
+    chart.bars[0].fillColor = BAR
+    chart.barLabels.fontName = st.fonts.body
+    chart.barLabels.fontSize = 7 if len(ranked) <= 20 else 0.1
+    chart.barLabelFormat = "%.1f"
+    chart.barLabels.nudge = 6
+    board.add(chart)
+    board.add(String(14 * mm, height - 6 * mm, f"{area}：各地得分", fontName=st.fonts.heading, fontSize=10))
+    return board
+
+
+class StampSpace(Flowable):
+    """Room for the city's digital signature stamp; remembers where it was laid out."""
+
+    def __init__(self, stamp: StampBox, width: float = 72 * mm, height: float = 24 * mm) -> None:
+        super().__init__()
+        self.stamp, self.width, self.height = stamp, width, height
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        return avail_w, self.height
+
+    def draw(self) -> None:
+        left = WIDTH - self.width
+        x1, y1 = self.canv.absolutePosition(left, 0)
+        x2, y2 = self.canv.absolutePosition(left + self.width, self.height)
+        self.stamp.page = self.canv.getPageNumber() - 1
+        self.stamp.box = (int(x1), int(y1), int(x2), int(y2))
+
+
+def _receipts(st: _Styles, result: Consolidation, stamp: StampBox) -> list:
+    counted = len(result.counties)
+    story = [para(f"{result.plan_name}", st.title),
+             para(f"汇总情况（{result.period_label}，报送截止 {result.due:%Y年%m月%d日}）", st.h2),
+             para(f"收到并计入 {counted} 个县（市、区）的报表；未计入或未报送的见下表“说明”。", st.body),
+             Spacer(0, 3 * mm)]
+    rows = [[r.county or "（不明）", r.state.label, "是" if r.state in COUNTED else "否",
+             r.path.name if r.path else "", r.signed_at.strftime("%Y-%m-%d %H:%M") if r.signed_at else "",
+             r.period_id, r.version or "", "；".join(r.problems)[:300]] for r in result.receipts]
+    story.append(_table(st, ["县（市、区）", "状态", "计入", "文件", "签发时间", "期次", "版本", "说明"], rows,
+                        [24, 26, 12, 50, 28, 18, 12, 88]))
+    story.append(KeepTogether([Spacer(0, 4 * mm), para("市改革办（签章）", ParagraphStyle("stamp", parent=st.body,
+                                                                                 alignment=2)), StampSpace(stamp)]))
+    return story
+
+
+def _boards(st: _Styles, result: Consolidation) -> list:
+    story = []
+    for area, scores in result.areas.items():
+        story += [PageBreak(), para(f"晾晒榜 · {area}　{result.period_label}", st.title), _chart(st, area, scores),
+                  Spacer(0, 3 * mm)]
+        rows = [[s.rank or "—", s.county, _score(s.score), _score(s.task_score), _score(s.indicator_score),
+                 s.tasks.get("已完成", 0), s.tasks.get("推进中", 0), s.tasks.get("未启动", 0),
+                 s.tasks.get("滞后", 0)] for s in scores]
+        story.append(_table(st, ["排名", "县（市、区）", "得分", "任务得分", "指标得分", "已完成", "推进中", "未启动",
+                                 "滞后"], rows, [14, 36, 18, 20, 20, 16, 16, 16, 16]))
+        story.append(Spacer(0, 2 * mm))
+        story.append(para("得分为任务得分（已完成100、推进中80、未启动60、滞后0 的平均）与指标得分"
+                        "（完成率平均，单项最高按120%计）的平均。", st.cell))
+    return story
+
+
+def _notices(st: _Styles, result: Consolidation, issued: date) -> list:
+    story = []
+    for receipt in result.notice_receipts():
+        county = receipt.county
+        story += [PageBreak(), para("提示单", st.title),
+                  para(f"{county}改革办：", st.body), Spacer(0, 2 * mm)]
+        if receipt.state == ReceiptState.MISSING:
+            story.append(para(f"　　截至汇总时，未收到贵单位{result.period_label}的报表（报送截止 "
+                            f"{result.due:%Y年%m月%d日}），请尽快签发报送。", st.body))
+        elif receipt.state not in COUNTED:
+            story.append(para(f"　　贵单位{result.period_label}的报表未被采用（{receipt.state.label}）："
+                            f"{'；'.join(receipt.problems)}请核实后重新签发报送。", st.body))
+        else:
+            tasks, indicators = result.lagging(county)
+            late = "（逾期报送）" if receipt.state == ReceiptState.LATE else ""
+            story.append(para(f"　　根据贵单位{result.period_label}报表{late}，以下 {len(tasks)} 项任务、"
+                            f"{len(indicators)} 项指标滞后或未填报，请督促责任单位加快推进，并在下期报表中说明进展。",
+                            st.body))
+            if tasks:
+                story += [para("滞后任务", st.h2),
+                          _table(st, ["序号", "领域", "任务", "状态"],
+                                 [[t.number, t.area, t.title, t.statuses[county]] for t in tasks], [14, 30, 150, 20], 3)]
+            if indicators:
+                story += [para("滞后或未填报的指标", st.h2),
+                          _table(st, ["编号", "指标", "目标", "本期值", "完成率", "状态", "排名"],
+                                 [[i.code, i.name, i.target_text, "" if i.values.get(county) is None else
+                                   f"{i.values[county]:g}{i.unit}", _percent(i.completions.get(county)),
+                                   i.statuses[county], i.ranks.get(county) or "—"] for i in indicators],
+                                 [20, 80, 30, 30, 20, 18, 14], 5)]
+            if not tasks and not indicators:
+                story.append(para("　　本期无滞后事项，请继续保持。", st.body))
+        story += [Spacer(0, 8 * mm), para(f"市改革办　　{issued:%Y年%m月%d日}", ParagraphStyle(
+            "sign", parent=st.body, alignment=2))]
+    return story
+
+
+def build_consolidated_pdf(result: Consolidation, issued: date,
+                           progress: Progress = no_progress) -> tuple[bytes, StampBox]:
+    """The PDF, and where the signature stamp goes (on the page of returns received)."""
+    st = _Styles()
+    stamp = StampBox()
+    buffer = io.BytesIO()
+    doc = document(buffer, st.fonts, PAGE, title=f"汇总 {result.period_label}", author="改革台账",
+                   subject=f"{CONSOLIDATION_SUBJECT_PREFIX} period={result.period_id}")
+    footer = PageFooter((f"{result.plan_name} · {result.period_label} 汇总",
+                         f"计入 {len(result.counties)} 个县（市、区）· {issued:%Y-%m-%d}"))
+    progress(0, 2, "正在生成汇总 PDF…")
+    story = _receipts(st, result, stamp) + _boards(st, result) + _notices(st, result, issued)
+    doc.build(story, canvasmaker=numbered_canvas(footer, st.fonts))
+    progress(2, 2, "")
+    return buffer.getvalue(), stamp
+
+
+def write_consolidated_pdf(result: Consolidation, path: Path, issued: date, key=None,
+                           progress: Progress = no_progress) -> Path:
+    """Write the PDF; with the city's unlocked key (exchange.signing.identity.SigningKey) sign it (PAdES)."""
+    pdf, stamp = build_consolidated_pdf(result, issued, progress)
+    if key is not None:
+        from exchange.signing.pdf_sign import sign_pdf  # pyHanko is slow to import; only when signing
+
+        pdf = sign_pdf(pdf, key, stamp, f"{result.period_label} 汇总签发", key.county or key.office)
+    return write_atomically(Path(path), pdf)

@@ -1,0 +1,235 @@
+"""The return as an Excel workbook: sheets for reading and printing (封面, 任务进展, 节点举措,
+指标完成情况), the flat 报送数据 sheet for machine upload, and, when signed, the very hidden
+signature sheet of exchange.signing.xlsx_signature.
+
+``read_return`` reads 报送数据 back into the same ReturnData it was written from.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+from pathlib import Path
+from typing import Any
+from unicodedata import east_asian_width
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from exchange.common.files import sha256_of, write_atomically
+from exchange.signing.identity import SigningKey
+from exchange.returns.return_data import FLAT_HEADER, ReturnData, flat_rows, from_flat_rows, return_digest
+from exchange.signing.xlsx_signature import KIND_RETURN, MAX_ROWS, sign_workbook
+from models.errors import LedgerError
+from models.progress import Progress, no_progress
+
+DATA_SHEET = "报送数据"
+FLAT_ROWS_PER_PAGE = 50  # printed rows of 报送数据 a page: about 8 pt text, still legible
+_FORMULA_START = ("=", "+", "-", "@", "\t")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Any:
+    """Write one value; text is always text — one that looks like a formula is never evaluated."""
+    cell = ws.cell(row, column)
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("", value)
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_START):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
+
+
+def _table(ws: Worksheet, title: str, data: ReturnData, header: list[tuple[str, float]],
+           rows: list[list[Any]]) -> None:
+    """A titled, bordered, wrapped table set up for A4 landscape printing."""
+    cover = data.cover
+    width = len(header)
+    put(ws, 1, 1, title).font = Font(size=16, bold=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(1, 1).alignment = _CENTER
+    put(ws, 2, 1, f"{cover.county}　{cover.office}　{cover.period_label}　第 {cover.version} 版")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    for col, (name, col_width) in enumerate(header, 1):
+        cell = put(ws, 3, col, name)
+        cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), _HEAD_FILL, _BORDER, _CENTER
+        ws.column_dimensions[get_column_letter(col)].width = col_width
+    for r, values in enumerate(rows, 4):
+        for col, value in enumerate(values, 1):
+            cell = put(ws, r, col, value)
+            cell.border, cell.alignment = _BORDER, _WRAP
+        ws.row_dimensions[r].height = _row_height(values, [w for _n, w in header])
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "1:3"
+    _page_setup(ws, data)
+
+
+def _text_width(text: str) -> int:
+    """Width in column units: a Chinese character takes two."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _row_height(values: list[Any], widths: list[float]) -> float:
+    """Points for a row of wrapped text; not every spreadsheet program fits rows itself."""
+    lines = 1
+    for value, width in zip(values, widths):
+        text = "" if value is None else str(value)
+        lines = max(lines, sum(max(1, math.ceil(_text_width(part) / (width * 1.2))) for part in text.split("\n")))
+    return 15 * lines + 3
+
+
+def _page_setup(ws: Worksheet, data: ReturnData, landscape: bool = True) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    # &A is the sheet's name: a printout of the whole workbook says which sheet each page is from.
+    ws.oddFooter.left.text = f"&A · {data.cover.county} {data.cover.period_id} 第 {data.cover.version} 版"
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.right.text = f"摘要 {return_digest(data)[:12]}"
+
+
+def _cover_sheet(ws: Worksheet, data: ReturnData, digest: str) -> None:
+    c, s = data.cover, data.summary
+    put(ws, 1, 1, f"{c.county}营商环境优化提升工作报表").font = Font(size=18, bold=True)
+    ws.merge_cells("A1:D1")
+    ws["A1"].alignment = _CENTER
+    ws.row_dimensions[1].height = 36
+    lines = [("报送单位", c.office), ("方案", c.plan), ("期次", c.period_label), ("期次编号", c.period_id),
+             ("报送截止日期", c.due.isoformat()), ("统计日期", c.as_of.isoformat()), ("版本", f"第 {c.version} 版"),
+             ("填报人", c.preparer), ("审核人", c.reviewer), ("签发人", c.approver), ("联系电话", c.phone),
+             ("内容摘要", digest)]
+    row = 3
+    for label, value in lines:
+        put(ws, row, 1, label).font = Font(bold=True)
+        put(ws, row, 2, value)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+        for col in range(1, 5):
+            ws.cell(row, col).border = _BORDER
+        row += 1
+    row += 1
+    put(ws, row, 1, "情况综述").font = Font(bold=True)
+    put(ws, row, 2, s.text).alignment = _WRAP
+    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+    ws.row_dimensions[row].height = 90
+    if data.gaps:
+        row += 2
+        put(ws, row, 1, "缺报事项及原因").font = Font(bold=True)
+        for gap in data.gaps:
+            row += 1
+            put(ws, row, 1, gap.kind)
+            put(ws, row, 2, gap.subject)
+            put(ws, row, 3, gap.reason or "（未说明）")
+            ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=4)
+    row += 2
+    for n, label in enumerate(("填报人：", "审核人：", "签发人：", "日期：")):
+        put(ws, row + n // 2, 1 + 2 * (n % 2), label)
+    put(ws, row + 3, 3, "（单位盖章）")
+    for col, width in zip("ABCD", (16, 40, 16, 40)):
+        ws.column_dimensions[col].width = width
+    _page_setup(ws, data, landscape=False)
+
+
+def _flat_sheet(ws: Worksheet, data: ReturnData) -> None:
+    for col, name in enumerate(FLAT_HEADER, 1):
+        put(ws, 1, col, name).font = Font(bold=True)
+    for r, row in enumerate(flat_rows(data), 2):
+        for col, value in enumerate(row, 1):
+            put(ws, r, col, value)
+    for col, width in zip("ABCDE", (8, 10, 20, 16, 80)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:E{ws.max_row}"
+    # Printed as a compact appendix: landscape, one page wide, the header on every page, gridlines,
+    # and as many pages as FLAT_ROWS_PER_PAGE rows a page need (the program scales the sheet down).
+    _page_setup(ws, data)
+    ws.page_setup.fitToHeight = math.ceil(ws.max_row / FLAT_ROWS_PER_PAGE)
+    ws.print_title_rows = "1:1"
+    ws.print_area = f"A1:E{ws.max_row}"  # not the empty columns a long value spills into
+    ws.print_options.gridLines = True
+
+
+def build_workbook(data: ReturnData) -> Workbook:
+    """The unsigned workbook of the return."""
+    digest = return_digest(data)
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "封面"
+    _cover_sheet(cover, data, digest)
+    _table(wb.create_sheet("任务进展"), f"{data.cover.county}改革任务推进情况表", data,
+           [("序号", 6), ("领域", 10), ("任务", 22), ("责任单位", 16), ("责任领导", 9), ("联系人", 8),
+            ("状态", 8), ("节点完成", 9), ("本期进展", 42), ("存在问题", 28), ("下步计划", 28)],
+           [[t.number, t.area, t.title, t.unit, t.leader, t.contact, t.status,
+             f"{t.milestones_done}/{t.milestones_total}", t.progress or (f"（未报送：{t.gap_reason}）" if t.gap_reason else "（未报送）"),
+             t.problems, t.next_steps] for t in data.tasks])
+    _table(wb.create_sheet("节点举措"), f"{data.cover.county}本期节点举措完成情况表", data,
+           [("任务序号", 9), ("节点", 6), ("节点举措", 60), ("计划完成", 12), ("实际完成", 12), ("状态", 12)],
+           [[m.task_number, m.seq, m.title, m.due.isoformat(), m.done.isoformat() if m.done else "", m.state]
+            for m in data.milestones])
+    _table(wb.create_sheet("指标完成情况"), f"{data.cover.county}指标完成情况表", data,
+           [("编号", 10), ("指标名称", 36), ("目标", 14), ("本期值", 14), ("数据期次", 10), ("完成率", 10),
+            ("序时进度", 10), ("状态", 8), ("说明", 30)],
+           [[i.code, i.name, i.target_text, i.value_text, i.value_period, _percent(i.completion),
+             _percent(i.time_progress), i.status, i.note] for i in data.indicators])
+    _flat_sheet(wb.create_sheet(DATA_SHEET), data)
+    return wb
+
+
+def write_xlsx(data: ReturnData, path: Path, key: SigningKey | None = None,
+               progress: Progress = no_progress) -> str:
+    """Write the workbook (signed when a key is given) atomically; returns the file's SHA-256."""
+    progress(0, 3, "正在生成 Excel 报表…")
+    wb = build_workbook(data)
+    if key is not None:
+        progress(1, 3, "正在为 Excel 报表签名…")
+        content = sign_workbook(wb, key, KIND_RETURN, data.cover.period_id, data.cover.version, return_digest(data))
+    else:
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        content = buffer.getvalue()
+    progress(2, 3, "正在写入 Excel 报表…")
+    write_atomically(path, content)
+    progress(3, 3, "")
+    return sha256_of(content)
+
+
+# ---- reading back --------------------------------------------------------------------------
+
+def read_return(path: Path, wb: Any = None) -> ReturnData:
+    """The return as its 报送数据 sheet holds it; a malformed sheet is refused naming the row.
+    The file is opened read-only through exchange.common.workbook_guard unless ``wb`` is given."""
+    from exchange.common.workbook_guard import open_workbook
+
+    book = wb or open_workbook(Path(path), MAX_ROWS)
+    try:
+        if DATA_SHEET not in book.sheetnames:
+            raise LedgerError(f"{Path(path).name} 中没有“{DATA_SHEET}”工作表，不是本程序导出的报表。")
+        return return_from_rows(path, list(book[DATA_SHEET].iter_rows(values_only=True)))
+    finally:
+        if wb is None:
+            book.close()
+
+
+def return_from_rows(path: Path, rows: list[tuple[Any, ...]] | None) -> ReturnData:
+    """The return from the rows of its 报送数据 sheet (None: the workbook has no such sheet)."""
+    if rows is None:
+        raise LedgerError(f"{Path(path).name} 中没有“{DATA_SHEET}”工作表，不是本程序导出的报表。")
+    if not rows or tuple(rows[0][:len(FLAT_HEADER)]) != FLAT_HEADER:
+        raise LedgerError(f"{Path(path).name} 工作表“{DATA_SHEET}”第 1 行应为表头：{'、'.join(FLAT_HEADER)}。")
+    body = [tuple(r[:5]) + (None,) * (5 - len(r[:5])) for r in rows[1:] if any(v not in (None, "") for v in r)]
+    return from_flat_rows(body, f"{Path(path).name} 工作表“{DATA_SHEET}”")

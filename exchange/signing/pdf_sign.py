@@ -1,0 +1,88 @@
+"""PAdES signing of the PDF return with pyHanko, with a visible appearance in the signature
+block's stamp box, and its verification for exchange.signing.verify."""
+from __future__ import annotations
+
+import io
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from exchange.signing.identity import SigningKey
+from exchange.common.pdf_fonts import fallback_font_path
+from exchange.common.pdf_page import StampBox
+from exchange.returns.pdf_return import parse_subject
+from exchange.signing.verify import Verification, check_validity
+
+FIELD_NAME = "OfficeSignature"
+STAMP_FONT_SIZE, STAMP_LEADING = 10, 15  # integers: pyHanko lays out with Fractions
+
+
+def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def sign_pdf(pdf: bytes, key: SigningKey, stamp: StampBox, reason: str, location: str) -> bytes:
+    """``pdf`` with a PAdES signature whose appearance fills the stamp box."""
+    private = asn1_keys.PrivateKeyInfo.load(key.private_key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    signer = signers.SimpleSigner(
+        signing_cert=_asn1_cert(key.certificate), signing_key=private,
+        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in key.chain]))
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=stamp.page, box=stamp.box))
+    style = TextStampStyle(
+        stamp_text="数字签名：%(signer)s\n时间：%(ts)s\n" + reason,
+        timestamp_format="%Y-%m-%d %H:%M:%S %Z",
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(fallback_font_path()),
+                                                                font_size=STAMP_FONT_SIZE),
+                                    font_size=STAMP_FONT_SIZE, leading=STAMP_LEADING),
+        border_width=1,
+    )
+    meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
+                                        md_algorithm="sha256", reason=reason, location=location)
+    out = io.BytesIO()
+    signers.PdfSigner(meta, signer, stamp_style=style).sign_pdf(writer, output=out)
+    return out.getvalue()
+
+
+def verify_pdf(result: Verification) -> None:
+    """Fill ``result`` from the PDF's last signature; the file must be covered entirely."""
+    try:
+        with open(result.path, "rb") as handle:
+            reader = PdfFileReader(io.BytesIO(handle.read()), strict=False)
+            info = reader.trailer_view["/Info"] if "/Info" in reader.trailer_view else {}
+            subject = parse_subject(str(info["/Subject"])) if "/Subject" in info else {}
+            result.period_id, result.version = subject.get("period", ""), int(subject.get("version", 0))
+            result.digest, result.document = subject.get("digest", ""), subject.get("document", "")
+            signatures = reader.embedded_signatures
+            if not signatures:
+                result.problems.append("PDF 未签名（没有数字签名）。")
+                return
+            sig = signatures[-1]
+            result.signed = True
+            cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
+            result.set_certificate(cert)
+            result.signed_at = sig.self_reported_timestamp
+            context = ValidationContext(trust_roots=[sig.signer_cert], allow_fetching=False)
+            status = validate_pdf_signature(sig, context)
+    except Exception as error:  # a damaged file: pyHanko and its parser raise many kinds
+        result.problems.append(f"PDF 文件已损坏或签名无法读取：{error}")
+        return
+    if not status.intact:
+        result.problems.append("签名无效：PDF 内容在签名后被改动（摘要不符）。")
+    elif not status.valid:
+        result.problems.append("签名无效：签名值与签名证书不符。")
+    if status.coverage is None or status.coverage.name != "ENTIRE_FILE":
+        result.problems.append("PDF 在签名后被追加了内容（签名未覆盖整个文件）。")
+    check_validity(result, cert)

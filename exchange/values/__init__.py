@@ -1,0 +1,1 @@
+"""Indicator values read from workbooks. No Qt."""

@@ -1,0 +1,1 @@
+"""汇总: the city office's consolidation workspace and its tables."""

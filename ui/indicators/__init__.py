@@ -1,0 +1,1 @@
+"""指标填报: the indicator grid, its side panel, dialogs, paste preview and undo commands."""

@@ -1,0 +1,464 @@
+"""指标填报: the indicator grid with Excel-like editing, paste preview, copy out, and the side
+panel. Every write goes through SetIndicatorValuesCommand, so it is one undoable step."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
+    QMessageBox, QPushButton, QScrollArea, QSplitter, QTableView, QWidget,
+)
+
+from exchange.common.tsv import read_tsv, write_tsv
+from models.enums import IndicatorStatus, PeriodType
+from models.indicator_values import (
+    BlockPreview, CellCheck, CellEdit, OutlierError, ValueState, check_block, indicator_history, indicator_rows,
+    year_periods,
+)
+from models.ledger import Period
+from models.locks import locked_period_ids
+from models.plan_loader import current_plan
+from ui.context import AppContext
+from ui.indicators.indicator_commands import SetIndicatorValuesCommand
+from ui.indicators.indicator_definition_dialog import IndicatorDefinitionDialog
+from ui.indicators.indicator_detail_panel import IndicatorDetailPanel
+from ui.indicators.indicator_table_model import IndicatorFilterProxyModel, IndicatorTableModel
+from ui.indicators.paste_preview_dialog import PastePreviewDialog
+from ui.widgets import page_layout
+from ui.workers import run_in_background
+
+
+PERIOD_ROOM = 200  # px of period columns kept beside the frozen ones (three periods)
+
+
+class IndicatorGridView(QTableView):
+    """A table that behaves like a spreadsheet: typing replaces, Enter commits and moves down,
+    Tab moves right, Delete clears, Ctrl+C / Ctrl+V copy and paste blocks. The first
+    ``frozen_columns`` of the fixed ones (all that leave room for periods) stay in place while the
+    others scroll (a second view laid over them, sharing model and selection, as in Qt's
+    frozen-column example)."""
+
+    copyRequested = Signal()
+    pasteRequested = Signal()
+    clearRequested = Signal()
+
+    def __init__(self, fixed_columns: int, parent=None) -> None:
+        super().__init__(parent)
+        self.fixed_columns = fixed_columns
+        self.frozen_columns = fixed_columns  # fewer in a narrow view, see _place_frozen
+        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.frozen = QTableView(self)
+        for view in (self, self.frozen):
+            view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+            view.setAlternatingRowColors(True)
+            view.setSortingEnabled(True)
+            view.setWordWrap(False)
+            view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+            view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+            view.verticalHeader().setDefaultSectionSize(26)
+            view.verticalHeader().hide()
+            view.horizontalHeader().setHighlightSections(False)
+        self.setTabKeyNavigation(True)
+        self.frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.frozen.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.frozen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.frozen.setObjectName("frozenColumns")
+        self.viewport().stackUnder(self.frozen)
+        self.horizontalHeader().sectionResized.connect(self._section_resized)
+        self.frozen.horizontalHeader().sectionResized.connect(
+            lambda column, _old, width: column < self.frozen_columns and self.setColumnWidth(column, width))
+        self.frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.verticalScrollBar().valueChanged.connect(self.frozen.verticalScrollBar().setValue)
+
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        self.frozen.setModel(model)
+        self.frozen.setSelectionModel(self.selectionModel())
+        for signal in (model.modelReset, model.layoutChanged, model.columnsInserted, model.columnsRemoved):
+            signal.connect(self._sync_columns)
+        self._sync_columns()
+
+    def _sync_columns(self) -> None:
+        for column in range(self.model().columnCount()):
+            self.frozen.setColumnHidden(column, column >= self.frozen_columns)
+            if column < self.fixed_columns:
+                self.frozen.setColumnWidth(column, self.columnWidth(column))
+        self._place_frozen()
+
+    def _section_resized(self, column: int, _old: int, width: int) -> None:
+        if column < self.fixed_columns:
+            self.frozen.setColumnWidth(column, width)
+            self._place_frozen()
+
+    def frozen_width(self) -> int:
+        return sum(self.columnWidth(c) for c in range(self.frozen_columns))
+
+    def _place_frozen(self) -> None:
+        # Freeze as many fixed columns as leave room for a few periods beside them: all of them in
+        # a wide window, the area, task and name at the smallest; the others then scroll.
+        room = self.viewport().width() - PERIOD_ROOM
+        frozen = self.fixed_columns
+        while frozen > 1 and sum(self.columnWidth(c) for c in range(frozen)) > room:
+            frozen -= 1
+        if frozen != self.frozen_columns and self.model() is not None:
+            self.frozen_columns = frozen
+            for column in range(self.fixed_columns):
+                self.frozen.setColumnHidden(column, column >= frozen)
+        self.frozen.setGeometry(self.frameWidth(), self.frameWidth(), self.frozen_width(),
+                                self.viewport().height() + self.horizontalHeader().height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_frozen()
+
+    def _unhide(self, index: QModelIndex) -> None:
+        """Scroll a period cell out from under the frozen columns."""
+        left = self.visualRect(index).x()
+        if index.column() >= self.frozen_columns and left < self.frozen_width():
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + left - self.frozen_width())
+
+    def moveCursor(self, action, modifiers) -> QModelIndex:
+        current = super().moveCursor(action, modifiers)
+        self._unhide(current)
+        return current
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        if index.column() >= self.frozen_columns:
+            super().scrollTo(index, hint)
+            self._unhide(index)
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copyRequested.emit()
+        elif event.matches(QKeySequence.StandardKey.Paste):
+            self.pasteRequested.emit()
+        elif event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != self.State.EditingState:
+            self.clearRequested.emit()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != self.State.EditingState:
+            self._move_down()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEditor(self, editor, hint) -> None:
+        # Enter in an editor: commit, then go to the cell below, as a spreadsheet does.
+        move_down = hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if move_down else hint)
+        if move_down:
+            self._move_down()
+
+    def _move_down(self) -> None:
+        current = self.currentIndex()
+        below = current.siblingAtRow(current.row() + 1)
+        if below.isValid():
+            self.selectionModel().setCurrentIndex(below, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+
+class IndicatorsPage(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.plan_id: int | None = None
+        self.year = 0
+        self.periods_by_id: dict[str, Period] = {}
+        self._shown_indicator: int | None = None
+
+        layout, self.header = page_layout(self, self.tr("指标填报"))
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit(placeholderText=self.tr("搜索指标、任务、领域…"), clearButtonEnabled=True)
+        self.search.setMinimumWidth(150)
+        self.search.setMaximumWidth(260)
+        self.type_filter = QComboBox()
+        self.add_button = QPushButton(self.tr("新增县级指标…"))
+        self.edit_button = QPushButton(self.tr("指标定义…"))
+        self.import_button = QPushButton(self.tr("从 Excel 导入…"))
+        legend = QLabel(self.tr("<span style='background:#fde2e0'>&nbsp;滞后&nbsp;</span> "
+                                "<span style='background:#e3f4e8'>&nbsp;已达标&nbsp;</span> "
+                                "<span style='background:#ffe9c7'>&nbsp;异常值&nbsp;</span> "
+                                "<span style='background:#e6e8eb'>&nbsp;已签发只读&nbsp;</span>"), objectName="hint")
+        for widget in (self.search, self.type_filter, self.add_button, self.edit_button, self.import_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(legend)
+        layout.addLayout(bar)
+
+        self.model = IndicatorTableModel(self)
+        self.model.edit_handler = lambda edits: self.write(edits, self.tr("填报指标数值"))
+        self.proxy = IndicatorFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = IndicatorGridView(IndicatorTableModel.FIXED_COLUMNS)
+        self.view.setModel(self.proxy)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.detail = IndicatorDetailPanel(self.save_current_cell)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        side = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)  # scrolls in a low window
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setWidget(self.detail)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        side.setMinimumWidth(260)
+        splitter.setSizes([920, 250])
+        layout.addWidget(splitter, 1)
+
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.type_filter.currentIndexChanged.connect(lambda: self.proxy.set_period_type(self.type_filter.currentData()))
+        self.view.copyRequested.connect(self.copy_selection)
+        self.view.pasteRequested.connect(self.paste)
+        self.view.clearRequested.connect(self.clear_selection)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._show_current())
+        self.add_button.clicked.connect(lambda: self.edit_definition(None))
+        self.edit_button.clicked.connect(lambda: self.edit_definition(self.current_row()))
+        self.import_button.clicked.connect(self.import_workbook)
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the store; keep selection and scroll when only figures changed."""
+        as_of = self.ctx.as_of()
+        with self.ctx.store.session() as session:
+            plan = current_plan(session)
+            if plan is None:
+                self.model.set_grid([], [], set(), as_of)
+                return
+            rows = indicator_rows(session, plan, as_of)
+            types = {r.indicator.period_type for r in rows}
+            periods = year_periods(session, plan.year, types)
+            locked = locked_period_ids(session)
+            self.plan_id, self.year = plan.id, plan.year
+            self.header.subtitle.setText(self._summary(plan.name, as_of, rows))
+        same_layout = [p.id for p in periods] == [p.id for p in self.model.periods] and locked == self.model.locked \
+            and as_of == self.model.as_of
+        if same_layout:
+            self.model.update_values(rows)
+        else:
+            self.model.set_grid(rows, periods, locked, as_of)
+            self._fill_type_filter(types)
+            self._size_columns()
+            self._go_to_current_period()
+        self.periods_by_id = {p.id: p for p in periods}
+        self._shown_indicator = None
+        self._show_current()
+
+    def _summary(self, plan_name: str, as_of, rows) -> str:
+        count = {status: 0 for status in IndicatorStatus}
+        for row in rows:
+            count[row.evaluation.status] += 1
+        return self.tr("%s · 台账日期 %s · 共 %d 项指标：已达标 %d，正常 %d，滞后 %d，未填报 %d · "
+                       "Ctrl+V 粘贴 Excel 区域") % (
+            plan_name, as_of.isoformat(), len(rows), count[IndicatorStatus.ACHIEVED], count[IndicatorStatus.NORMAL],
+            count[IndicatorStatus.LAGGING], count[IndicatorStatus.NO_DATA])
+
+    def _fill_type_filter(self, types: set[PeriodType]) -> None:
+        self.type_filter.blockSignals(True)
+        self.type_filter.clear()
+        self.type_filter.addItem(self.tr("全部期次类型"), None)
+        for ptype in PeriodType:
+            if ptype in types:
+                self.type_filter.addItem(self.tr("%s指标") % ptype.label, ptype)
+        self.type_filter.blockSignals(False)
+        self.proxy.set_period_type(None)
+
+    def _size_columns(self) -> None:
+        m = IndicatorTableModel
+        widths = {m.COL_AREA: 66, m.COL_TASK: 36, m.COL_NAME: 150, m.COL_UNIT: 36, m.COL_DIRECTION: 50,
+                  m.COL_TARGET: 70, m.COL_COUNTY_TARGET: 66, m.COL_LATEST: 84, m.COL_COMPLETION: 56, m.COL_STATUS: 46}
+        header = self.view.horizontalHeader()
+        header.setDefaultSectionSize(76)  # room for 547.12万人
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+
+    def _go_to_current_period(self) -> None:
+        """Start where the clerk works: the first indicator's latest open period."""
+        if not self.model.rows:
+            return
+        first = self.proxy.mapToSource(self.proxy.index(0, 0)).row()
+        row = self.model.rows[first]
+        open_columns = [c for c in range(self.model.FIXED_COLUMNS, self.model.columnCount())
+                        if self.model.cell_state(row, self.model.period_at(c)) == "open"]
+        if open_columns:
+            target = self.proxy.mapFromSource(self.model.index(first, open_columns[-1]))
+            self.view.setCurrentIndex(target)
+            # Once laid out: scrolled before, the cell would sit at the left of a still narrow view.
+            QTimer.singleShot(0, lambda: self.view.scrollTo(self.view.currentIndex()))
+
+    def current_row(self):
+        index = self.proxy.mapToSource(self.view.currentIndex())
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    def _show_current(self) -> None:
+        index = self.proxy.mapToSource(self.view.currentIndex())
+        row = self.model.rows[index.row()] if index.isValid() else None
+        if row is None or row.indicator.id != self._shown_indicator:
+            history = []
+            if row is not None:
+                with self.ctx.store.session() as session:
+                    history = indicator_history(session, row.indicator.id)
+            self.detail.show_indicator(row, self.periods_by_id, self.year, history)
+            self._shown_indicator = row.indicator.id if row else None
+        period = self.model.period_at(index.column()) if index.isValid() else None
+        if row is None or period is None:
+            self.detail.show_cell(self.tr("选择一个期次单元格以填写备注和来源"), None, "", False)
+            return
+        editable = bool(self.model.flags(index) & Qt.ItemFlag.ItemIsEditable)
+        self.detail.show_cell(period.label, row.values.get(period.id),
+                              str(self.model.data(index, Qt.ItemDataRole.EditRole) or ""), editable)
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def write(self, edits: list[CellEdit], text: str, confirmed: bool = False) -> bool:
+        """Check the edits; refuse with the reasons, ask about outliers, then push one command."""
+        with self.ctx.store.session() as session:
+            preview = check_block(session, edits)
+        if preview.refused:
+            QMessageBox.warning(self, self.tr("数值不能接受"), preview.refusal_message())
+            return False
+        if not preview.changes:
+            return False
+        if preview.outliers and not confirmed:
+            answer = QMessageBox.question(self, self.tr("请核对异常值"), preview.outlier_message() + self.tr("\n\n确认写入？"))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self._push([c.edit for c in preview.changes], text)
+        return True
+
+    def _push(self, edits: list[CellEdit], text: str) -> None:
+        command = SetIndicatorValuesCommand(self.ctx.store, edits, text, confirm_outliers=True,
+                                            on_change=self._after_change, on_error=self._show_error)
+        self.ctx.undo_stack.push(command)
+
+    def _after_change(self) -> None:
+        # Deferred: the model must not be refreshed from inside its own setData.
+        QTimer.singleShot(0, self.refresh)
+        self.ctx.ledgerChanged.emit()
+
+    def _show_error(self, message: str) -> None:
+        QMessageBox.warning(self, self.tr("未能完成"), message)
+
+    def save_current_cell(self, value: str, note: str, source: str) -> None:
+        index = self.proxy.mapToSource(self.view.currentIndex())
+        edit = self.model.cell_edit(index, value) if index.isValid() else None
+        if edit is not None:
+            self.write([CellEdit(edit.indicator_id, edit.period_id, value, note, source)], self.tr("填报指标数值与备注"))
+
+    def paste(self) -> None:
+        self.paste_text(QGuiApplication.clipboard().text())
+
+    def paste_text(self, text: str) -> None:
+        """A block of tab-separated cells from Excel or WPS, at the current cell (one value over a
+        selection fills it): preview, then one undoable step for the cells accepted."""
+        edits: list[CellEdit] = []
+        refused: list[CellCheck] = []
+        for row, column, value, where in self._paste_targets(read_tsv(text)):
+            cell = self._pasted_cell(row, column, value, where)
+            (refused if isinstance(cell, CellCheck) else edits).append(cell)
+        if not edits and not refused:
+            return
+        with self.ctx.store.session() as session:
+            preview = check_block(session, edits)
+        preview = BlockPreview(refused + preview.checks)
+        dialog = PastePreviewDialog(preview, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and preview.changes:
+            self._push([c.edit for c in preview.changes], self.tr("粘贴 %d 个指标数值") % len(preview.changes))
+
+    def _paste_targets(self, block: list[list[str]]) -> list[tuple[int, int, str, str]]:
+        """Where each pasted value goes (view row, view column, text, its place in the preview).
+        As in Excel, a single copied value fills every cell of a larger selection; any other
+        block is laid out from the selection's top-left cell."""
+        selected = sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column()))
+        if not selected:
+            current = self.view.currentIndex()
+            selected = [current] if current.isValid() else []
+        if not block or not selected:
+            return []
+        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
+            top, left = selected[0].row(), min(i.column() for i in selected)
+            return [(i.row(), i.column(), block[0][0], self.tr("第%d行第%d列") % (i.row() - top + 1, i.column() - left + 1))
+                    for i in selected]
+        anchor = selected[0]
+        return [(anchor.row() + r, anchor.column() + c, text, self.tr("第%d行第%d列") % (r + 1, c + 1))
+                for r, line in enumerate(block) for c, text in enumerate(line)]
+
+    def _pasted_cell(self, row: int, column: int, text: str, where: str) -> CellEdit | CellCheck:
+        """The edit a pasted cell means, or its refusal where the grid has no open cell for it."""
+        def refuse(label: str, reason: str) -> CellCheck:
+            return CellCheck(CellEdit(0, "", text, where=where), label, ValueState(0, "", False), error=reason)
+
+        index = self.proxy.index(row, column)
+        if not index.isValid():
+            return refuse(self.tr("表格之外"), self.tr("超出表格范围。"))
+        source = self.proxy.mapToSource(index)
+        grid_row = self.model.rows[source.row()]
+        period = self.model.period_at(source.column())
+        if period is None:
+            return refuse(grid_row.indicator.name, self.tr("“%s”列不是填报列。") % self.model.HEADERS[source.column()])
+        if self.model.cell_state(grid_row, period) == "future":
+            return refuse(f"{grid_row.indicator.name} {period.id}", self.tr("该期次尚未开始。"))
+        return self.model.cell_edit(source, text, where)
+
+    def clear_selection(self) -> None:
+        edits = []
+        for index in self.view.selectionModel().selectedIndexes():
+            source = self.proxy.mapToSource(index)
+            if self.model.flags(source) & Qt.ItemFlag.ItemIsEditable and self.model.data(source, Qt.ItemDataRole.EditRole):
+                edits.append(self.model.cell_edit(source, ""))
+        if edits:
+            self.write(edits, self.tr("清除 %d 个指标数值") % len(edits))
+
+    def copy_selection(self) -> None:
+        """The selected block as tab-separated text; period cells as plain numbers for Excel."""
+        selected = self.view.selectionModel().selectedIndexes()
+        if not selected:
+            return
+        rows = sorted({i.row() for i in selected})
+        columns = sorted({i.column() for i in selected})
+        chosen = {(i.row(), i.column()) for i in selected}
+        lines = []
+        for r in rows:
+            line = []
+            for c in columns:
+                source = self.proxy.mapToSource(self.proxy.index(r, c))
+                role = Qt.ItemDataRole.EditRole if self.model.period_at(source.column()) else Qt.ItemDataRole.DisplayRole
+                line.append(str(self.model.data(source, role) or "") if (r, c) in chosen else "")
+            lines.append(line)
+        QGuiApplication.clipboard().setText(write_tsv(lines))
+
+    def edit_definition(self, row) -> None:
+        if self.plan_id is None:
+            return
+        IndicatorDefinitionDialog(self.ctx, self.plan_id, row.indicator if row else None, self._after_change, self).exec()
+
+    def import_workbook(self) -> None:
+        """import-values from the window: the same function, off the UI thread."""
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("导入指标数值"), "", self.tr("Excel 工作簿 (*.xlsx)"))
+        if name:
+            self._run_import(Path(name), confirm_outliers=False)
+
+    def _run_import(self, path: Path, confirm_outliers: bool) -> None:
+        from exchange.values.values_import import import_values  # openpyxl: loaded when first needed
+
+        store = self.ctx.store
+
+        def work(_progress) -> BlockPreview | OutlierError:
+            try:
+                return import_values(store, path, confirm_outliers=confirm_outliers)
+            except OutlierError as error:  # handed back to be asked about on the UI thread
+                return error
+
+        run_in_background(self, self.tr("正在导入 %s…") % path.name, work,
+                          on_done=lambda result: self._imported(path, result))
+
+    def _imported(self, path: Path, result: BlockPreview | OutlierError) -> None:
+        if isinstance(result, OutlierError):
+            answer = QMessageBox.question(self, self.tr("请核对异常值"), str(result) + self.tr("\n\n确认导入？"))
+            if answer == QMessageBox.StandardButton.Yes:
+                self._run_import(path, confirm_outliers=True)
+            return
+        QMessageBox.information(self, self.tr("导入完成"), self.tr("已从 %s 导入 %d 个有变化的数值。") % (
+            path.name, len(result.changes)))
+        self._after_change()

@@ -1,0 +1,279 @@
+"""任务清单: the tree of areas, tasks and milestones with search and filters on the left, the
+selected task's detail pane on the right. Every edit is saved at once and can be undone."""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, QTreeView,
+    QVBoxLayout, QWidget,
+)
+
+from models.enums import Origin, TaskStatus
+from models.errors import LedgerError
+from models.plan_loader import current_plan
+from models.task_list import list_kinds, task_list
+from ui.tasks import task_commands as tc
+from ui.context import AppContext
+from ui.tasks.task_detail import TaskDetailPane
+from ui.tasks.task_dialogs import AddTaskDialog
+from ui.tasks.task_tree_model import TaskFilter, TaskFilterProxyModel, TaskTreeModel
+from ui.widgets import compact_combo, page_layout
+
+DUE_CHOICES = [7, 14, 30, 60]
+SEARCH_DELAY_MS = 120  # typing a word filters once, not once per key
+
+
+class TasksPage(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._dirty = True
+        layout, self.header = page_layout(self, self.tr("任务清单"))
+
+        self.search = QLineEdit(objectName="taskSearch", clearButtonEnabled=True,
+                                placeholderText=self.tr("搜索任务、单位、人员、节点…（Ctrl+F）"))
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.setMinimumWidth(160)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.area_combo = self._combo("areaFilter", self.tr("全部领域"))
+        self.kind_combo = self._combo("kindFilter", self.tr("全部清单"))
+        self.origin_combo = self._combo("originFilter", self.tr("全部来源"))
+        for origin in Origin:
+            self.origin_combo.addItem(self.tr(origin.label), origin)
+        self.status_combo = self._combo("statusFilter", self.tr("全部状态"))
+        for status in TaskStatus:
+            self.status_combo.addItem(self.tr(status.label), status)
+        self.unit_combo = self._combo("unitFilter", self.tr("全部单位"))
+        self.due_combo = self._combo("dueFilter", self.tr("不限到期"))
+        for days in DUE_CHOICES:
+            self.due_combo.addItem(self.tr("%d天内到期") % days, days)
+        add_button = QPushButton(self.tr("新增自选动作"), objectName="addTask")
+        add_button.clicked.connect(self.add_county_task)
+        self.delete_button = QPushButton(self.tr("删除自选动作"), objectName="deleteTask")
+        self.delete_button.clicked.connect(self.delete_county_task)
+        clear_button = QPushButton(self.tr("清除筛选"))
+        clear_button.clicked.connect(self.clear_filter)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        for combo in (self.area_combo, self.kind_combo, self.origin_combo, self.status_combo, self.unit_combo,
+                      self.due_combo):
+            bar.addWidget(combo)
+        bar.addWidget(clear_button)
+        layout.addLayout(bar)
+
+        self.model = TaskTreeModel(self)
+        self.proxy = TaskFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.tree = QTreeView(objectName="taskTree")
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setIndentation(14)  # milestone numbers (12.3) fit the first column at depth 2
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSortingEnabled(True)
+        self.tree.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the plan's order until a header is clicked
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # 序号, title and status fit the tree's width at the smallest window (1024 px).
+        for column, width in ((TaskTreeModel.COL_NUMBER, 84), (TaskTreeModel.COL_TITLE, 190),
+                              (TaskTreeModel.COL_LIST_KIND, 80), (TaskTreeModel.COL_ORIGIN, 64),
+                              (TaskTreeModel.COL_LEAD_UNIT, 110), (TaskTreeModel.COL_COUNTY_UNIT, 110),
+                              (TaskTreeModel.COL_LEADER, 64), (TaskTreeModel.COL_CONTACT, 56),
+                              (TaskTreeModel.COL_STATUS, 56), (TaskTreeModel.COL_NEXT, 200),
+                              (TaskTreeModel.COL_DUE, 84)):
+            self.tree.setColumnWidth(column, width)
+        self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.detail = TaskDetailPane(ctx, self._task_changed)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.tree, 1)
+        buttons = QHBoxLayout()
+        self.count_label = QLabel(objectName="hint")
+        buttons.addWidget(self.count_label, 1)
+        buttons.addWidget(add_button)
+        buttons.addWidget(self.delete_button)
+        left_layout.addLayout(buttons)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([640, 480])
+        layout.addWidget(self.splitter, 1)
+        ctx.ledgerChanged.connect(self._ledger_changed)
+
+    def _combo(self, name: str, everything: str) -> QComboBox:
+        combo = compact_combo(QComboBox(objectName=name), 5)
+        combo.addItem(everything, None)
+        combo.currentIndexChanged.connect(self.apply_filter)
+        return combo
+
+    # ---- loading ----
+    def refresh(self) -> None:
+        """Re-read every task (on show, and after changes made elsewhere)."""
+        selected = self.detail.task_id
+        as_of = self.ctx.as_of()
+        with self.ctx.store.session() as session:
+            plan = current_plan(session)
+            rows = task_list(session, plan, as_of) if plan else []
+            kinds = [name for _id, name in list_kinds(session)]
+            self.header.subtitle.setText(
+                self.tr("%s · 台账日期 %s · 每项修改即时保存，Ctrl+Z 撤销、Ctrl+Y 重做") % (plan.name, as_of.isoformat())
+                if plan else self.tr("尚未载入方案"))
+        self.model.set_rows(rows)
+        self._fill_choices(self.area_combo, [(r.area, r.area_id) for r in rows])
+        self._fill_choices(self.kind_combo, [(k, k) for k in kinds])
+        units = sorted({u for r in rows for u in (r.lead_unit, r.county_unit) if u})
+        self._fill_choices(self.unit_combo, [(u, u) for u in units])
+        self.proxy.set_filter(self.current_filter(), as_of)
+        self._show_areas()
+        self._dirty = False
+        self._update_count()
+        if selected is None and rows:
+            selected = rows[0].id  # open on the first task rather than an empty pane
+        if selected is not None and not self.select_task(selected):
+            self.detail.show_task(None)
+
+    def _fill_choices(self, combo: QComboBox, items: list[tuple[str, object]]) -> None:
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for text, data in dict.fromkeys(items):
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(combo.findData(chosen), 0))
+        combo.blockSignals(False)
+
+    def showEvent(self, event) -> None:
+        if self._dirty:
+            self.refresh()
+        super().showEvent(event)
+
+    def _ledger_changed(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def _task_changed(self, task_id: int) -> None:
+        """A command changed a task: update its row (or everything if its shape changed)."""
+        with self.ctx.store.session() as session:
+            plan = current_plan(session)
+            rows = task_list(session, plan, self.ctx.as_of(), only=task_id)
+        if not (rows and self.model.replace_task(rows[0])):
+            self.ctx.ledgerChanged.disconnect(self._ledger_changed)
+            try:
+                self.refresh()
+            finally:
+                self.ctx.ledgerChanged.connect(self._ledger_changed)
+        if self.detail.task_id != task_id:
+            self.select_task(task_id)
+        else:
+            self.detail.reload()
+        self._notify_others()
+
+    def _notify_others(self) -> None:
+        self.ctx.ledgerChanged.disconnect(self._ledger_changed)
+        try:
+            self.ctx.ledgerChanged.emit()
+        finally:
+            self.ctx.ledgerChanged.connect(self._ledger_changed)
+
+    # ---- filtering ----
+    def current_filter(self) -> TaskFilter:
+        return TaskFilter(text=self.search.text(), area_id=self.area_combo.currentData(),
+                          list_kind=self.kind_combo.currentData() or "", origin=self.origin_combo.currentData(),
+                          status=self.status_combo.currentData(), unit=self.unit_combo.currentData() or "",
+                          due_within=self.due_combo.currentData())
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        self.proxy.set_filter(self.current_filter())
+        self._show_areas()
+        self._update_count()
+
+    def _show_areas(self) -> None:
+        """Area rows span the whole width and are open, so their names are never cut."""
+        root = QModelIndex()
+        for row in range(self.proxy.rowCount(root)):
+            if not self.tree.isFirstColumnSpanned(row, root):
+                self.tree.setFirstColumnSpanned(row, root, True)
+            self.tree.expand(self.proxy.index(row, 0))
+
+    def clear_filter(self) -> None:
+        for combo in (self.area_combo, self.kind_combo, self.origin_combo, self.status_combo, self.unit_combo,
+                      self.due_combo):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.clear()
+        self.apply_filter()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(self.tr("显示 %d / %d 项任务") % (self.proxy.passing_count(), len(self.model.rows)))
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # ---- selection ----
+    def select_task(self, task_id: int) -> bool:
+        """Select a task in the tree (clearing filters that hide it) and show its detail."""
+        source = self.model.task_index(task_id)
+        if not source.isValid():
+            return False
+        index = self.proxy.mapFromSource(source)
+        if not index.isValid():
+            self.clear_filter()
+            index = self.proxy.mapFromSource(source)
+        self.tree.expand(index.parent())
+        self.tree.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.tree.scrollTo(index)
+        if self.detail.task_id != task_id:
+            self.detail.show_task(task_id)
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        task = self.model.task_at(self.proxy.mapToSource(current))
+        task_id = task.id if task else None
+        if task_id != self.detail.task_id:
+            self.detail.show_task(task_id)
+        self.delete_button.setEnabled(task is not None and task.origin is Origin.COUNTY)
+
+    # ---- county tasks ----
+    def add_county_task(self) -> None:
+        with self.ctx.store.session() as session:
+            plan = current_plan(session)
+            if plan is None:
+                return
+            areas = [(a.id, a.name) for a in plan.areas]
+            kinds = list_kinds(session)
+        dialog = AddTaskDialog(areas, kinds, self)
+        dialog.submit = lambda: tc.push(self.ctx.undo_stack, tc.AddCountyTaskCommand(
+            self.ctx.store, dialog.area_combo.currentData(), dialog.title_edit.text(),
+            dialog.kind_combo.currentData(), self._task_changed))
+        dialog.exec()
+
+    def delete_county_task(self) -> None:
+        task_id = self.detail.task_id
+        task = next((r for r in self.model.rows if r.id == task_id), None)
+        if task is None:
+            return
+        if task.origin is not Origin.COUNTY:
+            QMessageBox.information(self, self.tr("删除任务"), self.tr("规定动作由市里下达，不能删除。"))
+            return
+        answer = QMessageBox.question(
+            self, self.tr("删除自选动作"),
+            self.tr("删除第 %d 号任务“%s”及其全部节点、进展和佐证材料记录？\n可用 Ctrl+Z 撤销。") % (task.number, task.title))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            tc.push(self.ctx.undo_stack, tc.DeleteCountyTaskCommand(self.ctx.store, task_id, self._task_changed))
+        except LedgerError as error:
+            QMessageBox.warning(self, self.tr("删除任务"), str(error))
