@@ -233,10 +233,6 @@ FLAT_HEADER = ("类别", "编号", "字段", "字段名称", "值")
 _SECTIONS = {"封面": Cover, "任务": TaskRow, "节点": MilestoneRow, "指标": IndicatorRow, "汇总": Summary, "缺报": Gap}
 
 
-def field_label(cls: type, name: str) -> str:
-    return next(f.metadata["label"] for f in fields(cls) if f.name == name)
-
-
 def _cell(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 

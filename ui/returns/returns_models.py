@@ -4,11 +4,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from models.office import Return
 from models.returns import GapItem, explain_gap_item
 from models.store import Store
+from ui.palette import BEHIND
 from ui.table_model import Index, RowsTableModel
 from ui.undo import LedgerCommand, Notify
 
@@ -27,7 +28,7 @@ class GapTableModel(RowsTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
             return (gap.kind, gap.subject, gap.reason)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == self.REASON and not gap.reason:
-            return QBrush(QColor("#c0392b"))
+            return QBrush(BEHIND)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
