@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_import_values)
 
     _add_return_commands(sub)
+    _add_collect_commands(sub)
 
     # Plan workbooks and the city's side (issue 6).
     p = sub.add_parser("import-plan", help="从 Excel 工作簿导入或更新方案（全部成功或全不导入）")
@@ -196,6 +197,29 @@ def _add_return_commands(sub) -> None:
     p.add_argument("--trust", nargs="+", type=Path, default=[], metavar="CERT", help="受信任的证书文件")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(handler=cmd_verify)
+
+
+def _add_collect_commands(sub) -> None:
+    """报送收集: forms to the responsible units, their answers back, who is late."""
+    p = sub.add_parser("collect", help="报送收集：向责任单位分发填报表、回收、催报")
+    csub = p.add_subparsers(dest="collect_command", metavar="操作", required=True, parser_class=ChineseArgumentParser)
+    q = csub.add_parser("send", help="为每个责任单位生成本期填报表 <单位>_<期次>.xlsx")
+    q.add_argument("--period", required=True, metavar="ID", help="期次编号，如 2023-B22")
+    q.add_argument("--out", required=True, type=Path, metavar="DIR", help="输出文件夹")
+    q.add_argument("--due", type=_date_arg, metavar="YYYY-MM-DD", help="报送截止日期（默认为期次最后一天）")
+    q.set_defaults(handler=cmd_collect_send)
+    q = csub.add_parser("receive", help="读取发回的填报表，与台账比对后写入（冲突处保留台账内容）")
+    q.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    q.add_argument("--dry-run", action="store_true", help="只显示差异，不写入")
+    q.add_argument("--take-conflicts", action="store_true", help="冲突处也采用单位填报的内容")
+    q.add_argument("--confirm-outliers", action="store_true", help="确认远离历史数据的数值无误")
+    q.add_argument("--json", action="store_true", help="以 JSON 输出")
+    q.set_defaults(handler=cmd_collect_receive)
+    q = csub.add_parser("status", help="各单位是否已报送、是否逾期、报送改动了什么；--out 生成提示单 PDF")
+    q.add_argument("--period", required=True, metavar="ID", help="期次编号，如 2023-B22")
+    q.add_argument("--out", type=Path, metavar="DIR", help="为逾期未报或有滞后任务的单位生成提示单 PDF")
+    q.add_argument("--json", action="store_true", help="以 JSON 输出")
+    q.set_defaults(handler=cmd_collect_status)
 
 
 def open_store(args: argparse.Namespace):
@@ -616,6 +640,79 @@ def cmd_consolidate(args: argparse.Namespace, store) -> int:
               + (f"\t{note}" if note else ""))
     for path in files:
         print(f"已生成：{path}")
+    return EXIT_OK
+
+
+def _as_of(store, args: argparse.Namespace) -> date:
+    from models.settings import as_of_date
+
+    with store.session() as session:
+        return as_of_date(session, args.as_of)
+
+
+@with_store
+def cmd_collect_send(args: argparse.Namespace, store) -> int:
+    from exchange.collection.form_writer import send_forms
+
+    sent = send_forms(store, args.period, args.out, _as_of(store, args), args.due)
+    print(f"{sent.period_label}：已生成 {len(sent.files)} 份填报表，报送截止 {sent.due.isoformat()}")
+    for path in sent.files:
+        print(path)
+    return EXIT_OK
+
+
+@with_store
+def cmd_collect_receive(args: argparse.Namespace, store) -> int:
+    from exchange.collection.form_reader import receive_files, review_files
+    from models.collection import OutliersToConfirm
+
+    as_of = _as_of(store, args)
+    if args.dry_run:
+        _received, reviews = review_files(store, args.paths, as_of)
+        written = 0
+    else:
+        try:
+            result, reviews = receive_files(store, args.paths, as_of, args.take_conflicts, args.confirm_outliers)
+        except OutliersToConfirm as error:
+            raise LedgerError(f"{error}\n如确认无误，请加 --confirm-outliers 重新运行。") from None
+        written = result.written
+    if args.json:
+        print_json({"dry_run": args.dry_run, "written": written, "files": [r.as_dict() for r in reviews]})
+        return EXIT_OK
+    for review in reviews:
+        print(f"{review.name}\t{review.unit or '（不明）'}\t{review.state}" + (f"\t{review.message}" if review.message else ""))
+        for answer in review.answers:
+            print(f"  {answer.state}\t{answer.where}\t{answer.subject}：{answer.ledger or '（空）'} → {answer.answer}"
+                  + (f"\t{answer.error}" if answer.error else ""))
+    kept = sum(a.state == "冲突" for r in reviews for a in r.acceptable)
+    if args.dry_run:
+        print("（试运行，未写入）")
+    else:
+        print(f"已写入 {written} 项" + (f"；{kept} 项冲突保留台账内容（加 --take-conflicts 则采用填报内容）"
+                                      if kept and not args.take_conflicts else "") + "。")
+    return EXIT_OK
+
+
+@with_store
+def cmd_collect_status(args: argparse.Namespace, store) -> int:
+    from exchange.collection.reminder_pdf import write_notices
+    from models.collection import collection_status
+
+    as_of = _as_of(store, args)
+    with store.session() as session:
+        statuses = collection_status(session, args.period, as_of)
+    files = write_notices(store, args.period, args.out, as_of) if args.out else []
+    if args.json:
+        print_json({"units": [s.as_dict() for s in statuses], "notices": [str(f) for f in files]})
+        return EXIT_OK
+    for s in statuses:
+        due = f"截止 {s.due.isoformat()}" if s.due else ""
+        got = f"{s.received_file}（{len(s.changes)} 项改动）" if s.received_file else ""
+        print(f"{s.unit}\t{s.state}\t{due}\t{got}" + (f"\t滞后任务 {len(s.lagging)} 项" if s.lagging else ""))
+        for name in s.earlier_files:
+            print(f"  较早的文件：{name}")
+    for path in files:
+        print(f"已生成提示单：{path}")
     return EXIT_OK
 
 

@@ -21,7 +21,7 @@ import json
 import re
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -347,6 +347,10 @@ class FormReview:
     period_id: str = ""
     saved_at: datetime | None = None
     answers: list[Answer] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        answers = [{k: v for k, v in vars(a).items() if k != "payload"} for a in self.answers]
+        return {k: v for k, v in vars(self).items() if k != "answers"} | {"answers": answers}
 
     @property
     def acceptable(self) -> list[Answer]:
@@ -679,6 +683,9 @@ class UnitStatus:
     changes: list[str] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)  # what the form asks for, for a reminder
     lagging: list[LaggingTask] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def collection_status(session: Session, period_id: str, as_of: date) -> list[UnitStatus]:

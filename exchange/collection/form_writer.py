@@ -127,7 +127,7 @@ def _cover(ws: Worksheet, content: FormContent) -> None:
     ws.row_dimensions[1].height = 36
     contact = "　".join(x for x in (content.contact, content.phone) if x)
     lines = [("填报单位", content.unit), ("期次", content.period_label), ("报送截止", f"{content.due:%Y年%m月%d日}"),
-             ("发出单位", f"{content.county}{content.office}" if content.office else content.county),
+             ("发出单位", content.office or content.county),
              ("联系人", contact), ("方案", content.plan_name), ("发出日期", f"{content.sent_on:%Y年%m月%d日}")]
     row = 3
     for label, value in lines:
