@@ -727,3 +727,26 @@ def collection_status(session: Session, period_id: str, as_of: date) -> list[Uni
             status.state = "逾期未报" if status.late else "未报送"
         result.append(status)
     return result
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    id: str
+    label: str
+    end: date
+
+
+def collection_periods(store: Store, as_of: date) -> tuple[list[PeriodChoice], str]:
+    """The periods forms are sent for (the plan's progress cycle) and the one ``as_of`` falls in."""
+    from models.returns import return_periods
+
+    with store.session() as session:
+        periods = [PeriodChoice(p.id, p.label, p.end) for p in return_periods(session)]
+    current = next((p.id for p in periods if p.end >= as_of), periods[-1].id if periods else "")
+    return periods, current
+
+
+def unit_statuses(store: Store, period_id: str, as_of: date) -> list[UnitStatus]:
+    """``collection_status`` in a session of its own, for the window."""
+    with store.session() as session:
+        return collection_status(session, period_id, as_of)
