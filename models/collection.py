@@ -367,20 +367,27 @@ def _listed(lines: list[str]) -> str:
     return "\n".join(shown + ([f"……另有 {len(lines) - MESSAGE_LINES} 处"] if len(lines) > MESSAGE_LINES else []))
 
 
-def _refusal(session: Session, received: ReceivedForm, form: UnitForm | None, locked: set[str],
-             as_of: date) -> str:
+@dataclass(frozen=True)
+class _Ledger:
+    """What every received form is checked against, read once per batch."""
+
+    uid: str
+    plan_version: str
+    locked: set[str]
+
+
+def _refusal(session: Session, received: ReceivedForm, form: UnitForm | None, ledger: _Ledger, as_of: date) -> str:
     """Why a form is not taken at all, or ""."""
     meta = received.meta
-    if meta.get("台账标识") != ledger_uid(session):
+    if meta.get("台账标识") != ledger.uid:
         return (f"这是另一个台账发出的填报表（台账标识 {meta.get('台账标识', '')[:8]}…，本台账为 "
-                f"{ledger_uid(session)[:8]}…），未读取。")
+                f"{ledger.uid[:8]}…），未读取。")
     if form is None:
         return f"本台账没有发出过这份填报表（表单编号 {meta.get('表单编号', '')[:8]}…），未读取。"
-    if form.period_id in locked:
+    if form.period_id in ledger.locked:
         return (f"{form.period.label}的报表已签发，不再接收该期的填报表。"
                 "如需更正，请先在“报表报送”中撤回并说明原因。")
-    plan = require_plan(session)
-    if form.plan_version != plan_version(plan):
+    if form.plan_version != ledger.plan_version:
         now = form_contents(session, form.period_id, form.due, as_of, [form.unit])
         current = now[0].plan_items() if now else {}
         changed = [f"{key}：原为“{old}”，现为“{current[key]}”" for key, old in form.items.items()
@@ -388,7 +395,7 @@ def _refusal(session: Session, received: ReceivedForm, form: UnitForm | None, lo
         changed += [f"{key}：已不在本单位的任务中（原为“{old}”）" for key, old in form.items.items() if key not in current]
         changed += [f"{key}：新增“{new}”" for key, new in current.items() if key not in form.items]
         if changed:
-            return (f"这份填报表按已更新前的方案生成（方案版本 {form.plan_version}，现为 {plan_version(plan)}），"
+            return (f"这份填报表按已更新前的方案生成（方案版本 {form.plan_version}，现为 {ledger.plan_version}），"
                     f"本单位的以下内容已改变，请重新发送本期填报表：\n{_listed(changed)}")
     inputs = {where for spec in form.inputs.values() for where in spec["cells"].values()}
     if cells_digest({k: v for k, v in received.cells.items() if k not in inputs}) != form.locked_digest:
@@ -514,14 +521,14 @@ def _value_answers(session: Session, form: UnitForm, received: ReceivedForm) -> 
 def review_forms(session: Session, received: list[ReceivedForm], as_of: date,
                  unreadable: list[FormReview] = ()) -> list[FormReview]:
     """Every received file checked and compared with the ledger; a unit's later file wins."""
-    locked = locked_period_ids(session)
+    ledger = _Ledger(ledger_uid(session), plan_version(require_plan(session)), locked_period_ids(session))
     forms = {f.uid: f for f in session.scalars(select(UnitForm).where(
         UnitForm.uid.in_([r.meta.get("表单编号", "") for r in received])))}
     reviews = list(unreadable)
     usable: dict[tuple[str, str], list[tuple[FormReview, ReceivedForm]]] = defaultdict(list)
     for item in received:
         form = forms.get(item.meta.get("表单编号", ""))
-        why = _refusal(session, item, form, locked, as_of)
+        why = _refusal(session, item, form, ledger, as_of)
         if why:
             reviews.append(refused_file(item.ref, item.name, why))
             if form is not None:
@@ -545,7 +552,7 @@ def review_forms(session: Session, received: list[ReceivedForm], as_of: date,
             continue
         form = forms[item.meta["表单编号"]]
         latest.answers = _task_answers(session, form, item) + _value_answers(session, form, item)
-        if form.plan_version != plan_version(require_plan(session)):
+        if form.plan_version != ledger.plan_version:
             latest.message = "方案已更新，但本单位的任务和指标未变，仍可采用。"
     return reviews
 
