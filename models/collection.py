@@ -579,6 +579,8 @@ class AcceptResult:
 class OutliersToConfirm(LedgerError):
     """Accepted values far from the indicator's history that were not confirmed; nothing written."""
 
+    confirmable = True  # confirmed, the same answers would be written: a front may offer that
+
 
 def apply_answers(store: Store, received: list[ReceivedForm], as_of: date,
                   accepted: set[tuple[str, str]] | None = None, take_conflicts: bool = False,

@@ -27,7 +27,7 @@ from exchange.collection.form_reader import receive_files  # noqa: E402
 from exchange.collection.form_writer import TASK_SHEET, send_forms  # noqa: E402
 from models.plan import Task  # noqa: E402
 from models.plan_loader import require_plan  # noqa: E402
-from models.service import initialise  # noqa: E402
+from models.plan_loader import initialise  # noqa: E402
 from models.store import Store  # noqa: E402
 from models.tasks import add_county_task, add_milestone  # noqa: E402
 

@@ -31,7 +31,7 @@ from models.ledger import IndicatorValue, ProgressReport
 from models.office import AuditEntry
 from models.plan import Milestone, Task
 from models.returns import SignedFiles, completeness, explain_gap, mark_signed, review, unexplained
-from models.service import initialise
+from models.plan_loader import initialise
 from models.store import Store
 from models.tasks import save_report
 from tests.conftest import ROOT

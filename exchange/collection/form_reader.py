@@ -10,16 +10,18 @@ is decided by models.collection.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from exchange.collection.form_writer import META_SHEET
 from exchange.common.workbook_guard import MAX_COLUMNS, open_workbook
-from models.collection import (FORM_MARK, AcceptResult, FormReview, ReceivedForm, apply_answers, cell_text,
+from models.collection import (CONFLICT, FORM_MARK, AcceptResult, FormReview, ReceivedForm, apply_answers, cell_text,
                                refused_file, review_forms)
 from models.errors import LedgerError
 from models.progress import Progress, no_progress
+from models.settings import as_of_date
 from models.store import Store
 
 FORM_MAX_ROWS = 5000
@@ -119,3 +121,25 @@ def receive_files(store: Store, paths: list[Path], as_of: date, take_conflicts: 
     received, unreadable = read_forms(paths, progress)
     result = apply_answers(store, received, as_of, take_conflicts=take_conflicts, confirm_outliers=confirm_outliers)
     return result, unreadable + result.reviews
+
+
+@dataclass
+class CollectOutcome:
+    reviews: list[FormReview]
+    written: int
+    dry_run: bool
+
+    @property
+    def conflicts_kept(self) -> int:
+        return 0 if self.dry_run else sum(a.state == CONFLICT for r in self.reviews for a in r.acceptable)
+
+
+def collect_answers(store: Store, paths: list[Path], as_of: date | None = None, dry_run: bool = False,
+                    take_conflicts: bool = False, confirm_outliers: bool = False) -> CollectOutcome:
+    """``collect receive``: the review of every file, and unless ``dry_run`` the answers written."""
+    with store.session() as session:
+        as_of = as_of_date(session, as_of)
+    if dry_run:
+        return CollectOutcome(review_files(store, paths, as_of)[1], 0, True)
+    result, reviews = receive_files(store, paths, as_of, take_conflicts, confirm_outliers)
+    return CollectOutcome(reviews, result.written, False)

@@ -36,6 +36,7 @@ from models.locks import locked_period_ids
 from models.plan_loader import require_plan
 from models.progress import Progress, no_progress
 from models.returns import get_period
+from models.settings import as_of_date
 from models.store import Store
 from models.tasks import REPORT_FIELDS, REPORT_TEXT_LIMIT, plan_start
 
@@ -249,12 +250,13 @@ class SentForms:
     files: list[Path]
 
 
-def send_forms(store: Store, period_id: str, out_dir: Path, as_of: date, due: date | None = None,
+def send_forms(store: Store, period_id: str, out_dir: Path, as_of: date | None = None, due: date | None = None,
                progress: Progress = no_progress) -> SentForms:
     """Write every responsible unit's form for the period into ``out_dir`` and record them; all
     in one transaction, so a failure records nothing (files already written stay whole)."""
     out_dir = Path(out_dir)
     with store.transaction() as session:
+        as_of = as_of_date(session, as_of)
         period = get_period(session, period_id)
         if period.id in locked_period_ids(session):
             raise LedgerError(f"{period.label}的报表已签发，不再发送该期的填报表。")

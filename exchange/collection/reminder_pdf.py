@@ -16,15 +16,16 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
+from sqlalchemy import select
 
 from exchange.common.files import write_atomically
 from exchange.common.pdf_fonts import register_fonts
-from exchange.common.pdf_page import MARGIN, PageFooter, document, numbered_canvas, para
+from exchange.common.pdf_page import PageFooter, document, numbered_canvas, para
 from models.collection import UnitStatus, collection_status
 from models.office import Office
 from models.returns import get_period
+from models.settings import as_of_date
 from models.store import Store
-from sqlalchemy import select
 
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|]')
 HEAD_BG = colors.HexColor("#DCE6F1")
@@ -88,6 +89,15 @@ def notice_pdf(status: UnitStatus, ctx: NoticeContext) -> bytes:
 
 def notice_file_name(unit: str, period_id: str) -> str:
     return _UNSAFE_NAME.sub("", f"提示单_{unit}_{period_id}.pdf")
+
+
+def status_and_notices(store: Store, period_id: str, as_of: date | None = None,
+                       out_dir: Path | None = None) -> tuple[list[UnitStatus], list[Path]]:
+    """``collect status``: every unit's state, and with ``out_dir`` the reminders written there."""
+    with store.session() as session:
+        as_of = as_of_date(session, as_of)
+        statuses = collection_status(session, period_id, as_of)
+    return statuses, write_notices(store, period_id, out_dir, as_of) if out_dir is not None else []
 
 
 def write_notices(store: Store, period_id: str, out_dir: Path, as_of: date) -> list[Path]:
