@@ -257,29 +257,40 @@ def apply_block(store: Store, edits: list[CellEdit], who: str | None = None, con
     Raises LedgerError naming every refused cell, or OutlierError when outliers are unconfirmed.
     """
     with store.transaction(who) as session:
-        preview = check_block(session, edits)
-        if preview.refused:
-            raise LedgerError(preview.refusal_message(what))
-        if preview.outliers and not confirm_outliers:
-            raise OutlierError(preview)
-        rows = _rows_of(session, {(c.edit.indicator_id, c.edit.period_id) for c in preview.changes})
-        before = []
-        for check in preview.changes:
-            key = (check.edit.indicator_id, check.edit.period_id)
-            before.append(check.old)
-            _write(session, rows.get(key), ValueState(*key, True, check.value, check.note, check.source, check.outlier))
-        return preview, before
+        return write_block(session, edits, confirm_outliers, what)
+
+
+def write_block(session: Session, edits: list[CellEdit], confirm_outliers: bool = False,
+                what: str = "") -> tuple[BlockPreview, list[ValueState]]:
+    """``apply_block`` inside the caller's transaction, for an action that writes more than values."""
+    preview = check_block(session, edits)
+    if preview.refused:
+        raise LedgerError(preview.refusal_message(what))
+    if preview.outliers and not confirm_outliers:
+        raise OutlierError(preview)
+    rows = _rows_of(session, {(c.edit.indicator_id, c.edit.period_id) for c in preview.changes})
+    before = []
+    for check in preview.changes:
+        key = (check.edit.indicator_id, check.edit.period_id)
+        before.append(check.old)
+        _write(session, rows.get(key), ValueState(*key, True, check.value, check.note, check.source, check.outlier))
+    return preview, before
 
 
 def restore_values(store: Store, states: list[ValueState], who: str | None = None) -> None:
     """Put cells back as they were (undo); refused, whole, if a period has since been locked."""
     with store.transaction(who) as session:
-        locked = locked_period_ids(session) & {s.period_id for s in states}
-        if locked:
-            raise LedgerError(f"{'、'.join(sorted(locked))} 的报表已签发，数值为只读，无法撤销。")
-        rows = _rows_of(session, {(s.indicator_id, s.period_id) for s in states})
-        for state in states:
-            _write(session, rows.get((state.indicator_id, state.period_id)), state)
+        write_states(session, states)
+
+
+def write_states(session: Session, states: list[ValueState]) -> None:
+    """``restore_values`` inside the caller's transaction."""
+    locked = locked_period_ids(session) & {s.period_id for s in states}
+    if locked:
+        raise LedgerError(f"{'、'.join(sorted(locked))} 的报表已签发，数值为只读，无法撤销。")
+    rows = _rows_of(session, {(s.indicator_id, s.period_id) for s in states})
+    for state in states:
+        _write(session, rows.get((state.indicator_id, state.period_id)), state)
 
 
 def _rows_of(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], IndicatorValue]:
