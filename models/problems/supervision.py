@@ -1,0 +1,151 @@
+"""督办: the three colours of a problem a unit holds, the list of problems with them, and the
+counts for 首页 and for a unit's 督办单.
+
+红: past its due date. 蓝: due today or on one of the next 2 working days. 黄: more than half of its
+working days used. A problem nobody holds against a time limit (待交办, 已退回, 已办结 …) has no
+colour. The order of the tests is the order of urgency: 红 before 蓝 before 黄.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from models.enums import LabelledEnum
+from models.errors import LedgerError
+from models.problems.records import OPEN_STATES, EnterpriseIssue, IssueState
+from models.problems.working_days import working_days_between
+
+DUE_SOON_WORKING_DAYS = 2
+
+
+class Colour(LabelledEnum):
+    RED = "red", "红"
+    BLUE = "blue", "蓝"
+    YELLOW = "yellow", "黄"
+
+
+COLOUR_MEANING = {Colour.RED: "已逾期", Colour.BLUE: f"{DUE_SOON_WORKING_DAYS}个工作日内到期",
+                  Colour.YELLOW: "时限已过半"}
+
+
+def colour(state: IssueState, assigned_on: date | None, due: date | None, as_of: date) -> Colour | None:
+    if state not in OPEN_STATES or due is None or assigned_on is None:
+        return None
+    if as_of > due:
+        return Colour.RED
+    if working_days_between(as_of, due) <= DUE_SOON_WORKING_DAYS:
+        return Colour.BLUE  # due today or on one of the next two working days
+    total = working_days_between(assigned_on, due)
+    if working_days_between(assigned_on, as_of) * 2 > total:
+        return Colour.YELLOW
+    return None
+
+
+@dataclass
+class IssueRow:
+    """One line of the 涉企问题 list (contact details in full: for the window and the CLI only)."""
+
+    id: int
+    number: str
+    received: date
+    channel: str
+    kind: str
+    enterprise: str
+    contact: str
+    phone: str
+    tags: list[str]
+    description: str
+    state: str
+    state_label: str
+    lead_handler: str
+    co_handlers: list[str]
+    limit_days: int | None
+    due: date | None
+    closed_on: date | None
+    satisfaction: str
+    reopen_count: int
+    colour: str  # red / blue / yellow / ""
+    colour_label: str
+    days_left: int | None  # working days to the due date; negative: overdue by that many
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _row(issue: EnterpriseIssue, as_of: date) -> IssueRow:
+    mark = colour(issue.state, issue.assigned_on, issue.due, as_of)
+    left = None
+    if issue.state in OPEN_STATES and issue.due is not None:
+        left = working_days_between(as_of, issue.due) if as_of <= issue.due else -working_days_between(issue.due, as_of)
+    return IssueRow(issue.id, issue.number, issue.received, issue.channel.label, issue.kind.label, issue.enterprise,
+                    issue.contact, issue.phone, list(issue.tags), issue.description, issue.state.value,
+                    issue.state.label, issue.lead_handler, list(issue.co_handlers), issue.limit_days, issue.due,
+                    issue.closed_on, issue.satisfaction.label if issue.satisfaction else "", issue.reopen_count,
+                    mark.value if mark else "", COLOUR_MEANING[mark] if mark else "", left)
+
+
+def parse_state(text: str) -> IssueState:
+    try:
+        return IssueState.from_label(text.strip())
+    except ValueError:
+        raise LedgerError(f"状态“{text}”无法识别，可选：{'、'.join(f'{s.value}（{s.label}）' for s in IssueState)}。") from None
+
+
+def issue_rows(session, as_of: date, state: IssueState | None = None, overdue: bool = False,
+               unit: str | None = None, year: int | None = None) -> list[IssueRow]:
+    query = select(EnterpriseIssue).order_by(EnterpriseIssue.year, EnterpriseIssue.seq)
+    if state is not None:
+        query = query.where(EnterpriseIssue.state == state)
+    if unit:
+        query = query.where(EnterpriseIssue.lead_handler == unit)
+    if year is not None:
+        query = query.where(EnterpriseIssue.year == year)
+    if overdue:
+        query = query.where(EnterpriseIssue.state.in_(OPEN_STATES), EnterpriseIssue.due < as_of)
+    rows = [_row(issue, as_of) for issue in session.scalars(query.options(selectinload(EnterpriseIssue.task)))]
+    return rows
+
+
+def list_issues(store, as_of: date, state: str | None = None, overdue: bool = False,
+                unit: str | None = None) -> list[IssueRow]:
+    """The problems, oldest first; ``state`` by value or label, ``overdue``: 红 only."""
+    wanted = parse_state(state) if state else None
+    with store.session() as session:
+        return issue_rows(session, as_of, wanted, overdue, unit)
+
+
+@dataclass
+class Attention:
+    """首页's cards: what is open and how it stands."""
+
+    open: int
+    colours: dict[str, int]  # colour value → count
+    awaiting_assignment: int  # 待交办 and 已退回
+    awaiting_visit: int  # 已办结, not yet visited
+    received_this_year: int
+
+
+def attention(store, as_of: date) -> Attention:
+    with store.session() as session:
+        issues = session.scalars(select(EnterpriseIssue)).all()
+        counts: Counter[str] = Counter()
+        for issue in issues:
+            mark = colour(issue.state, issue.assigned_on, issue.due, as_of)
+            if mark:
+                counts[mark.value] += 1
+        return Attention(sum(i.state in OPEN_STATES for i in issues), {c.value: counts[c.value] for c in Colour},
+                         sum(i.state in (IssueState.REGISTERED, IssueState.RETURNED) for i in issues),
+                         sum(i.state is IssueState.REPLIED for i in issues),
+                         sum(i.received.year == as_of.year and i.received <= as_of for i in issues))
+
+
+def units_with_open_issues(store) -> list[str]:
+    """The units a 督办单 can be printed for: those holding a problem now."""
+    with store.session() as session:
+        return sorted(u for u in session.scalars(select(EnterpriseIssue.lead_handler).distinct()
+                                                 .where(EnterpriseIssue.state.in_(OPEN_STATES))) if u)
