@@ -133,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sign", action="store_true", help="用本单位（市级）签名证书签发汇总 PDF")
     p.add_argument("--passphrase-env", metavar="VAR", help="存放签名私钥口令的环境变量名（与 --sign 同用）")
     p.set_defaults(handler=cmd_consolidate)
+
+    _add_problem_commands(sub)
     return parser
 
 
@@ -616,6 +618,270 @@ def cmd_consolidate(args: argparse.Namespace, store) -> int:
               + (f"\t{note}" if note else ""))
     for path in files:
         print(f"已生成：{path}")
+    return EXIT_OK
+
+
+# ---- 营商台账: enterprises' problems (models.problems, exchange.problems) ----------------------
+
+def _add_problem_commands(sub) -> None:
+    p = sub.add_parser("problems", help="营商台账：涉企问题的登记、交办、答复、回访、督办与统计")
+    psub = p.add_subparsers(dest="problems_command", metavar="操作", required=True, parser_class=ChineseArgumentParser)
+
+    def command(name: str, help_text: str, handler, with_id: bool = True, with_date: bool = False):
+        q = psub.add_parser(name, help=help_text)
+        if with_id:
+            q.add_argument("id", metavar="ID", help="问题 id 或编号（如 12 或 2023-0012）")
+        if with_date:
+            q.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD", help="办理日期（默认台账日期）")
+        q.add_argument("--json", action="store_true", help="以 JSON 输出")
+        q.set_defaults(handler=handler)
+        return q
+
+    q = command("add", "登记一个涉企问题", cmd_problems_add, with_id=False)
+    q.add_argument("--enterprise", required=True, help="企业名称")
+    q.add_argument("--credit-code", default="", help="统一社会信用代码（18 位，可不填）")
+    q.add_argument("--source", required=True, help="来源渠道：12345热线、企业走访、政企恳谈/茶咖沙龙、营商环境体验官、线上平台、来信来访、其他")
+    q.add_argument("--category", required=True, help="问题类型：咨询、求助、投诉、建议、举报")
+    q.add_argument("--text", required=True, help="问题描述")
+    q.add_argument("--received", required=True, type=_date_arg, metavar="YYYY-MM-DD", help="受理日期")
+    q.add_argument("--contact", default="", help="联系人")
+    q.add_argument("--phone", default="", help="联系电话")
+    q.add_argument("--tags", default="", help="问题标签，以逗号分隔，如 要素保障,用地")
+    q.add_argument("--task", type=int, metavar="N", help="关联的改革任务序号")
+    q = command("assign", "交办（已交办的为改派，须说明理由）", cmd_problems_assign, with_date=True)
+    q.add_argument("--unit", required=True, help="主办单位")
+    q.add_argument("--co-units", default="", help="协办单位，以逗号分隔")
+    q.add_argument("--days", required=True, type=int, help="办理时限（工作日）")
+    q.add_argument("--reason", default="", help="改派理由（改派时必填）")
+    command("accept", "承办单位签收", cmd_problems_accept, with_date=True)
+    q = command("reply", "办结答复（--interim 为阶段答复）", cmd_problems_reply, with_date=True)
+    q.add_argument("--text", required=True, help="答复内容")
+    q.add_argument("--interim", action="store_true", help="阶段答复，问题仍在办理中")
+    q = command("visit", "回访企业：满意、基本满意、不满意（不满意则重办）", cmd_problems_visit, with_date=True)
+    q.add_argument("--satisfaction", required=True, help="满意、基本满意 或 不满意")
+    q.add_argument("--note", default="", help="回访记录")
+    q = command("extend", "延期：新的办结期限和理由", cmd_problems_extend, with_date=True)
+    q.add_argument("--due", required=True, type=_date_arg, metavar="YYYY-MM-DD", help="新的办结期限")
+    q.add_argument("--reason", required=True, help="延期理由")
+    q = command("return", "退回（非本单位职责等），待改派", cmd_problems_return, with_date=True)
+    q.add_argument("--reason", required=True, help="退回理由")
+    q = command("link", "举一反三：关联类似问题并记录制度性举措", cmd_problems_link, with_date=True)
+    q.add_argument("--with", dest="others", required=True, nargs="+", metavar="ID", help="类似问题的 id 或编号")
+    q.add_argument("--measure", required=True, help="制度性举措")
+    command("archive", "归档（回访后）", cmd_problems_archive, with_date=True)
+    command("show", "一个问题的全部信息和办理过程", cmd_problems_show)
+    q = command("list", "列出涉企问题及其督办颜色", cmd_problems_list, with_id=False)
+    q.add_argument("--state", help="只列此状态：registered/assigned/handling/returned/replied/visited/archived 或中文")
+    q.add_argument("--overdue", action="store_true", help="只列已逾期（红）的")
+    q.add_argument("--unit", help="只列此主办单位的")
+    q = command("stats", "统计：受理、办结、办结率、按期办结率、满意率、重办率、平均办结用时", cmd_problems_stats, with_id=False)
+    q.add_argument("--from", dest="start", type=_date_arg, metavar="YYYY-MM-DD", help="起始日期")
+    q.add_argument("--to", dest="end", type=_date_arg, metavar="YYYY-MM-DD", help="截止日期")
+    q.add_argument("--period", metavar="ID", help="期次编号（代替 --from/--to），如 2023-Q3")
+    q = command("import", "从工作簿（如 12345 导出表）导入问题（全部成功或全不导入）", cmd_problems_import, with_id=False)
+    q.add_argument("file", type=Path, metavar="FILE.xlsx")
+    q.add_argument("--dry-run", action="store_true", help="只检查并列出，不写入")
+    q.add_argument("--skip-duplicates", action="store_true", help="跳过重复的问题（同一企业、同一内容、同一天）")
+    q = command("notice", "为各主办单位生成督办单 PDF", cmd_problems_notice, with_id=False)
+    q.add_argument("--out", required=True, type=Path, metavar="DIR", help="输出文件夹")
+    q.add_argument("--unit", nargs="+", help="只为这些单位生成（默认：所有有在办问题的单位）")
+    q = command("export", "导出一年的涉企问题（联系人、电话脱敏）", cmd_problems_export, with_id=False)
+    q.add_argument("file", type=Path, metavar="FILE.xlsx")
+    q.add_argument("--year", type=int, help="年度（默认台账日期所在年）")
+
+
+def _split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("，", ",").replace("、", ",").split(",") if part.strip()]
+
+
+def _as_of(args: argparse.Namespace, store) -> date:
+    from models.settings import as_of_date
+
+    with store.session() as session:
+        return as_of_date(session, args.as_of)
+
+
+def _print_issue(args: argparse.Namespace, issue) -> int:
+    if args.json:
+        print_json(issue.as_dict())
+        return EXIT_OK
+    print(f"id {issue.id}\t{issue.number}\t{issue.state_label}\t{issue.enterprise}\t{issue.channel}\t{issue.kind}")
+    if issue.lead_handler:
+        co = f"（协办：{'、'.join(issue.co_handlers)}）" if issue.co_handlers else ""
+        print(f"主办单位：{issue.lead_handler}{co}\t时限 {issue.limit_days} 个工作日\t办结期限 {issue.due or '—'}")
+    if issue.satisfaction:
+        print(f"回访：{issue.satisfaction}\t重办 {issue.reopen_count} 次")
+    return EXIT_OK
+
+
+@with_store
+def cmd_problems_add(args: argparse.Namespace, store) -> int:
+    from models.problems.loop import IssueDraft, register_issue
+
+    draft = IssueDraft(args.enterprise, args.source, args.category, args.text, args.received, args.credit_code,
+                       args.contact, args.phone, _split_list(args.tags), args.task)
+    return _print_issue(args, register_issue(store, draft))
+
+
+@with_store
+def cmd_problems_assign(args: argparse.Namespace, store) -> int:
+    from models.problems.loop import assign_issue
+
+    issue = assign_issue(store, args.id, args.unit, args.days, args.date or _as_of(args, store),
+                         _split_list(args.co_units), args.reason)
+    if args.json:
+        print_json(issue.as_dict())
+    else:
+        print(f"{issue.number} 已交办 {issue.lead_handler}，时限 {issue.limit_days} 个工作日，办结期限 {issue.due}")
+    return EXIT_OK
+
+
+@with_store
+def cmd_problems_accept(args: argparse.Namespace, store) -> int:
+    from models.problems.loop import accept_issue
+
+    return _print_issue(args, accept_issue(store, args.id, args.date or _as_of(args, store)))
+
+
+@with_store
+def cmd_problems_reply(args: argparse.Namespace, store) -> int:
+    from models.problems.loop import reply_issue
+
+    return _print_issue(args, reply_issue(store, args.id, args.text, args.date or _as_of(args, store), args.interim))
+
+
+@with_store
+def cmd_problems_visit(args: argparse.Namespace, store) -> int:
+    from models.problems.loop import visit_issue
+
+    return _print_issue(args, visit_issue(store, args.id, args.satisfaction, args.date or _as_of(args, store),
+                                          args.note))
+
+
+@with_store
+def cmd_problems_extend(args: argparse.Namespace, store) -> int:
+    from models.problems.loop import extend_issue
+
+    return _print_issue(args, extend_issue(store, args.id, args.due, args.reason, args.date or _as_of(args, store)))
+
+
+@with_store
+def cmd_problems_return(args: argparse.Namespace, store) -> int:
+    from models.problems.loop import return_issue
+
+    return _print_issue(args, return_issue(store, args.id, args.reason, args.date or _as_of(args, store)))
+
+
+@with_store
+def cmd_problems_link(args: argparse.Namespace, store) -> int:
+    from models.problems.loop import link_issues
+
+    issue = link_issues(store, args.id, args.others, args.measure, args.date or _as_of(args, store))
+    if not args.json:
+        print(f"{issue.number} 已关联：{'、'.join(issue.linked)}；制度性举措：{issue.systemic_measure}")
+        return EXIT_OK
+    return _print_issue(args, issue)
+
+
+@with_store
+def cmd_problems_archive(args: argparse.Namespace, store) -> int:
+    from models.problems.loop import archive_issue
+
+    return _print_issue(args, archive_issue(store, args.id, args.date or _as_of(args, store)))
+
+
+@with_store
+def cmd_problems_show(args: argparse.Namespace, store) -> int:
+    from models.problems.loop import issue_detail
+
+    issue = issue_detail(store, args.id)
+    _print_issue(args, issue)
+    if not args.json:
+        print(f"联系人：{issue.contact} {issue.phone}\t信用代码：{issue.credit_code or '—'}\t标签：{'、'.join(issue.tags)}")
+        print(f"问题：{issue.description}")
+        for step in issue.steps:
+            print(f"  {step.day}\t{step.kind}\t{step.unit}\t{step.text}\t（{step.who} 记录于 {step.at:%Y-%m-%d %H:%M}）")
+    return EXIT_OK
+
+
+@with_store
+def cmd_problems_list(args: argparse.Namespace, store) -> int:
+    from models.problems.supervision import list_issues
+
+    rows = list_issues(store, _as_of(args, store), args.state, args.overdue, args.unit)
+    if args.json:
+        print_json([row.as_dict() for row in rows])
+        return EXIT_OK
+    for r in rows:
+        mark = f"【{r.colour_label}】" if r.colour else ""  # 【红（已逾期）】
+        print(f"{r.id}\t{r.number}\t{r.state_label}{mark}\t{r.enterprise}\t{r.lead_handler or '—'}\t期限 {r.due or '—'}")
+    print(f"共 {len(rows)} 件")
+    return EXIT_OK
+
+
+@with_store
+def cmd_problems_stats(args: argparse.Namespace, store) -> int:
+    from models.problems.figures import format_rate, period_span, problem_figures
+
+    if args.period:
+        start, end = period_span(args.period)
+    elif args.start and args.end:
+        start, end = args.start, args.end
+    else:
+        raise LedgerError("请用 --from 和 --to 指定统计区间，或用 --period 指定期次。")
+    report = problem_figures(store, start, end, _as_of(args, store))
+    if args.json:
+        print_json(report.as_dict())
+        return EXIT_OK
+    print(f"统计区间：{start} 至 {end}（按 {report.judged} 的办理情况）")
+    print("主办单位\t受理\t办结\t办结率\t按期办结率\t满意率\t重办率\t平均办结用时（工作日）")
+    for f in [report.total] + report.units:
+        print(f"{f.unit}\t{f.received}\t{f.closed}\t{format_rate(f.close_rate)}\t{format_rate(f.on_time_rate)}\t"
+              f"{format_rate(f.satisfaction_rate)}\t{format_rate(f.reopen_rate)}\t"
+              f"{'—' if f.mean_close_days is None else f.mean_close_days}")
+    return EXIT_OK
+
+
+@with_store
+def cmd_problems_import(args: argparse.Namespace, store) -> int:
+    from exchange.problems.problem_import import import_problems
+
+    preview = import_problems(store, args.file, args.dry_run, args.skip_duplicates)
+    if args.json:
+        print_json({"file": str(args.file), "sheet": preview.sheet, "dry_run": args.dry_run,
+                    "new": len(preview.new_rows), "duplicates": preview.duplicate_lines()})
+        return EXIT_OK
+    for line in preview.duplicate_lines():
+        print(f"重复：{line}")
+    verb = "可导入" if args.dry_run else "已导入"
+    print(f"{args.file.name}（工作表“{preview.sheet}”）：{verb} {len(preview.new_rows)} 件，重复 {len(preview.duplicates)} 件"
+          + ("（试运行，未写入）" if args.dry_run else "（重复的已跳过）" if preview.duplicates else ""))
+    return EXIT_OK
+
+
+@with_store
+def cmd_problems_notice(args: argparse.Namespace, store) -> int:
+    from exchange.problems.supervision_notice import write_notices
+
+    paths = write_notices(store, args.out, _as_of(args, store), args.unit)
+    if args.json:
+        print_json([str(p) for p in paths])
+    elif not paths:
+        print("没有在办的涉企问题，无需督办。")
+    for path in [] if args.json else paths:
+        print(path)
+    return EXIT_OK
+
+
+@with_store
+def cmd_problems_export(args: argparse.Namespace, store) -> int:
+    from exchange.problems.problem_export import export_problems
+
+    path = export_problems(store, args.file, args.year or _as_of(args, store).year)
+    if args.json:
+        print_json({"file": str(path)})
+    else:
+        print(f"已导出（联系人、电话已脱敏）：{path}")
     return EXIT_OK
 
 

@@ -70,7 +70,7 @@ class IssueRow:
     satisfaction: str
     reopen_count: int
     colour: str  # red / blue / yellow / ""
-    colour_label: str
+    colour_label: str  # 红（已逾期）
     days_left: int | None  # working days to the due date; negative: overdue by that many
 
     def as_dict(self) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def _row(issue: EnterpriseIssue, as_of: date) -> IssueRow:
                     issue.contact, issue.phone, list(issue.tags), issue.description, issue.state.value,
                     issue.state.label, issue.lead_handler, list(issue.co_handlers), issue.limit_days, issue.due,
                     issue.closed_on, issue.satisfaction.label if issue.satisfaction else "", issue.reopen_count,
-                    mark.value if mark else "", COLOUR_MEANING[mark] if mark else "", left)
+                    mark.value if mark else "", f"{mark.label}（{COLOUR_MEANING[mark]}）" if mark else "", left)
 
 
 def parse_state(text: str) -> IssueState:
@@ -149,3 +149,57 @@ def units_with_open_issues(store) -> list[str]:
     with store.session() as session:
         return sorted(u for u in session.scalars(select(EnterpriseIssue.lead_handler).distinct()
                                                  .where(EnterpriseIssue.state.in_(OPEN_STATES))) if u)
+
+
+@dataclass
+class NoticeLine:
+    """One problem on a unit's 督办单, its personal data masked (the sheet leaves the office)."""
+
+    number: str
+    received: date
+    enterprise: str
+    contact: str
+    phone: str
+    description: str
+    assigned_on: date | None
+    due: date | None
+    days_left: int | None
+    colour: str
+    colour_label: str
+    state_label: str
+
+
+@dataclass
+class Notice:
+    """督办单: what one unit holds, overdue first, then by due date."""
+
+    unit: str
+    as_of: date
+    county: str
+    office: str
+    lines: list[NoticeLine]
+
+    @property
+    def overdue(self) -> list[NoticeLine]:
+        return [line for line in self.lines if line.colour == Colour.RED.value]
+
+
+def supervision_notice(store, unit: str, as_of: date) -> Notice:
+    from models.office import Office
+    from models.problems.checks import mask_name, mask_phone, mask_text
+
+    with store.session() as session:
+        office = session.scalar(select(Office).limit(1)) or Office(county="", office_name="")
+        issues = session.scalars(select(EnterpriseIssue).where(EnterpriseIssue.lead_handler == unit,
+                                                               EnterpriseIssue.state.in_(OPEN_STATES))).all()
+        if not issues:
+            raise LedgerError(f"“{unit}”目前没有在办的涉企问题，无需督办。")
+        lines = []
+        for issue in issues:
+            row = _row(issue, as_of)
+            lines.append(NoticeLine(issue.number, issue.received, issue.enterprise, mask_name(issue.contact),
+                                    mask_phone(issue.phone), mask_text(issue.description, (issue.contact,)),
+                                    issue.assigned_on, issue.due, row.days_left, row.colour, row.colour_label,
+                                    issue.state.label))
+    lines.sort(key=lambda line: (line.colour != Colour.RED.value, line.due or date.max, line.number))
+    return Notice(unit, as_of, office.county or "", office.office_name or "", lines)
