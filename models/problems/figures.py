@@ -7,7 +7,7 @@ the span (or on the working date, if that is earlier), by replaying its steps:
 - 办结 (closed): of them, those with a standing 办结答复 (已办结, 已回访 or 已归档);
 - 办结率 = 办结 ÷ 受理; 按期办结率 = 办结 on or before the due date then in force (a granted 延期
   moves it) ÷ 办结;
-- 满意率 = (满意 + 基本满意) ÷ 回访 (closed problems whose latest verdict is known);
+- 满意率 = (满意 + 基本满意) ÷ 回访, counting every 回访 (the 不满意 one before a 重办 too);
 - 重办率 = problems sent back at least once (不满意 → 重办) ÷ problems that were answered at least once;
 - 平均办结用时: working days from the first 交办 to the 办结答复, over the closed problems.
 
@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from models.errors import LedgerError
 from models.problems.loop import Snapshot, replay
-from models.problems.records import EnterpriseIssue, Satisfaction
+from models.problems.records import EnterpriseIssue
 from models.problems.working_days import working_days_between
 
 ALL_UNITS = "全部"
@@ -67,14 +67,13 @@ class Figures:
         self.received += 1
         self.answered += s.replied_ever
         self.reopened += s.reopen_count > 0
+        self.visited += s.visits
+        self.satisfied += s.satisfied_visits
         if s.closed:
             self.closed += 1
             self.closed_on_time += s.on_time
             if s.first_assigned_on is not None and s.closed_on is not None:
                 self.close_days_total += working_days_between(s.first_assigned_on, s.closed_on)
-            if s.satisfaction is not None:
-                self.visited += 1
-                self.satisfied += s.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASIC)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__, close_rate=self.close_rate, on_time_rate=self.on_time_rate,

@@ -80,6 +80,8 @@ class Snapshot:
     satisfaction: Satisfaction | None = None
     reopen_count: int = 0
     replied_ever: bool = False
+    visits: int = 0  # every 回访, the one before a 重办 too
+    satisfied_visits: int = 0
 
     @property
     def closed(self) -> bool:
@@ -110,6 +112,8 @@ def replay(steps: Iterable[IssueStep], until: date | None = None) -> Snapshot:
             case StepKind.VISIT:
                 s.satisfaction = step.satisfaction
                 s.state = IssueState.VISITED
+                s.visits += 1
+                s.satisfied_visits += step.satisfaction is not Satisfaction.UNSATISFIED
             case StepKind.REOPEN:
                 s.state, s.closed_on, s.reopen_count = IssueState.HANDLING, None, s.reopen_count + 1
                 s.assigned_on, s.due = step.day, step.due
