@@ -22,14 +22,18 @@ COLUMNS = [("number", "问题编号", 11), ("received", "受理日期", 11), ("c
            ("reopen_count", "重办次数", 8)]
 
 
-def export_problems(store, path: Path, year: int) -> Path:
-    """Write ``path`` atomically; refused when the year holds no problem."""
+def export_problems(store, path: Path, year: int | None = None) -> Path:
+    """Write ``path`` atomically (the working date's year unless ``year``); refused when the year
+    holds no problem."""
     from openpyxl import Workbook  # openpyxl is slow to import; only when exporting
     from openpyxl.styles import Font
 
     from exchange.returns.xlsx_return import put
 
+    from models.settings import as_of_date
+
     with store.session() as session:
+        year = year or as_of_date(session).year
         issues = session.scalars(select(EnterpriseIssue).where(EnterpriseIssue.year == year)
                                  .order_by(EnterpriseIssue.seq).options(selectinload(EnterpriseIssue.steps))).all()
         records = [masked_record(issue) for issue in issues]

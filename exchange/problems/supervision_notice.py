@@ -5,6 +5,7 @@ Personal data are masked. A4 portrait, on the page every PDF of the program shar
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -41,7 +42,7 @@ def build_notice_pdf(notice: Notice) -> bytes:
             line.number, f"{line.enterprise}\n{line.contact} {line.phone}", line.description,
             line.assigned_on.isoformat() if line.assigned_on else "", line.due.isoformat() if line.due else "", left,
             line.colour_label or line.state_label)])
-    table = Table(rows, colWidths=[w * mm for w in (21, 36, 56, 20, 20, 15, 17)], repeatRows=1)
+    table = Table(rows, colWidths=[w * mm for w in (20, 34, 48, 22, 22, 13, 21)], repeatRows=1)
     style = [("FONTNAME", (0, 0), (-1, -1), fonts.body),  # else an unembedded Helvetica
              ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#555555")),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DCE6F1")), ("VALIGN", (0, 0), (-1, -1), "TOP")]
@@ -59,12 +60,13 @@ def build_notice_pdf(notice: Notice) -> bytes:
     return buffer.getvalue()
 
 
-def write_notices(store, folder: Path, as_of, units: list[str] | None = None) -> list[Path]:
-    """One 督办单 PDF per unit (all units holding a problem, unless named), ``督办单_<unit>_<date>.pdf``."""
+def write_notices(store, folder: Path, as_of: date | None = None, units: list[str] | None = None) -> list[Path]:
+    """One 督办单 PDF per unit (all units holding a problem, unless named), ``督办单_<unit>_<date>.pdf``,
+    as on ``as_of`` (None: the working date)."""
     paths = []
     for unit in units or units_with_open_issues(store):
         notice = supervision_notice(store, unit, as_of)
-        paths.append(write_atomically(Path(folder) / f"督办单_{_safe(unit)}_{as_of.isoformat()}.pdf",
+        paths.append(write_atomically(Path(folder) / f"督办单_{_safe(unit)}_{notice.as_of.isoformat()}.pdf",
                                       build_notice_pdf(notice)))
     return paths
 

@@ -117,17 +117,20 @@ def figures(session, start: date, end: date, as_of: date) -> FigureReport:
     return FigureReport(start, end, judged, total, ranked)
 
 
-def problem_figures(store, start: date, end: date, as_of: date) -> FigureReport:
-    with store.session() as session:
-        return figures(session, start, end, as_of)
-
-
-def period_span(period_id: str) -> tuple[date, date]:
-    """The days of a period id (2023-B22, 2023-M10, 2023-Q3, 2023-Y)."""
+def problem_figures(store, start: date | None = None, end: date | None = None, as_of: date | None = None,
+                    period_id: str | None = None) -> FigureReport:
+    """The figures of the days ``start``…``end``, or of a period (2023-B22, 2023-M10, 2023-Q3,
+    2023-Y), judged on ``as_of`` (None: the working date)."""
     from models.periods import parse_period_id
+    from models.settings import as_of_date
 
-    span = parse_period_id(period_id)
-    return span.start, span.end
+    if period_id:
+        span = parse_period_id(period_id)
+        start, end = span.start, span.end
+    elif start is None or end is None:
+        raise LedgerError("请指定统计区间（起始和截止日期），或指定期次。")
+    with store.session() as session:
+        return figures(session, start, end, as_of_date(session, as_of))
 
 
 def format_rate(value: float | None) -> str:

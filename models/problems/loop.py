@@ -393,12 +393,15 @@ def link(session: Session, issue: EnterpriseIssue, others: Iterable[EnterpriseIs
 
 
 # ---- the user actions: one transaction each ---------------------------------------------------
+# ``day`` is the day the step happened; None: the working date (models.settings.as_of_date).
 
-def _act(store, ref: int | str, who: str | None, action) -> IssueView:
+def _act(store, ref: int | str, day: date | None, who: str | None, action) -> IssueView:
+    from models.settings import as_of_date
+
     with store.transaction(who) as session:
         issue = session.scalar(select(EnterpriseIssue).where(EnterpriseIssue.id == get_issue(session, ref).id)
                                .options(selectinload(EnterpriseIssue.steps)))
-        action(session, issue)
+        action(session, issue, as_of_date(session, day))
         return view(session, issue)
 
 
@@ -407,44 +410,45 @@ def register_issue(store, draft: IssueDraft, who: str | None = None) -> IssueVie
         return view(session, register(session, draft))
 
 
-def assign_issue(store, ref: int | str, unit: str, days: int, day: date, co_units: Iterable[str] = (),
+def assign_issue(store, ref: int | str, unit: str, days: int, day: date | None = None, co_units: Iterable[str] = (),
                  reason: str = "", who: str | None = None) -> IssueView:
-    return _act(store, ref, who, lambda s, i: assign(s, i, unit, days, day, co_units, reason))
+    return _act(store, ref, day, who, lambda s, i, d: assign(s, i, unit, days, d, co_units, reason))
 
 
-def accept_issue(store, ref: int | str, day: date, who: str | None = None) -> IssueView:
-    return _act(store, ref, who, lambda s, i: accept(s, i, day))
+def accept_issue(store, ref: int | str, day: date | None = None, who: str | None = None) -> IssueView:
+    return _act(store, ref, day, who, accept)
 
 
-def reply_issue(store, ref: int | str, text: str, day: date, interim: bool = False,
+def reply_issue(store, ref: int | str, text: str, day: date | None = None, interim: bool = False,
                 who: str | None = None) -> IssueView:
-    return _act(store, ref, who, lambda s, i: reply(s, i, text, day, interim))
+    return _act(store, ref, day, who, lambda s, i, d: reply(s, i, text, d, interim))
 
 
-def visit_issue(store, ref: int | str, satisfaction: str, day: date, note: str = "",
+def visit_issue(store, ref: int | str, satisfaction: str, day: date | None = None, note: str = "",
                 who: str | None = None) -> IssueView:
     verdict = parse_satisfaction(satisfaction)
-    return _act(store, ref, who, lambda s, i: visit(s, i, verdict, day, note))
+    return _act(store, ref, day, who, lambda s, i, d: visit(s, i, verdict, d, note))
 
 
-def extend_issue(store, ref: int | str, new_due: date, reason: str, day: date, who: str | None = None) -> IssueView:
-    return _act(store, ref, who, lambda s, i: extend(s, i, new_due, reason, day))
+def extend_issue(store, ref: int | str, new_due: date, reason: str, day: date | None = None,
+                 who: str | None = None) -> IssueView:
+    return _act(store, ref, day, who, lambda s, i, d: extend(s, i, new_due, reason, d))
 
 
-def return_issue(store, ref: int | str, reason: str, day: date, who: str | None = None) -> IssueView:
-    return _act(store, ref, who, lambda s, i: return_to_office(s, i, reason, day))
+def return_issue(store, ref: int | str, reason: str, day: date | None = None, who: str | None = None) -> IssueView:
+    return _act(store, ref, day, who, lambda s, i, d: return_to_office(s, i, reason, d))
 
 
-def archive_issue(store, ref: int | str, day: date, who: str | None = None) -> IssueView:
-    return _act(store, ref, who, lambda s, i: archive(s, i, day))
+def archive_issue(store, ref: int | str, day: date | None = None, who: str | None = None) -> IssueView:
+    return _act(store, ref, day, who, archive)
 
 
-def link_issues(store, ref: int | str, others: Iterable[int | str], measure: str, day: date,
+def link_issues(store, ref: int | str, others: Iterable[int | str], measure: str, day: date | None = None,
                 who: str | None = None) -> IssueView:
-    def action(session: Session, issue: EnterpriseIssue) -> None:
-        link(session, issue, [get_issue(session, other) for other in others], measure, day)
+    def action(session: Session, issue: EnterpriseIssue, on: date) -> None:
+        link(session, issue, [get_issue(session, other) for other in others], measure, on)
 
-    return _act(store, ref, who, action)
+    return _act(store, ref, day, who, action)
 
 
 def issue_detail(store, ref: int | str) -> IssueView:

@@ -111,12 +111,15 @@ def issue_rows(session, as_of: date, state: IssueState | None = None, overdue: b
     return rows
 
 
-def list_issues(store, as_of: date, state: str | None = None, overdue: bool = False,
+def list_issues(store, as_of: date | None = None, state: str | None = None, overdue: bool = False,
                 unit: str | None = None) -> list[IssueRow]:
-    """The problems, oldest first; ``state`` by value or label, ``overdue``: 红 only."""
+    """The problems, oldest first, judged on ``as_of`` (None: the working date); ``state`` by value
+    or label, ``overdue``: 红 only."""
+    from models.settings import as_of_date
+
     wanted = parse_state(state) if state else None
     with store.session() as session:
-        return issue_rows(session, as_of, wanted, overdue, unit)
+        return issue_rows(session, as_of_date(session, as_of), wanted, overdue, unit)
 
 
 @dataclass
@@ -130,8 +133,11 @@ class Attention:
     received_this_year: int
 
 
-def attention(store, as_of: date) -> Attention:
+def attention(store, as_of: date | None = None) -> Attention:
+    from models.settings import as_of_date
+
     with store.session() as session:
+        as_of = as_of_date(session, as_of)
         issues = session.scalars(select(EnterpriseIssue)).all()
         counts: Counter[str] = Counter()
         for issue in issues:
@@ -184,11 +190,13 @@ class Notice:
         return [line for line in self.lines if line.colour == Colour.RED.value]
 
 
-def supervision_notice(store, unit: str, as_of: date) -> Notice:
+def supervision_notice(store, unit: str, as_of: date | None = None) -> Notice:
     from models.office import Office
     from models.problems.checks import mask_name, mask_phone, mask_text
+    from models.settings import as_of_date
 
     with store.session() as session:
+        as_of = as_of_date(session, as_of)
         office = session.scalar(select(Office).limit(1)) or Office(county="", office_name="")
         issues = session.scalars(select(EnterpriseIssue).where(EnterpriseIssue.lead_handler == unit,
                                                                EnterpriseIssue.state.in_(OPEN_STATES))).all()
