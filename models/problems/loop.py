@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.audit import actor_of
 from models.errors import LedgerError
-from models.plan import Task
+from models.plan import Plan, Task
 from models.problems.checks import check_credit_code, check_phone
 from models.problems.records import (
     CLOSED_STATES, OPEN_STATES, TOPIC_TAGS, Channel, EnterpriseIssue, IssueKind, IssueLink, IssueState, IssueStep,
@@ -252,12 +252,9 @@ def check_draft(session: Session, draft: IssueDraft) -> dict[str, Any]:
         received=draft.received, credit_code=check_credit_code(draft.credit_code),
         contact=_text("联系人", draft.contact, 50), phone=check_phone(draft.phone), tags=check_tags(draft.tags),
         task_id=None)
-    if draft.task_number is not None:
-        from models.plan_loader import require_plan
-
-        plan = require_plan(session)
-        task = session.scalar(select(Task).where(Task.plan_id == plan.id, Task.number == draft.task_number,
-                                                 Task.archived.is_(False)))
+    if draft.task_number is not None:  # a task of the newest plan, as models.plan_loader.current_plan
+        task = session.scalar(select(Task).join(Plan).where(Task.number == draft.task_number, Task.archived.is_(False))
+                              .order_by(Plan.year.desc(), Plan.id.desc()).limit(1))
         if task is None:
             raise LedgerError(f"关联任务：方案中没有第 {draft.task_number} 号任务。")
         values["task_id"] = task.id
