@@ -37,7 +37,9 @@ _WORDS = ["恒达", "鑫源", "博远", "华创", "永盛", "中锐", "天工", 
           "金穗", "星辰", "明德", "汇通", "嘉禾", "东升", "宏图"]
 _TRADES = ["机械制造", "新材料", "电子科技", "食品", "汽车配件", "医疗器械", "家居用品", "物流", "纺织", "五金工具"]
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙朱胡郭何林罗郑梁"
-_GIVEN = ["建国", "丽华", "海峰", "志强", "晓燕", "伟", "静", "军", "敏", "磊", "芳", "杰", "婷", "斌", "勇"]
+# Enterprises' contacts: never the same names as the demo's officials (models.demo), whose names the
+# return prints in full.
+_GIVEN = ["建国", "丽华", "海峰", "国庆", "晓燕", "伟", "雪梅", "军", "晓峰", "磊", "芳", "杰", "婷", "建军", "勇"]
 _CHANNELS = [(Channel.HOTLINE, 40), (Channel.VISIT, 25), (Channel.ONLINE, 12), (Channel.OBSERVER, 8),
              (Channel.LETTER, 6), (Channel.OTHER, 4)]
 SALON_DAY = date(2023, 6, 16)
