@@ -19,6 +19,7 @@ from models.overview import (
     DUE_SOON_DAYS, lagging_tasks, milestones_due_within, status_by_area, status_counts, tasks_without_report,
 )
 from models.plan_loader import current_plan
+from models.problems.supervision import attention
 from models.summary import store_summary
 from models.task_list import TaskRow, task_list
 from ui.context import AppContext
@@ -189,8 +190,6 @@ class HomePage(QWidget):
         self._fill_problems_card(as_of)
 
     def _fill_problems_card(self, as_of: date) -> None:
-        from models.problems.supervision import attention
-
         try:
             counts = attention(self.ctx.store, as_of)
         except LedgerError as error:  # a working date the holiday calendar does not cover yet

@@ -14,6 +14,7 @@ from models.errors import LedgerError
 from models.problems.checks import mask_text
 from models.problems.masked import masked_record
 from models.problems.records import EnterpriseIssue
+from models.settings import as_of_date
 
 COLUMNS = [("number", "问题编号", 11), ("received", "受理日期", 11), ("channel", "来源渠道", 14), ("kind", "问题类型", 8),
            ("enterprise", "企业名称", 24), ("contact", "联系人", 8), ("phone", "联系电话", 13), ("tags", "问题标签", 14),
@@ -25,12 +26,11 @@ COLUMNS = [("number", "问题编号", 11), ("received", "受理日期", 11), ("c
 def export_problems(store, path: Path, year: int | None = None) -> Path:
     """Write ``path`` atomically (the working date's year unless ``year``); refused when the year
     holds no problem."""
-    from openpyxl import Workbook  # openpyxl is slow to import; only when exporting
+    # openpyxl (and the return's cell writer, which imports it) is slow to import: only when exporting.
+    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     from exchange.returns.xlsx_return import put
-
-    from models.settings import as_of_date
 
     with store.session() as session:
         year = year or as_of_date(session).year

@@ -24,9 +24,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models.errors import LedgerError
+from models.periods import parse_period_id
 from models.problems.loop import Snapshot, replay
 from models.problems.records import EnterpriseIssue
 from models.problems.working_days import working_days_between
+from models.settings import as_of_date
 
 ALL_UNITS = "全部"
 
@@ -121,9 +123,6 @@ def problem_figures(store, start: date | None = None, end: date | None = None, a
                     period_id: str | None = None) -> FigureReport:
     """The figures of the days ``start``…``end``, or of a period (2023-B22, 2023-M10, 2023-Q3,
     2023-Y), judged on ``as_of`` (None: the working date)."""
-    from models.periods import parse_period_id
-    from models.settings import as_of_date
-
     if period_id:
         span = parse_period_id(period_id)
         start, end = span.start, span.end

@@ -29,6 +29,7 @@ from models.problems.records import (
     Satisfaction, StepKind,
 )
 from models.problems.working_days import add_working_days
+from models.settings import as_of_date
 
 TEXT_LIMIT = 2000
 NAME_LIMIT = 100
@@ -393,8 +394,6 @@ def link(session: Session, issue: EnterpriseIssue, others: Iterable[EnterpriseIs
 # ``day`` is the day the step happened; None: the working date (models.settings.as_of_date).
 
 def _act(store, ref: int | str, day: date | None, who: str | None, action) -> IssueView:
-    from models.settings import as_of_date
-
     with store.transaction(who) as session:
         issue = session.scalar(select(EnterpriseIssue).where(EnterpriseIssue.id == get_issue(session, ref).id)
                                .options(selectinload(EnterpriseIssue.steps)))

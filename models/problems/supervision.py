@@ -13,12 +13,14 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from models.enums import LabelledEnum
 from models.errors import LedgerError
+from models.office import Office
+from models.problems.checks import mask_name, mask_phone, mask_text
 from models.problems.records import OPEN_STATES, EnterpriseIssue, IssueState
 from models.problems.working_days import working_days_between
+from models.settings import as_of_date
 
 DUE_SOON_WORKING_DAYS = 2
 
@@ -96,30 +98,20 @@ def parse_state(text: str) -> IssueState:
         raise LedgerError(f"状态“{text}”无法识别，可选：{'、'.join(f'{s.value}（{s.label}）' for s in IssueState)}。") from None
 
 
-def issue_rows(session, as_of: date, state: IssueState | None = None, overdue: bool = False,
-               unit: str | None = None, year: int | None = None) -> list[IssueRow]:
-    query = select(EnterpriseIssue).order_by(EnterpriseIssue.year, EnterpriseIssue.seq)
-    if state is not None:
-        query = query.where(EnterpriseIssue.state == state)
-    if unit:
-        query = query.where(EnterpriseIssue.lead_handler == unit)
-    if year is not None:
-        query = query.where(EnterpriseIssue.year == year)
-    if overdue:
-        query = query.where(EnterpriseIssue.state.in_(OPEN_STATES), EnterpriseIssue.due < as_of)
-    rows = [_row(issue, as_of) for issue in session.scalars(query.options(selectinload(EnterpriseIssue.task)))]
-    return rows
-
-
 def list_issues(store, as_of: date | None = None, state: str | None = None, overdue: bool = False,
                 unit: str | None = None) -> list[IssueRow]:
     """The problems, oldest first, judged on ``as_of`` (None: the working date); ``state`` by value
-    or label, ``overdue``: 红 only."""
-    from models.settings import as_of_date
-
-    wanted = parse_state(state) if state else None
+    or label, ``overdue``: 红 only, ``unit``: one 主办单位's."""
+    query = select(EnterpriseIssue).order_by(EnterpriseIssue.year, EnterpriseIssue.seq)
+    if state:
+        query = query.where(EnterpriseIssue.state == parse_state(state))
+    if unit:
+        query = query.where(EnterpriseIssue.lead_handler == unit)
     with store.session() as session:
-        return issue_rows(session, as_of_date(session, as_of), wanted, overdue, unit)
+        as_of = as_of_date(session, as_of)
+        if overdue:
+            query = query.where(EnterpriseIssue.state.in_(OPEN_STATES), EnterpriseIssue.due < as_of)
+        return [_row(issue, as_of) for issue in session.scalars(query)]
 
 
 @dataclass
@@ -134,8 +126,6 @@ class Attention:
 
 
 def attention(store, as_of: date | None = None) -> Attention:
-    from models.settings import as_of_date
-
     with store.session() as session:
         as_of = as_of_date(session, as_of)
         issues = session.scalars(select(EnterpriseIssue)).all()
@@ -191,10 +181,6 @@ class Notice:
 
 
 def supervision_notice(store, unit: str, as_of: date | None = None) -> Notice:
-    from models.office import Office
-    from models.problems.checks import mask_name, mask_phone, mask_text
-    from models.settings import as_of_date
-
     with store.session() as session:
         as_of = as_of_date(session, as_of)
         office = session.scalar(select(Office).limit(1)) or Office(county="", office_name="")

@@ -244,7 +244,7 @@ class ProblemsPage(QWidget):
     # ---- files -----------------------------------------------------------------------------
 
     def import_file(self) -> None:
-        from exchange.problems.problem_import import import_problems
+        from exchange.problems.problem_import import import_problems  # openpyxl: only when importing
 
         name, _ = QFileDialog.getOpenFileName(self, self.tr("导入涉企问题"), "", self.tr("Excel 工作簿 (*.xlsx)"))
         if not name:
@@ -269,7 +269,7 @@ class ProblemsPage(QWidget):
                                 % (len(done.new_rows), len(done.duplicates)))
 
     def print_notices(self) -> None:
-        from exchange.problems.supervision_notice import write_notices
+        from exchange.problems.supervision_notice import write_notices  # reportlab: only when printing
 
         folder = QFileDialog.getExistingDirectory(self, self.tr("督办单保存到"), str(self.ctx.store.folder))
         if not folder:
@@ -284,7 +284,7 @@ class ProblemsPage(QWidget):
                                 else self.tr("没有在办的涉企问题，无需督办。"))
 
     def export_file(self) -> None:
-        from exchange.problems.problem_export import export_problems
+        from exchange.problems.problem_export import export_problems  # openpyxl: only when exporting
 
         year = self.ctx.as_of().year
         name, _ = QFileDialog.getSaveFileName(self, self.tr("导出涉企问题"),
