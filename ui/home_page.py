@@ -96,7 +96,6 @@ class HomePage(QWidget):
         self.missing_card = Card(self.tr("本期未报进展"))
         cards.addWidget(self.missing_card, 0, 5)
         self.problems_card = Card(self.tr("涉企问题在办"))  # 营商台账: the 督办 colours at a glance
-        self.problems_card.setObjectName("problemsCard")
         cards.addWidget(self.problems_card, 0, 6)
         cards.setColumnStretch(0, 2)
         layout.addLayout(cards)

@@ -151,6 +151,7 @@ def _problem_board(st: _Styles, result: Consolidation) -> list:
              _percent(p.on_time_rate), _percent(p.satisfaction_rate), _percent(p.reopen_rate),
              "" if p.mean_close_days is None else f"{p.mean_close_days:g}"] for p in result.problems]
     return [PageBreak(), para(f"晾晒榜 · 营商台账　{result.period_label}", st.title),
+            _chart(st, "营商台账", result.problems), Spacer(0, 3 * mm),
             _table(st, ["排名", "县（市、区）", "得分", "受理", "办结", "办结率", "按期办结率", "满意率", "重办率",
                         "平均办结用时（工作日）"], rows, [14, 36, 18, 16, 16, 20, 22, 20, 20, 30]),
             Spacer(0, 2 * mm),
