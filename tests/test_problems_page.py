@@ -142,3 +142,26 @@ def test_home_card_counts_open_problems(window):
     home = window.show_page("home")
     assert home.problems_card.figure.text() == "16 件"
     assert home.problems_card.detail.text() == "红 3 · 蓝 2 · 黄 2"
+
+
+def test_import_from_the_window_asks_before_skipping_duplicates(window, qtbot, monkeypatch, tmp_path):
+    from openpyxl import Workbook
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    page = window.show_page("problems")
+    existing = issue_detail(window.ctx.store, 1)
+    book = Workbook()
+    book.active.append(["受理时间", "诉求企业", "诉求类型", "诉求内容", "来电人", "来电号码"])
+    book.active.append([existing.received.isoformat(), existing.enterprise, "求助", existing.description, "", ""])
+    book.active.append(["2023-10-27", "新到企业", "咨询", "新厂区消防验收咨询", "孙立", "13600002222"])
+    book.save(tmp_path / "hotline.xlsx")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(tmp_path / "hotline.xlsx"), ""))
+    asked, told = [], []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text)
+                        or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: told.append(text))
+    page.import_file()
+    qtbot.waitUntil(lambda: bool(told), timeout=15000)
+    assert "第 2 行" in asked[0] and "与台账中的 2023-0001重复" in asked[0]
+    assert told == ["已导入 1 件，跳过重复 1 件。"]
+    assert page.proxy.rowCount() == 165 and list_issues(window.ctx.store)[-1].enterprise == "新到企业"

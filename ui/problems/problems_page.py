@@ -15,27 +15,27 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, Q
                                QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from models.errors import LedgerError
-from models.problems.loop import (IssueView, accept_issue, archive_issue, assign_issue, extend_issue, issue_detail,
+from models.problems.loop import (ALLOWED, IssueView, accept_issue, archive_issue, assign_issue, extend_issue, issue_detail,
                                   known_units, link_issues, register_issue, reply_issue, return_issue, visit_issue)
-from models.problems.records import IssueState
+from models.problems.records import IssueState, StepKind
 from models.problems.supervision import attention, list_issues
 from ui.context import AppContext
 from ui.problems.problem_dialogs import (AssignDialog, ExtendDialog, LinkDialog, ReasonDialog, RegisterDialog,
                                          ReplyDialog, VisitDialog)
 from ui.problems.problem_models import IssueTableModel, StepTableModel
 from ui.widgets import compact_combo, page_layout, table_view
+from ui.workers import run_in_background
 
-# Which actions a state allows (the domain refuses the others too; this only greys the buttons).
-ACTIONS = {
-    "assign": (IssueState.REGISTERED, IssueState.RETURNED, IssueState.ASSIGNED, IssueState.HANDLING),
-    "accept": (IssueState.ASSIGNED,),
-    "reply": (IssueState.HANDLING,),
-    "visit": (IssueState.REPLIED,),
-    "extend": (IssueState.ASSIGNED, IssueState.HANDLING),
-    "return": (IssueState.ASSIGNED, IssueState.HANDLING),
-    "archive": (IssueState.VISITED,),
-    "link": tuple(IssueState),
+# The steps each button records; it is enabled in the states the domain allows them (loop.ALLOWED).
+BUTTON_STEPS = {
+    "assign": (StepKind.ASSIGN, StepKind.REASSIGN), "accept": (StepKind.ACCEPT,), "reply": (StepKind.REPLY,),
+    "visit": (StepKind.VISIT,), "extend": (StepKind.EXTEND,), "return": (StepKind.RETURN,),
+    "archive": (StepKind.ARCHIVE,), "link": (StepKind.LINK,),
 }
+
+
+def allowed(key: str, state: IssueState) -> bool:
+    return any(step not in ALLOWED or state in ALLOWED[step] for step in BUTTON_STEPS[key])
 
 
 class ProblemsPage(QWidget):
@@ -151,8 +151,8 @@ class ProblemsPage(QWidget):
         issue_id = self._selected_id()
         self.current = issue_detail(self.ctx.store, issue_id) if issue_id is not None else None
         issue = self.current
-        for key in ACTIONS:
-            self.buttons[key].setEnabled(issue is not None and IssueState(issue.state) in ACTIONS[key])
+        for key in BUTTON_STEPS:
+            self.buttons[key].setEnabled(issue is not None and allowed(key, IssueState(issue.state)))
         if issue is None:
             self.detail.setText(self.tr("选择左侧的一个问题查看详情。"))
             self.steps.set_rows([])
@@ -244,14 +244,16 @@ class ProblemsPage(QWidget):
     # ---- files -----------------------------------------------------------------------------
 
     def import_file(self) -> None:
+        """Check the workbook first (off the UI thread); duplicates are shown and skipped only if the
+        user agrees; then import it, all or nothing."""
         from exchange.problems.problem_import import import_problems  # openpyxl: only when importing
 
         name, _ = QFileDialog.getOpenFileName(self, self.tr("导入涉企问题"), "", self.tr("Excel 工作簿 (*.xlsx)"))
         if not name:
             return
-        try:
-            preview = import_problems(self.ctx.store, Path(name), dry_run=True)
-            skip = False
+        path, store = Path(name), self.ctx.store
+
+        def checked(preview) -> None:
             if preview.duplicates:
                 answer = QMessageBox.question(
                     self, self.tr("有重复的问题"),
@@ -259,14 +261,18 @@ class ProblemsPage(QWidget):
                     % (len(preview.duplicates), "\n".join(preview.duplicate_lines()[:15]), len(preview.new_rows)))
                 if answer != QMessageBox.StandardButton.Yes:
                     return
-                skip = True
-            done = import_problems(self.ctx.store, Path(name), skip_duplicates=skip)
-        except LedgerError as error:
-            QMessageBox.warning(self, self.tr("无法导入"), str(error))
-            return
-        self.ctx.ledgerChanged.emit()
-        QMessageBox.information(self, self.tr("导入完成"), self.tr("已导入 %d 件，跳过重复 %d 件。")
-                                % (len(done.new_rows), len(done.duplicates)))
+            run_in_background(self, self.tr("正在导入…"),
+                              lambda _progress: import_problems(store, path, skip_duplicates=True), imported,
+                              cancellable=False)
+
+        def imported(done) -> None:
+            self.ctx.ledgerChanged.emit()
+            QMessageBox.information(self, self.tr("导入完成"), self.tr("已导入 %d 件，跳过重复 %d 件。")
+                                    % (len(done.new_rows), len(done.duplicates)))
+
+        run_in_background(self, self.tr("正在检查 %s…") % path.name,
+                          lambda _progress: import_problems(store, path, dry_run=True), checked,
+                          lambda message: QMessageBox.warning(self, self.tr("无法导入"), message))
 
     def print_notices(self) -> None:
         from exchange.problems.supervision_notice import write_notices  # reportlab: only when printing
@@ -274,14 +280,15 @@ class ProblemsPage(QWidget):
         folder = QFileDialog.getExistingDirectory(self, self.tr("督办单保存到"), str(self.ctx.store.folder))
         if not folder:
             return
-        try:
-            paths = write_notices(self.ctx.store, Path(folder), self.ctx.as_of())
-        except LedgerError as error:
-            QMessageBox.warning(self, self.tr("未完成"), str(error))
-            return
-        QMessageBox.information(self, self.tr("督办单"), self.tr("已为 %d 个单位生成督办单：\n%s")
-                                % (len(paths), "\n".join(p.name for p in paths)) if paths
-                                else self.tr("没有在办的涉企问题，无需督办。"))
+        store, as_of = self.ctx.store, self.ctx.as_of()
+
+        def written(paths) -> None:
+            QMessageBox.information(self, self.tr("督办单"), self.tr("已为 %d 个单位生成督办单：\n%s")
+                                    % (len(paths), "\n".join(p.name for p in paths)) if paths
+                                    else self.tr("没有在办的涉企问题，无需督办。"))
+
+        run_in_background(self, self.tr("正在生成督办单…"), lambda _progress: write_notices(store, Path(folder), as_of),
+                          written)
 
     def export_file(self) -> None:
         from exchange.problems.problem_export import export_problems  # openpyxl: only when exporting
@@ -292,9 +299,7 @@ class ProblemsPage(QWidget):
                                               self.tr("Excel 工作簿 (*.xlsx)"))
         if not name:
             return
-        try:
-            path = export_problems(self.ctx.store, Path(name).with_suffix(".xlsx"), year)
-        except LedgerError as error:
-            QMessageBox.warning(self, self.tr("未完成"), str(error))
-            return
-        QMessageBox.information(self, self.tr("导出完成"), self.tr("已导出（联系人、电话已脱敏）：%s") % path)
+        store, path = self.ctx.store, Path(name).with_suffix(".xlsx")
+        run_in_background(self, self.tr("正在导出…"), lambda _progress: export_problems(store, path, year),
+                          lambda done: QMessageBox.information(self, self.tr("导出完成"),
+                                                               self.tr("已导出（联系人、电话已脱敏）：%s") % done))
