@@ -312,7 +312,47 @@ def office_fields(a: argparse.Namespace) -> dict[str, Any]:
     return {key: value for key, value in given.items() if value is not None}
 
 
+def show_sent(sent, args) -> None:
+    print(f"{sent.period_label}：已生成 {len(sent.files)} 份填报表，报送截止 {sent.due.isoformat()}")
+    for path in sent.files:
+        print(path)
+
+
+def show_received(outcome, args) -> None:
+    if args.json:
+        print_json({"dry_run": outcome.dry_run, "written": outcome.written,
+                    "files": [r.as_dict() for r in outcome.reviews]})
+        return
+    for review in outcome.reviews:
+        print(f"{review.name}\t{review.unit or '（不明）'}\t{review.state}" + (f"\t{review.message}" if review.message else ""))
+        for answer in review.answers:
+            print(f"  {answer.state}\t{answer.where}\t{answer.subject}：{answer.ledger or '（空）'} → {answer.answer}"
+                  + (f"\t{answer.error}" if answer.error else ""))
+    if outcome.dry_run:
+        print("（试运行，未写入）")
+    else:
+        kept = "" if not outcome.conflicts_kept else \
+            f"；{outcome.conflicts_kept} 项冲突保留台账内容（加 --take-conflicts 则采用填报内容）"
+        print(f"已写入 {outcome.written} 项{kept}。")
+
+
+def show_collection_status(outcome, args) -> None:
+    statuses, notices = outcome
+    if args.json:
+        print_json({"units": [s.as_dict() for s in statuses], "notices": [str(f) for f in notices]})
+        return
+    for s in statuses:
+        due = f"截止 {s.due.isoformat()}" if s.due else ""
+        got = f"{s.received_file}（{len(s.changes)} 项改动）" if s.received_file else ""
+        print(f"{s.unit}\t{s.state}\t{due}\t{got}" + (f"\t滞后任务 {len(s.lagging)} 项" if s.lagging else ""))
+        for name in s.earlier_files:
+            print(f"  较早的文件：{name}")
+    for path in notices:
+        print(f"已生成提示单：{path}")
+
+
 GROUPS = {
+    "collect": "报送收集：向责任单位分发填报表、回收、催报",
     "identity": "本单位签名证书：创建、导入、导出、查看",
     "returns": "报表流程：完整性、缺报说明、审核、报送、撤回、历史",
     "trust": "市级：登记与查看各县（市、区）的签名证书",
@@ -334,7 +374,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("tasks", "列出任务及其状态（由节点与进展推算）", "models.task_list:list_tasks",
             lambda a: {"as_of": a.as_of, "status": a.status}, show_tasks,
             (arg("--status", choices=["not_started", "on_track", "lagging", "done"], help="只列出此状态的任务"), JSON)),
-    Command("report", "记录一项任务某期次的进展", "models.tasks:record_report",
+    Command("report", "记录一项任务某期次的进展", "models.task_actions:record_report",
             lambda a: {"number": a.task, "period_id": a.period, "progress": a.progress, "problems": a.problems,
                        "next_steps": a.next_steps},
             lambda step, a: print(f"已记录第 {step.number} 号任务 {step.what} 的进展。"),
@@ -342,7 +382,7 @@ COMMANDS: tuple[Command, ...] = (
              arg("--progress", required=True, metavar="TEXT", help="进展情况"),
              arg("--problems", default="", metavar="TEXT", help="存在问题"),
              arg("--next", default="", dest="next_steps", metavar="TEXT", help="下步计划"))),
-    Command("milestone-done", "把一个节点举措标为已完成", "models.tasks:complete_milestone",
+    Command("milestone-done", "把一个节点举措标为已完成", "models.task_actions:complete_milestone",
             lambda a: {"number": a.task, "seq": a.milestone, "done": a.date},
             lambda step, a: print(f"第 {step.number} 号任务的节点“{step.what}”已于 {step.day.isoformat()} 完成。"),
             (arg("--task", type=int, required=True, metavar="N", help="任务序号"),
@@ -442,6 +482,23 @@ COMMANDS: tuple[Command, ...] = (
              arg("--preparer", help="填报人"), arg("--reviewer", help="审核人"), arg("--approver", help="签发人"),
              arg("--phone", help="联系电话"),
              arg("--level", choices=["county", "city"], help="单位级别：county 县级（默认），city 市级（核验并汇总各县报表）"))),
+    Command("collect send", "为每个责任单位生成本期填报表 <单位>_<期次>.xlsx", "exchange.collection.form_writer:send_forms",
+            lambda a: {"period_id": a.period, "out_dir": a.out, "as_of": a.as_of, "due": a.due}, show_sent,
+            (PERIOD, arg("--out", required=True, type=Path, metavar="DIR", help="输出文件夹"),
+             arg("--due", type=_date_arg, metavar="YYYY-MM-DD", help="报送截止日期（默认为期次最后一天）"))),
+    Command("collect receive", "读取发回的填报表，与台账比对后写入（冲突处保留台账内容）",
+            "exchange.collection.form_reader:collect_answers",
+            lambda a: {"paths": a.paths, "as_of": a.as_of, "dry_run": a.dry_run, "take_conflicts": a.take_conflicts,
+                       "confirm_outliers": a.confirm_outliers}, show_received,
+            (arg("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER"),
+             arg("--dry-run", action="store_true", help="只显示差异，不写入"),
+             arg("--take-conflicts", action="store_true", help="冲突处也采用单位填报的内容"),
+             arg("--confirm-outliers", action="store_true", help="确认远离历史数据的数值无误"), JSON),
+            confirm="--confirm-outliers"),
+    Command("collect status", "各单位是否已报送、是否逾期、改动了什么；--out 生成提示单 PDF",
+            "exchange.collection.reminder_pdf:status_and_notices",
+            lambda a: {"period_id": a.period, "as_of": a.as_of, "out_dir": a.out}, show_collection_status,
+            (PERIOD, arg("--out", type=Path, metavar="DIR", help="为逾期未报或有滞后任务的单位生成提示单 PDF"), JSON)),
 )
 
 

@@ -8,9 +8,11 @@ from models.office import AuditEntry, Office, Return, Setting
 from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
 from models.problems.records import EnterpriseIssue, IssueLink, IssueStep
 from models.trust import TrustedCertificate
+from models.collection import LedgerIdentity, UnitForm, UnitFormReceipt
 
 __all__ = [
-    "Area", "AuditEntry", "Base", "Direction", "EnterpriseIssue", "Evidence", "Indicator", "IndicatorStatus", "IndicatorValue",
-    "IssueLink", "IssueStep", "ListKind", "Milestone", "Office", "OfficeRole", "Origin", "Period", "PeriodType", "Plan",
+    "Area", "AuditEntry", "Base", "LedgerIdentity", "UnitForm", "UnitFormReceipt", "Direction", "EnterpriseIssue",
+    "Evidence", "Indicator", "IndicatorStatus", "IndicatorValue", "IssueLink", "IssueStep",
+    "ListKind", "Milestone", "Office", "OfficeRole", "Origin", "Period", "PeriodType", "Plan",
     "ProgressReport", "Return", "ReturnState", "Setting", "Task", "TaskStatus", "TrustedCertificate", "ValueKind",
 ]

@@ -1,14 +1,14 @@
 """enterprise issues: the 营商台账 (enterprise_issue, issue_step, issue_link); new tables only
 
 Revision ID: 0015
-Revises: 0002
+Revises: 0014
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0015"
-down_revision = "0002"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
