@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from models import audit
+from models.audit import set_actor
 from models.problems.loop import (IssueDraft, accept, archive, assign, extend, link, register, reply, return_to_office,
                                   visit)
 from models.problems.records import Channel, IssueKind, Satisfaction
@@ -58,7 +58,7 @@ def _next_working(day: date, skip: int = 0) -> date:
 
 def load_problem_demo(session: Session, as_of: date) -> int:
     """Add the demo year's problems up to ``as_of``; returns how many."""
-    audit.set_actor(session, "方宇（演示）")
+    set_actor(session, "方宇（演示）")
     rng = random.Random(15)
     days = [date(2023, 1, 3) + timedelta(days=n) for n in range((as_of - date(2023, 1, 3)).days + 1)]
     working = [d for d in days if is_working_day(d)]
