@@ -9,6 +9,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
+from models.errors import LedgerError
 from models.problems.loop import MAX_LIMIT_DAYS, IssueDraft, topic_tags
 from models.problems.records import Channel, IssueKind, Satisfaction
 from ui.tasks.task_dialogs import FormDialog, date_edit, to_date
@@ -50,6 +51,8 @@ class RegisterDialog(FormDialog):
 
     def draft(self) -> IssueDraft:
         task = self.task_number.text().strip()
+        if task and not task.isdigit():
+            raise LedgerError(self.tr("“关联改革任务”应填任务序号（如 3），现为“%s”。") % task)
         return IssueDraft(self.enterprise.text(), self.channel.currentText(), self.kind.currentText(),
                           self.description.toPlainText(), to_date(self.received), self.credit_code.text(),
                           self.contact.text(), self.phone.text(), _split(self.tags.text()),
