@@ -209,7 +209,37 @@ def day(tmp_path_factory) -> Day:
                          str(d.folder / "returns"))
     assert "计入 1 个县（市、区）" in consolidated.stdout
     assert sorted(p.suffix for p in (d.folder / "consolidated").iterdir()) == [".pdf", ".xlsx"]
+    run_problems(d, county)
     return d
+
+
+def run_problems(d: Day, db: str) -> None:
+    """营商台账: one problem through the whole loop, one 退回, the lists, figures and files."""
+    added = json.loads(d.run(db, "problems add", "--enterprise", "甲公司", "--source", "12345热线", "--category", "求助",
+                             "--text", "用电难", "--received", "2023-10-09", "--json").stdout)
+    number = added["number"]
+    assert "办结期限 2023-10-16" in d.run(db, "problems assign", number, "--unit", "区发改局", "--days", "5",
+                                         "--date", "2023-10-09").stdout
+    d.run(db, "problems accept", number, "--date", "2023-10-09")
+    d.run(db, "problems extend", number, "--due", "2023-10-20", "--reason", "会商", "--date", "2023-10-16")
+    d.run(db, "problems reply", number, "--text", "已办结", "--date", "2023-10-17")
+    d.run(db, "problems visit", number, "--satisfaction", "满意", "--date", "2023-10-18")
+    d.run(db, "problems archive", number, "--date", "2023-10-19")
+    d.run(db, "problems link", number, "--with", "2023-0001", "--measure", "建立快速通道")
+    assert "已归档" in d.run(db, "problems show", number).stdout
+    d.run(db, "problems return", "2023-0160", "--reason", "非本单位职责")
+    assert "已退回" in d.run(db, "problems list", "--state", "returned").stdout
+    assert json.loads(d.run(db, "problems stats", "--period", "2023-M10", "--json").stdout)["total"]["received"] > 10
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["受理时间", "诉求企业", "诉求类型", "诉求内容"])
+    book.active.append(["2023-10-20", "乙公司", "咨询", "政策咨询"])
+    book.save(d.folder / "hotline.xlsx")
+    assert "可导入 1 件" in d.run(db, "problems import", str(d.folder / "hotline.xlsx"), "--dry-run").stdout
+    assert d.run(db, "problems notice", "--out", str(d.folder / "notices")).stdout.count(".pdf") >= 5
+    d.run(db, "problems export", str(d.folder / "problems.xlsx"))
+    assert (d.folder / "problems.xlsx").exists()
 
 
 def test_every_listed_subcommand_ran(day):

@@ -19,6 +19,7 @@ from models.overview import (
     DUE_SOON_DAYS, home_overview, lagging_tasks, milestones_due_within, status_by_area, status_counts,
     tasks_without_report,
 )
+from models.problems.supervision import attention
 from models.task_list import TaskRow
 from ui.context import AppContext
 from ui.tasks.gantt_chart import GanttChart
@@ -93,6 +94,8 @@ class HomePage(QWidget):
             cards.addWidget(card, 0, column)
         self.missing_card = Card(self.tr("本期未报进展"))
         cards.addWidget(self.missing_card, 0, 5)
+        self.problems_card = Card(self.tr("涉企问题在办"))  # 营商台账: the 督办 colours at a glance
+        cards.addWidget(self.problems_card, 0, 6)
         cards.setColumnStretch(0, 2)
         layout.addLayout(cards)
 
@@ -179,6 +182,17 @@ class HomePage(QWidget):
         self.missing_card.set_values(self.tr("%d 项") % len(missing), self.tr("未完成任务中尚无本期进展"))
         self._fill_lists(rows, missing, as_of)
         self.chart.set_rows(rows, year, as_of)
+        self._fill_problems_card(as_of)
+
+    def _fill_problems_card(self, as_of: date) -> None:
+        try:
+            counts = attention(self.ctx.store, as_of)
+        except LedgerError as error:  # a working date the holiday calendar does not cover yet
+            self.problems_card.set_values("—", str(error))
+            return
+        self.problems_card.set_values(self.tr("%d 件") % counts.open, self.tr("红 %d · 蓝 %d · 黄 %d") % (
+            counts.colours["red"], counts.colours["blue"], counts.colours["yellow"]))
+        self.problems_card.figure.setStyleSheet("color: #c0392b;" if counts.colours["red"] else "")
 
     def _fill_lists(self, rows: list[TaskRow], missing: list[TaskRow], as_of: date) -> None:
         lagging = []
