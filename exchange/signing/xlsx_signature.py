@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
+from exchange.common.xlsx_cells import put
 from exchange.signing.identity import SigningKey, sign_bytes, signature_matches
 from exchange.signing.verify import CONSOLIDATION as KIND_CONSOLIDATION, RETURN as KIND_RETURN  # noqa: F401 (the kinds a signature records, for the writers)
 from models.errors import LedgerError
@@ -172,7 +173,7 @@ def sign_workbook(book: Workbook, key: SigningKey, kind: str, period_id: str, ve
              for name, digest_hex, locator in sheets]
     for row, values in enumerate(rows, 1):
         for column, value in enumerate(values, 1):
-            ws.cell(row, column, value).data_type = "s"  # text, even a sheet name starting with =
+            put(ws, row, column, value)  # text, even a sheet name starting with =
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
