@@ -482,6 +482,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"  文件：{r.document_label}  期次：{r.period_id or '未知'}{version}")
         for problem in r.problems:
             print(f"  ✗ {problem}")
+        for note in r.notes:
+            print(f"  注：{note}")
     return EXIT_OK if all(r.valid for r in results) else EXIT_FAILED
 
 

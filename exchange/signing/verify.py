@@ -45,6 +45,7 @@ class Verification:
     document: str = ""  # 报表 (a county's return) or 汇总 (a city's consolidation); "" when unknown
     certificate_der: bytes | None = None
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # changes that leave it valid (saved again by Excel)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -115,6 +116,7 @@ def _verify_xlsx(result: Verification) -> ReturnData | None:
         except LedgerError as error:
             result.problems.append(str(error))
     result.problems += check.problems
+    result.notes += check.notes
     if check.signed:
         result.signed = True
         version = check.fields["version"]
