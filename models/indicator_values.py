@@ -30,8 +30,9 @@ from models.ledger import IndicatorValue, Period
 from models.locks import locked_period_ids
 from models.periods import PeriodError, parse_period_id, period, periods_of_year
 from models.plan import Indicator, Plan, Task
-from models.plan_loader import ensure_periods
+from models.plan_loader import ensure_periods, require_plan
 from models.quantities import QuantityError, format_target, format_value, parse_quantity, parse_target
+from models.settings import as_of_date
 from models.store import Store
 
 # How many refusals a message lists before it says “and N more”.
@@ -143,6 +144,8 @@ class BlockPreview:
 
 class OutlierError(LedgerError):
     """Outliers that were not confirmed; nothing was written."""
+
+    confirmable = True  # the same edit, confirmed, would be written: a front may offer that
 
     def __init__(self, preview: BlockPreview) -> None:
         super().__init__(preview.outlier_message())
@@ -308,11 +311,12 @@ def find_indicator(session: Session, plan: Plan, ref: str, where: str = "") -> I
     return found
 
 
-def set_value(store: Store, plan: Plan, ref: str, period_id: str, text: str, note: str | None = None,
+def set_value(store: Store, ref: str, period_id: str, text: str, note: str | None = None,
               source: str | None = None, confirm_outlier: bool = False, who: str | None = None) -> CellCheck:
-    """One value, as the ``value`` command sets it; returns the check of the written cell."""
+    """One value of the current plan's indicator ``ref`` (code or name), as the ``value`` command
+    sets it; returns the check of the written cell."""
     with store.session() as session:
-        indicator = find_indicator(session, plan, ref, "参数 --indicator：")
+        indicator = find_indicator(session, require_plan(session), ref, "参数 --indicator：")
     edit = CellEdit(indicator.id, period_id.strip().upper(), text, note, source, where="")
     preview, _ = apply_block(store, [edit], who, confirm_outlier)
     return preview.checks[0]
@@ -450,6 +454,19 @@ def indicator_rows(session: Session, plan: Plan, as_of: date) -> list[IndicatorR
         rows.append(IndicatorRow(indicator, task.area.name if task else "", f"{task.number}. {task.title}" if task else "",
                                  own, latest, evaluation, change))
     return rows
+
+
+@dataclass
+class IndicatorTable:
+    as_of: date
+    rows: list[IndicatorRow]
+
+
+def indicator_table(store: Store, as_of: date | None = None) -> IndicatorTable:
+    """The current plan's indicators with their latest values, completion and status."""
+    with store.session() as session:
+        as_of = as_of_date(session, as_of)
+        return IndicatorTable(as_of, indicator_rows(session, require_plan(session), as_of))
 
 
 def year_periods(session: Session, year: int, types: set[PeriodType]) -> list[Period]:

@@ -25,7 +25,8 @@ from models.periods import period_containing
 from models.plan import Milestone, Task
 from models.plan_loader import ensure_periods
 from models.ranking import competition_ranks, is_additive
-from models.service import initialise, save_office_profile
+from models.plan_loader import initialise
+from models.office_profile import save_office_profile
 from models.store import Store
 
 PASS = "county-secret"

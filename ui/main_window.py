@@ -18,7 +18,7 @@ from models.errors import LedgerError
 from models.periods import period_containing
 from models.plan_loader import current_plan
 from models.resources import resources_dir
-from models.service import office_profile
+from models.office_profile import office_profile
 from models.store import Store
 from ui.context import AppContext
 

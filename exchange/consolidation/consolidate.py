@@ -11,14 +11,16 @@ that come out are written by exchange.consolidation.consolidated_xlsx and exchan
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from exchange.signing.identity import identity_folder, unlock
 from models.enums import IndicatorStatus, LabelledEnum, TaskStatus
 from models.errors import LedgerError
 from models.progress import Progress, no_progress
 from models.ranking import AreaScore, area_score, competition_ranks, is_additive, rank_areas
+from models.settings import as_of_date
 
 
 class ReceiptState(LabelledEnum):
@@ -279,3 +281,20 @@ def write_outputs(result: Consolidation, folder: Path, issued, key=None,
     xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"), key)
     pdf = write_consolidated_pdf(result, stem.with_suffix(".pdf"), issued, key, progress)
     return [xlsx, pdf]
+
+
+@dataclass
+class ConsolidationOutput:
+    result: Consolidation
+    files: list[Path]  # the consolidated workbook and PDF
+
+
+def consolidate_and_write(store, period_id: str, paths: list[Path], folder: Path, as_of: date | None = None,
+                          passphrase: str | None = None, progress: Progress = no_progress) -> ConsolidationOutput:
+    """汇总: check and combine the counties' returns, write the workbook and PDF into ``folder``
+    (issued on the working date), signed with the city's key when a passphrase is given."""
+    key = unlock(identity_folder(store), passphrase) if passphrase is not None else None
+    result = consolidate(store, period_id, paths, progress)
+    with store.session() as session:
+        issued = as_of_date(session, as_of)
+    return ConsolidationOutput(result, write_outputs(result, folder, issued, key, progress))

@@ -553,16 +553,14 @@ def _plan_data(reader: _Reader, info: dict[str, str], info_areas: list[dict[str,
 
 
 def remembered_roles(store) -> dict[str, dict[str, str]]:
-    from models.service import read_setting
-    from models.settings import PLAN_COLUMN_ROLES
+    from models.settings import PLAN_COLUMN_ROLES, read_setting
 
     return read_setting(store, PLAN_COLUMN_ROLES)
 
 
 def remember_roles(store, layout: Layout) -> None:
     """Keep the user's column roles for the next workbook of the same header shape."""
-    from models.service import save_setting
-    from models.settings import PLAN_COLUMN_ROLES
+    from models.settings import PLAN_COLUMN_ROLES, save_setting
 
     roles = remembered_roles(store)
     roles[layout.shape] = {c.letter: c.role for c in layout.columns if c.role}

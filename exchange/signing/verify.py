@@ -21,7 +21,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from exchange.signing.identity import certificate_names, fingerprint
+from exchange.signing.identity import certificate_names, fingerprint, load_certificate
 from exchange.returns.return_data import ReturnData
 from models.errors import LedgerError
 
@@ -178,3 +178,9 @@ def _verify_pdf(result: Verification) -> None:
 
 def verification_json(results: Sequence[Verification]) -> str:
     return json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2)
+
+
+def verify_files(paths: Sequence[Path], trust: Sequence[Path] = ()) -> list[Verification]:
+    """The ``verify`` command: each file checked, trusting the certificates in ``trust``."""
+    trusted = [load_certificate(path) for path in trust]
+    return [verify_file(path, trusted) for path in paths]
