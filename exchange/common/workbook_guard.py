@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,7 @@ def check_zip(path: Path, max_rows: int = MAX_ROWS, max_cells: int | None = None
                 _check_member(name, archive, member, max_rows, max_cells or max_rows * CELLS_PER_ROW)
     except zipfile.BadZipFile:
         raise LedgerError(f"{name}：文件不完整或已损坏，无法作为 Excel 工作簿打开。") from None
-    except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
+    except (OSError, EOFError, zlib.error, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
         # zlib and CRC errors, unsupported compression or an encrypted member
         raise LedgerError(f"{name}：文件已损坏，无法解压。") from None
 

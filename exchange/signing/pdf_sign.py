@@ -3,6 +3,7 @@ block's stamp box, and its verification for exchange.signing.verify."""
 from __future__ import annotations
 
 import io
+import logging
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -25,6 +26,9 @@ from exchange.returns.pdf_return import parse_subject
 from exchange.signing.verify import Verification, check_validity
 
 FIELD_NAME = "OfficeSignature"
+# pyHanko logs what it finds in a changed file, in English and with tracebacks; what the user
+# sees is the verification's problems, so its log goes only where the application sends logs.
+logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 STAMP_FONT_SIZE, STAMP_LEADING = 10, 15  # integers: pyHanko lays out with Fractions
 
 
