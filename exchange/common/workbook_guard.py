@@ -32,11 +32,16 @@ MAX_ROWS = 5000
 MAX_COLUMNS = 60
 CELLS_PER_ROW = 60  # the cell limit of a sheet is its row limit times this
 
-# An element's start whatever its namespace prefix (<row …>, <x:row>, <ns0:c r="A1">); each match
-# starts at its "<" and holds no other "<", so splitting a stream before its last "<" splits no match.
-_ROW = re.compile(rb"<(?:[^\s<>/:!?]+:)?row[\s/>]")
-_CELL = re.compile(rb"<(?:[^\s<>/:!?]+:)?c[\s/>]")
+# An element's start written with a namespace prefix (<x:row …>, <ns0:c r="A1">); without one,
+# plain byte counts find them faster. Each match starts at its "<" and holds no other "<", so
+# splitting a stream just before its last "<" splits no match.
+_PREFIXED_ROW = re.compile(rb"<[^\s<>/:!?]+:row[\s/>]")
+_PREFIXED_CELL = re.compile(rb"<[^\s<>/:!?]+:c[\s/>]")
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+# A number cell's value that may not be finite (INF, NaN, 1E999), and the cell's start tag before it.
+_ODD_NUMBER = re.compile(rb"<(?:[^\s<>/:!?]+:)?v>\s*([-+]?(?:inf(?:inity)?|nan|[\d.]+e[-+]?\d{3,}))\s*(?![\w.])", re.I)
+_CELL_TAG = re.compile(rb"<(?:[^\s<>/:!?]+:)?c\s([^>]*)>")
+MAX_CELLS = 500_000  # per part, whatever its rows: about 40 MB while a workbook is checked
 _CHUNK = 1 << 20
 
 
@@ -84,7 +89,7 @@ def read_small_file(path: Path, max_bytes: int, what: str) -> bytes:
 def check_zip(path: Path, max_rows: int = MAX_ROWS, max_cells: int | None = None) -> None:
     """Refuse what is not an xlsx, would unpack out of proportion, declares XML entities, or
     holds a part of more than ``max_rows`` rows or ``max_cells`` cells (by default
-    ``max_rows × CELLS_PER_ROW``), before any XML is parsed."""
+    ``max_rows × CELLS_PER_ROW``, at most MAX_CELLS), before any XML is parsed."""
     path = Path(path)
     name = path.name
     size = _file_size(path)
@@ -108,7 +113,7 @@ def check_zip(path: Path, max_rows: int = MAX_ROWS, max_cells: int | None = None
                 raise LedgerError(f"{name}：是{kind}，不是 Excel 工作簿（.xlsx）。")
             _check_sizes(name, members)
             for member in members:
-                _check_member(name, archive, member, max_rows, max_cells or max_rows * CELLS_PER_ROW)
+                _check_member(name, archive, member, max_rows, max_cells or min(max_rows * CELLS_PER_ROW, MAX_CELLS))
     except zipfile.BadZipFile:
         raise LedgerError(f"{name}：文件不完整或已损坏，无法作为 Excel 工作簿打开。") from None
     except (OSError, EOFError, zlib.error, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
@@ -145,14 +150,40 @@ def _check_member(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo, 
             body, carry = data[:cut], data[cut:]
             if _DECLARATION.search(body):
                 raise LedgerError(f"{name}：其中 {member.filename} 含有 XML 实体或文档类型定义（可能是恶意构造的文件），已拒绝。")
-            rows += len(_ROW.findall(body))
-            cells += len(_CELL.findall(body))
+            rows += _count(body, b"row", _PREFIXED_ROW)
+            cells += _count(body, b"c", _PREFIXED_CELL)
+            _check_numbers(name, member.filename, body)
             if rows > max_rows:
                 raise LedgerError(f"{name}：其中 {member.filename} 超过上限 {max_rows} 行，已拒绝。")
             if cells > max_cells:
                 raise LedgerError(f"{name}：其中 {member.filename} 超过上限 {max_cells} 个单元格，已拒绝。")
             if not chunk:
                 return
+
+
+def _count(body: bytes, tag: bytes, prefixed: re.Pattern) -> int:
+    return sum(body.count(b"<" + tag + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")) \
+        + len(prefixed.findall(body))
+
+
+def _check_numbers(name: str, member: str, body: bytes) -> None:
+    """Refuse a number cell whose value is not finite, naming the cell (openpyxl would fail on
+    INF and NaN, or read 1E999 as infinity)."""
+    for match in _ODD_NUMBER.finditer(body):
+        try:
+            if math.isfinite(float(match.group(1))):
+                continue
+        except ValueError:
+            pass
+        tags = list(_CELL_TAG.finditer(body, max(0, match.start() - 4096), match.start()))
+        attributes = tags[-1].group(1).decode("utf-8", "replace") if tags else ""
+        kind = re.search(r'\bt="([^"]*)"', attributes)
+        if kind and kind.group(1) not in ("n", ""):
+            continue  # text or an error code that reads INF, not a number
+        ref = re.search(r'\br="([A-Za-z]+\d+)"', attributes)
+        where = f"单元格 {ref.group(1)} " if ref else "某个单元格"
+        value = match.group(1).decode("ascii", "replace")
+        raise LedgerError(f"{name}：其中 {member} {where}的数值（{value}）不是有限的数，已拒绝。")
 
 
 def open_workbook(path: Path, max_rows: int = MAX_ROWS, data_only: bool = True, max_cells: int | None = None):

@@ -188,7 +188,7 @@ def load_certificate(path: Path) -> x509.Certificate:
     try:
         return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
     except ValueError:
-        raise LedgerError(f"{path} 不是有效的证书文件（应为 .cer/.der/.pem）。") from None
+        raise LedgerError(f"{Path(path).name}：不是有效的证书文件（应为 .cer/.der/.pem）。") from None
 
 
 def sign_bytes(key: SigningKey, data: bytes) -> bytes:

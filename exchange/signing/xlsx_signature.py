@@ -53,7 +53,6 @@ HEADER_V2 = (("格式", "format"), ("文件类别", "kind"), ("期次", "period_
 HEADER_FIELDS = HEADER_V2[:-1] + (("工作表文件摘要", "parts"), HEADER_V2[-1])
 SHEETS_HEADER = ("工作表", "内容 SHA-256", "显示状态", "单元格定位")
 MAX_ROWS = 100_000  # per sheet; a return of 200 indicators has about 4,000
-MAX_CELLS = 500_000  # per sheet, about 40 MB of locator while checking
 _CELL_CHARS = 32_000  # Excel keeps at most 32,767 characters in a cell
 # Below these a row (points) or a column (characters) shows nothing: counted as hidden.
 MIN_ROW_HEIGHT, MIN_COLUMN_WIDTH = 3.0, 0.5
@@ -294,7 +293,7 @@ def scan_file(path: Path, keep: Collection[str] = ()) -> WorkbookScan:
     """Scan a received file, through the guard (size, zip bomb, XML entities, row and cell limits)."""
     from exchange.common.workbook_guard import open_workbook, parse_failure
 
-    book = open_workbook(Path(path), MAX_ROWS, data_only=False, max_cells=MAX_CELLS)
+    book = open_workbook(Path(path), MAX_ROWS, data_only=False)
     try:
         return scan_book(book, keep, Path(path))
     except LedgerError:
