@@ -68,7 +68,7 @@ class SheetScan:
     name: str
     digest: Any = field(default_factory=hashlib.sha256)
     cells: dict[str, str] = field(default_factory=dict)  # coordinate → code
-    formats: dict[str, str] = field(default_factory=dict)  # format hash → format code
+    formats: dict[str, str] = field(default_factory=dict)  # format hash → the format as written
     layout: dict[str, str] = field(default_factory=dict)
     xml: Any = field(default_factory=hashlib.sha256)
 
@@ -135,26 +135,69 @@ class _HashingReader:
 
 
 def _format_code(book, style_id: int) -> str:
-    """A cell's number format as text; General is ""."""
+    """A cell's number format as written in the file."""
     try:
         number = book._cell_styles[style_id].numFmtId
     except (IndexError, TypeError):
-        return ""
+        return "General"
     if number < BUILTIN_FORMATS_MAX_SIZE:
-        code = BUILTIN_FORMATS.get(number, f"#{number}")  # a locale's built-in format: its number
-    else:
-        try:
-            code = book._number_formats[number - BUILTIN_FORMATS_MAX_SIZE]
-        except IndexError:
-            code = f"#{number}"
-    return "" if code.lower() == "general" else code
+        return BUILTIN_FORMATS.get(number, f"#{number}")  # a locale's built-in format: its number
+    try:
+        return book._number_formats[number - BUILTIN_FORMATS_MAX_SIZE]
+    except IndexError:
+        return f"#{number}"
+
+
+# Characters a number format shows as they are, escaped or not (LibreOffice writes yyyy\-mm\-dd
+# and 0\天 for yyyy-mm-dd and 0"天"); every other character is a code (0 # ? . , % E y m d h s …).
+_SHOWN_AS_IS = set("$-+():!^&'~{}<>= ")
+
+
+def canonical_format(code: str) -> str:
+    """A number format in one spelling, so two spellings that show the same are equal: literal
+    text (quoted, escaped, or a character shown as is) becomes one quoted run; [Red] and [RED]
+    are one colour; General is ""."""
+    if code.lower() == "general":
+        return ""
+    parts: list[str] = []
+    literal = ""
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if ch == '"':
+            end = code.find('"', i + 1)
+            end = len(code) if end < 0 else end
+            literal, i = literal + code[i + 1:end], end + 1
+            continue
+        if ch == "\\" and i + 1 < len(code):
+            literal, i = literal + code[i + 1], i + 2
+            continue
+        if ch in _SHOWN_AS_IS and not (ch in "+-" and not literal and parts and parts[-1] in ("E", "e")) \
+                or ord(ch) > 127:
+            literal, i = literal + ch, i + 1
+            continue
+        if literal:
+            parts.append(f'"{literal}"')
+            literal = ""
+        if ch in "_*" and i + 1 < len(code):  # a padding or a repeated character: two together
+            parts.append(code[i:i + 2])
+            i += 2
+        elif ch == "[":
+            end = code.find("]", i)
+            end = len(code) - 1 if end < 0 else end
+            parts.append(code[i:end + 1].lower())
+            i = end + 1
+        else:
+            parts.append(ch)
+            i += 1
+    return "".join(parts) + (f'"{literal}"' if literal else "")
 
 
 def _scan_sheet(path: Path | None, book, sheet, scan: SheetScan | None, rows: list | None, version: int) -> None:
     """Stream one sheet: hash its cells into ``scan``, keep its rows in ``rows`` (either may be None)."""
     from openpyxl.worksheet._reader import WorkSheetParser  # the parser read-only mode streams with
 
-    formats: dict[int, tuple[str, str]] = {}  # style id → (format code, its hash)
+    formats: dict[int, tuple[str, str, str]] = {}  # style id → (canonical format, its hash, as written)
     title = sheet.title.encode("utf-8")
     with sheet._get_source() as source:
         parser = WorkSheetParser(_HashingReader(source, scan.xml) if scan else source, sheet._shared_strings,
@@ -182,10 +225,11 @@ def _scan_sheet(path: Path | None, book, sheet, scan: SheetScan | None, rows: li
                 kind, text = typed(value, cell["data_type"])
                 style = cell["style_id"] or 0
                 if style not in formats:
-                    code = _format_code(book, style)
-                    formats[style] = code, hashlib.sha256(code.encode("utf-8")).hexdigest()[:4]
-                code, code_hash = formats[style]
-                scan.formats[code_hash] = code
+                    written = _format_code(book, style)
+                    code = canonical_format(written)
+                    formats[style] = code, hashlib.sha256(code.encode("utf-8")).hexdigest()[:4], written
+                code, code_hash, written = formats[style]
+                scan.formats[code_hash] = written
                 line = f"{coordinate}={kind}:{text}".encode("utf-8")
                 scan.digest.update(line + b"|" + code.encode("utf-8") + b"\n")
                 scan.cells[coordinate] = hashlib.sha256(title + b"!" + line).hexdigest()[:8] + code_hash + kind
@@ -458,7 +502,8 @@ def _changed_cells(sheet: SheetScan, then: dict[str, str]) -> list[str]:
             elif was[:8] != new[:8]:
                 problems.append(f"{where} 与签名时的值不同")
             if was[8:12] != new[8:12]:
-                shown = sheet.formats.get(new[8:12]) or "常规"
+                shown = sheet.formats.get(new[8:12], "General")
+                shown = shown if canonical_format(shown) else "常规"
                 problems.append(f"{where} 的显示格式被改动（现为 {shown}）")
     # Same cells, same values, yet another digest: cells repeated or reordered inside the file.
     return problems or [f"工作表“{name}”的内容与签名时不同（单元格被重复或调换）"]
