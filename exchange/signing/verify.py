@@ -87,11 +87,11 @@ def verify_and_read(path: Path, trusted: Sequence[x509.Certificate] = ()) -> tup
     path = Path(path)
     kind = path.suffix.lower().lstrip(".")
     result, data = Verification(path, kind), None
-    if kind not in ("xlsx", "pdf"):
-        result.problems.append(f"{path.name}：只能验证 .xlsx 或 .pdf 文件。")
-        return result, None
     if path.is_dir():
         result.problems.append(f"{path.name}：这是一个文件夹，不是文件。")
+        return result, None
+    if kind not in ("xlsx", "pdf"):
+        result.problems.append(f"{path.name}：只能验证 .xlsx 或 .pdf 文件。")
         return result, None
     if not path.is_file():
         result.problems.append(f"找不到文件 {path}。")
