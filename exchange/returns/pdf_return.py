@@ -25,7 +25,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, LayoutErro
 from exchange.common.pdf_fonts import FontSet, register_fonts
 from exchange.common.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
 from exchange.returns.return_data import ReturnData, return_digest
-from exchange.signing.verify import CONSOLIDATION, RETURN
+from exchange.signing.verification import CONSOLIDATION, RETURN
 from models.progress import Progress, no_progress
 
 CONTENT_W = A4[0] - 2 * MARGIN

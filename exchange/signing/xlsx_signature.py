@@ -40,7 +40,7 @@ from openpyxl.utils import get_column_letter
 from exchange.common.workbook_guard import finite
 from exchange.common.xlsx_cells import put
 from exchange.signing.identity import SigningKey, sign_bytes, signature_matches
-from exchange.signing.verify import CONSOLIDATION as KIND_CONSOLIDATION, RETURN as KIND_RETURN  # noqa: F401 (the kinds a signature records, for the writers)
+from exchange.signing.verification import CONSOLIDATION as KIND_CONSOLIDATION, RETURN as KIND_RETURN  # noqa: F401 (the kinds a signature records, for the writers)
 from models.errors import LedgerError
 
 SIGNATURE_SHEET = "签名"

@@ -1,0 +1,71 @@
+"""What a verification found (``Verification``), the kinds of signed document, and the rule on
+the certificate's validity; shared by the workbook and PDF checks of exchange.signing.verify and
+by the writers, which record the kind of document they sign."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from exchange.signing.identity import certificate_names, fingerprint
+
+# The kinds of document, as the workbook's signature sheet and the PDF's Subject record them.
+RETURN, CONSOLIDATION = "报表", "汇总"
+DOCUMENT_LABELS = {RETURN: "县级报表", CONSOLIDATION: "市级汇总"}
+
+
+@dataclass
+class Verification:
+    path: Path
+    kind: str  # "xlsx" | "pdf"
+    valid: bool = False
+    signed: bool = False
+    signer: str = ""
+    county: str = ""
+    office: str = ""
+    fingerprint: str = ""  # SHA-256 hex of the certificate's DER
+    signed_at: datetime | None = None
+    period_id: str = ""
+    version: int = 0
+    digest: str = ""  # the signed content digest of the return (PDF footer, workbook cover)
+    document: str = ""  # 报表 (a county's return) or 汇总 (a city's consolidation); "" when unknown
+    certificate_der: bytes | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # changes that leave it valid (saved again by Excel)
+    altered: bool = False  # signed, and the signature does not match what the file holds now
+    copy_problems: list[str] = field(default_factory=list)  # the PDF copy beside a workbook
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["path"] = str(self.path)
+        data["signed_at"] = self.signed_at.isoformat() if self.signed_at else None
+        data.pop("certificate_der")
+        data["document_label"] = self.document_label
+        return data
+
+    @property
+    def document_label(self) -> str:
+        """The kind of document as shown to users."""
+        return DOCUMENT_LABELS.get(self.document, "未知文件")
+
+    @property
+    def versioned(self) -> bool:
+        """Whether the document has versions (a return); a consolidation is issued once per period."""
+        return self.document != CONSOLIDATION
+
+    def set_certificate(self, cert: x509.Certificate) -> None:
+        self.certificate_der = cert.public_bytes(serialization.Encoding.DER)
+        self.fingerprint = fingerprint(cert)
+        self.signer, self.county, self.office = certificate_names(cert)
+
+
+def check_validity(result: Verification, cert: x509.Certificate) -> None:
+    """The certificate must have been valid when the file was signed."""
+    at = result.signed_at
+    if at is not None and not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
+        result.problems.append(f"签名时（{at:%Y-%m-%d}）签名证书不在有效期内"
+                               f"（{cert.not_valid_before_utc:%Y-%m-%d} 至 {cert.not_valid_after_utc:%Y-%m-%d}）。")
