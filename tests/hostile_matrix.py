@@ -133,7 +133,8 @@ def _verified(problems_of: Callable[[], list[str]]) -> str:
 def _readers(store) -> dict[str, Callable[[Path], str]]:
     from datetime import date
 
-    from exchange.consolidation.consolidate import ReceiptState, check_return
+    from exchange.consolidation.consolidate import check_return
+    from exchange.consolidation.consolidation_data import ReceiptState
     from exchange.plans.plan_import import import_plan_workbook
     from exchange.returns.xlsx_return import read_return
     from exchange.signing.trust_list import register_certificate

@@ -351,13 +351,14 @@ def _replace_certificate(world: World, folder: Path) -> Path:
 
 def _resign(world: World, folder: Path) -> Path:
     """The values changed, then the workbook signed again with an outsider's key."""
-    from exchange.signing.xlsx_signature import KIND_RETURN, sign_workbook
+    from exchange.signing.documents import RETURN
+    from exchange.signing.xlsx_signature import sign_workbook
 
     book = load_workbook(world.xlsx)
     del book["签名"]
     book["指标完成情况"]["D4"].value = "60天"
     target = folder / world.xlsx.name
-    target.write_bytes(sign_workbook(book, world.keys["攻击者"], KIND_RETURN, world.period_id, 1))
+    target.write_bytes(sign_workbook(book, world.keys["攻击者"], RETURN, world.period_id, 1))
     return target
 
 

@@ -17,7 +17,8 @@ from openpyxl import Workbook
 
 from exchange.signing.identity import create_identity, export_certificate, unlock
 from exchange.signing.trust_list import list_trusted, register_certificate
-from exchange.signing.xlsx_signature import KIND_CONSOLIDATION, sign_workbook
+from exchange.signing.documents import CONSOLIDATION as KIND_CONSOLIDATION
+from exchange.signing.xlsx_signature import sign_workbook
 from models.errors import LedgerError
 from tests.conftest import ROOT
 

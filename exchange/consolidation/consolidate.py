@@ -3,123 +3,28 @@
 Every file is checked before its figures count: its signature (exchange.signing.verify), that the
 certificate is on the city's trust list, the period, the cover, and the version; a PDF copy
 lying beside the workbook under the same name must verify and match it (else a note). An
-altered file is named for the county whose certificate signed it. Each
-county gets one state (``Receipt``); the valid returns, late ones included, are combined into
+altered file is named for the county whose certificate signed it. Each county gets one state (``Receipt``); the valid returns, late ones included, are combined into
 per-indicator and per-task comparisons and per-area ranking boards (models.ranking). The files
-that come out are written by exchange.consolidation.consolidated_xlsx and exchange.consolidation.consolidated_pdf.
+that come out are written by exchange.consolidation.consolidated_xlsx and exchange.consolidation.consolidated_pdf;
+the data types they share are in exchange.consolidation.consolidation_data.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
 
+from exchange.consolidation.consolidation_data import COUNTED, Consolidation, IndicatorLine, Receipt, ReceiptState, \
+    TaskLine
 from exchange.signing.identity import identity_folder, unlock
-from models.enums import IndicatorStatus, LabelledEnum, TaskStatus
+from exchange.signing.trust_list import trusted_by_fingerprint
 from models.errors import LedgerError
+from models.ledger import Period
+from models.plan_loader import require_plan
 from models.progress import Progress, no_progress
-from models.ranking import AreaScore, area_score, competition_ranks, is_additive, rank_areas
+from models.ranking import (AreaScore, ProblemScore, area_score, competition_ranks, is_additive, rank_areas,
+                            rank_problem_boards)
 from models.settings import as_of_date
-
-
-class ReceiptState(LabelledEnum):
-    VALID = "valid", "已收到，有效"
-    LATE = "late", "逾期报送"
-    MISSING = "missing", "未报送"
-    UNSIGNED = "unsigned", "未签名"
-    ALTERED = "altered", "签名无效或签名后被改动"
-    UNREGISTERED = "unregistered", "签名证书未登记"
-    OTHER_PERIOD = "other_period", "非本期报表"
-    SUPERSEDED = "superseded", "已被新版本取代"
-    COVER_MISMATCH = "cover_mismatch", "封面与数据不符"
-    UNREADABLE = "unreadable", "无法读取"
-
-
-COUNTED = (ReceiptState.VALID, ReceiptState.LATE)
-
-
-@dataclass
-class Receipt:
-    """One file received (or one county with none): its state and what the check found."""
-
-    county: str
-    state: ReceiptState
-    path: Path | None = None
-    signer: str = ""
-    fingerprint: str = ""
-    signed_at: datetime | None = None
-    period_id: str = ""
-    version: int = 0
-    problems: list[str] = field(default_factory=list)
-    data: Any = None  # the ReturnData, when the file could be read
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"county": self.county, "state": self.state.value, "state_label": self.state.label,
-                "file": str(self.path) if self.path else "", "signer": self.signer,
-                "fingerprint": self.fingerprint, "signed_at": self.signed_at.isoformat() if self.signed_at else None,
-                "period_id": self.period_id, "version": self.version, "problems": self.problems}
-
-
-@dataclass
-class IndicatorLine:
-    code: str
-    name: str
-    unit: str
-    area: str
-    target_text: str
-    additive: bool
-    values: dict[str, float | None] = field(default_factory=dict)  # county → value
-    completions: dict[str, float | None] = field(default_factory=dict)
-    statuses: dict[str, str] = field(default_factory=dict)
-    ranks: dict[str, int | None] = field(default_factory=dict)
-
-    @property
-    def total(self) -> float | None:
-        known = [v for v in self.values.values() if v is not None]
-        return sum(known) if self.additive and known else None
-
-
-@dataclass
-class TaskLine:
-    number: int
-    title: str
-    area: str
-    statuses: dict[str, str] = field(default_factory=dict)  # county → status label
-
-
-@dataclass
-class Consolidation:
-    period_id: str
-    period_label: str
-    due: Any
-    plan_name: str
-    receipts: list[Receipt]
-    counties: list[str]  # counties whose return counts, in trust-list order
-    indicators: list[IndicatorLine]
-    tasks: list[TaskLine]
-    areas: dict[str, list[AreaScore]]  # area name → ranked scores
-
-    def notice_receipts(self) -> list[Receipt]:
-        """One receipt per county for its 提示单: the one that counts, else the first received."""
-        chosen: dict[str, Receipt] = {}
-        for receipt in self.receipts:
-            if receipt.county and (receipt.county not in chosen or receipt.state in COUNTED):
-                chosen[receipt.county] = receipt
-        return list(chosen.values())
-
-    def lagging(self, county: str) -> tuple[list[TaskLine], list[IndicatorLine]]:
-        """What a county's 提示单 lists: its lagging tasks, its lagging or unreported indicators."""
-        tasks = [t for t in self.tasks if t.statuses.get(county) == TaskStatus.LAGGING.label]
-        lagging = (IndicatorStatus.LAGGING.label, IndicatorStatus.NO_DATA.label)
-        return tasks, [i for i in self.indicators if i.statuses.get(county) in lagging]
-
-    def summary(self) -> dict[str, Any]:
-        counts: dict[str, int] = {}
-        for receipt in self.receipts:
-            counts[receipt.state.value] = counts.get(receipt.state.value, 0) + 1
-        return {"period": self.period_id, "period_label": self.period_label, "counted": self.counties,
-                "states": counts, "receipts": [r.as_dict() for r in self.receipts]}
 
 
 def collect_files(paths: list[Path]) -> list[Path]:
@@ -139,7 +44,7 @@ def collect_files(paths: list[Path]) -> list[Path]:
 def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Receipt:
     """One file's state. ``trusted`` maps certificate fingerprints to registered counties. A signed
     file is named for the county its certificate is registered to (else the certificate's own)."""
-    from exchange.signing.verify import verify_and_read
+    from exchange.signing.verify import verify_and_read  # loads openpyxl and the signature readers
 
     check, data = verify_and_read(path)  # one pass: the guard, the signature of every cell, the data
     signer_county = (trusted.get(check.fingerprint) or check.county) if check.signed else ""
@@ -158,20 +63,19 @@ def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Re
     elif check.fingerprint not in trusted:
         receipt.state = ReceiptState.UNREGISTERED
         receipt.problems.append(f"签名证书（指纹 {check.fingerprint[:16]}…，{check.signer}）不在本单位登记的证书中。")
-    else:
-        if check.period_id != period_id:
-            receipt.state = ReceiptState.OTHER_PERIOD
-            receipt.problems.append(f"报表期次为 {check.period_id}，不是 {period_id}。")
-        elif cover.period_id != check.period_id or cover.version != check.version:
-            receipt.state = ReceiptState.COVER_MISMATCH
-            receipt.problems.append(f"封面写的是 {cover.period_id} 第 {cover.version} 版，"
-                                    f"签名针对 {check.period_id} 第 {check.version} 版。")
-        elif cover.county != receipt.county:
-            receipt.state = ReceiptState.COVER_MISMATCH
-            receipt.problems.append(f"封面单位为“{cover.county}”，签名证书登记给“{receipt.county}”。")
-        elif check.signed_at is not None and check.signed_at.date() > due:
-            receipt.state = ReceiptState.LATE
-            receipt.problems.append(f"签发于 {check.signed_at:%Y-%m-%d}，晚于报送截止日 {due:%Y-%m-%d}。")
+    elif check.period_id != period_id:
+        receipt.state = ReceiptState.OTHER_PERIOD
+        receipt.problems.append(f"报表期次为 {check.period_id}，不是 {period_id}。")
+    elif cover.period_id != check.period_id or cover.version != check.version:
+        receipt.state = ReceiptState.COVER_MISMATCH
+        receipt.problems.append(f"封面写的是 {cover.period_id} 第 {cover.version} 版，"
+                                f"签名针对 {check.period_id} 第 {check.version} 版。")
+    elif cover.county != receipt.county:
+        receipt.state = ReceiptState.COVER_MISMATCH
+        receipt.problems.append(f"封面单位为“{cover.county}”，签名证书登记给“{receipt.county}”。")
+    elif check.signed_at is not None and check.signed_at.date() > due:
+        receipt.state = ReceiptState.LATE
+        receipt.problems.append(f"签发于 {check.signed_at:%Y-%m-%d}，晚于报送截止日 {due:%Y-%m-%d}。")
     if receipt.state not in COUNTED:
         receipt.data = None  # figures that do not count are not kept
     return receipt
@@ -179,10 +83,6 @@ def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Re
 
 def consolidate(store, period_id: str, paths: list[Path], progress: Progress = no_progress) -> Consolidation:
     """Check every file and combine the returns that count."""
-    from exchange.signing.trust_list import trusted_by_fingerprint
-    from models.ledger import Period
-    from models.plan_loader import require_plan
-
     period_id = period_id.strip().upper()
     with store.session() as session:
         period = session.get(Period, period_id)
@@ -212,7 +112,8 @@ def consolidate(store, period_id: str, paths: list[Path], progress: Progress = n
     areas = _area_boards(counties, tasks, indicators, area_order)
     receipts.sort(key=lambda r: (county_order.index(r.county) if r.county in county_order else len(county_order),
                                  r.county, -r.version))
-    return Consolidation(period_id, period_label, due, plan_name, receipts, counties, indicators, tasks, areas)
+    return Consolidation(period_id, period_label, due, plan_name, receipts, counties, indicators, tasks, areas,
+                         _problem_board(counted, counties))
 
 
 def _mark_superseded(receipts: list[Receipt]) -> None:
@@ -255,6 +156,17 @@ def _task_lines(counted: dict[str, Receipt], counties: list[str]) -> list[TaskLi
     return sorted(lines.values(), key=lambda line: line.number)
 
 
+def _problem_board(counted: dict[str, Receipt], counties: list[str]) -> list[ProblemScore]:
+    """Each county's 营商台账 for the year so far (its return's 本年累计 total), side by side."""
+    scores = []
+    for county in counties:
+        year = next((f for f in counted[county].data.problem_figures if f.scope == "本年累计" and f.unit == "全部"), None)
+        if year is not None:
+            scores.append(ProblemScore(county, year.received, year.closed, year.close_rate, year.on_time_rate,
+                                       year.satisfaction_rate, year.reopen_rate, year.mean_close_days))
+    return rank_problem_boards(scores)
+
+
 def _area_boards(counties: list[str], tasks: list[TaskLine], indicators: list[IndicatorLine],
                  area_order: list[str]) -> dict[str, list[AreaScore]]:
     names = area_order + sorted({t.area for t in tasks} - set(area_order))
@@ -274,6 +186,7 @@ def write_outputs(result: Consolidation, folder: Path, issued, key=None,
                   progress: Progress = no_progress) -> list[Path]:
     """The consolidated workbook and PDF in ``folder``, named for the period; both signed with the
     city's key when one is given (exchange.signing.identity.unlock)."""
+    # reportlab and openpyxl are slow to import: loaded when files are written, not with the workspace
     from exchange.consolidation.consolidated_pdf import write_consolidated_pdf
     from exchange.consolidation.consolidated_xlsx import write_consolidated_xlsx
 

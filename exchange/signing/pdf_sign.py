@@ -22,8 +22,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from exchange.signing.identity import SigningKey, certificate_names, fingerprint
 from exchange.common.pdf_fonts import fallback_font_path
 from exchange.common.pdf_page import StampBox
-from exchange.returns.pdf_return import parse_subject
-from exchange.signing.verification import Verification, check_validity
+from exchange.signing.documents import Verification, check_validity, parse_subject
 
 FIELD_NAME = "OfficeSignature"
 # pyHanko logs what it finds in a changed file, in English and with tracebacks; what the user

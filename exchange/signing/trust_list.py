@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from exchange.signing.identity import fingerprint, load_certificate
 from models.errors import LedgerError
@@ -48,8 +49,6 @@ def register_certificate(store, path: Path, county: str) -> dict[str, Any]:
     registered, with ``warnings`` for a certificate not valid yet."""
     cert = load_certificate(Path(path))
     warnings = certificate_warnings(cert, Path(path))
-    from cryptography.hazmat.primitives import serialization
-
     with store.transaction() as session:
         row = add_trusted(session, county, fingerprint(cert), cert.subject.rfc4514_string()[:300],
                           cert.not_valid_after_utc.replace(tzinfo=None),

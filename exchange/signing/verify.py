@@ -17,9 +17,11 @@ from pathlib import Path
 
 from cryptography import x509
 
-from exchange.returns.return_data import ReturnData
+from exchange.returns.return_data import ReturnData, return_digest
+from exchange.returns.xlsx_return import DATA_SHEET, return_from_rows
+from exchange.signing.documents import CONSOLIDATION, RETURN, Verification, check_validity
 from exchange.signing.identity import fingerprint, load_certificate
-from exchange.signing.verification import CONSOLIDATION, RETURN, Verification, check_validity
+from exchange.signing.xlsx_signature import check_signature, scan_file
 from models.errors import LedgerError
 
 
@@ -57,9 +59,6 @@ def verify_and_read(path: Path, trusted: Sequence[x509.Certificate] = ()) -> tup
 
 
 def _verify_xlsx(result: Verification) -> ReturnData | None:
-    from exchange.returns.xlsx_return import DATA_SHEET, return_from_rows
-    from exchange.signing.xlsx_signature import check_signature, scan_file
-
     scan = scan_file(result.path, keep=(DATA_SHEET,))
     check = check_signature(scan)
     data = None
@@ -91,8 +90,6 @@ def _verify_xlsx(result: Verification) -> ReturnData | None:
 
 def pdf_copy_problems(pdf: Path, workbook: Verification, data: ReturnData | None) -> list[str]:
     """What is wrong with the PDF copy beside a workbook (none: [])."""
-    from exchange.returns.return_data import return_digest
-
     copy = verify_file(pdf)
     if not copy.valid:
         return [f"PDF 副本 {pdf.name} 未通过核验：{'；'.join(copy.problems)}"]
@@ -110,7 +107,7 @@ def pdf_copy_problems(pdf: Path, workbook: Verification, data: ReturnData | None
 
 
 def _verify_pdf(result: Verification) -> None:
-    from exchange.signing.pdf_sign import verify_pdf
+    from exchange.signing.pdf_sign import verify_pdf  # pyHanko is slow to import; only for a PDF
 
     verify_pdf(result)
 

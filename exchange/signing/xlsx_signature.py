@@ -35,12 +35,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser  # the parser read-only mode streams with
 
-from exchange.common.workbook_guard import finite
+from exchange.common.workbook_guard import finite, open_workbook, parse_failure
 from exchange.common.xlsx_cells import put
 from exchange.signing.identity import SigningKey, sign_bytes, signature_matches
-from exchange.signing.verification import CONSOLIDATION as KIND_CONSOLIDATION, RETURN as KIND_RETURN  # noqa: F401 (the kinds a signature records, for the writers)
 from models.errors import LedgerError
 
 SIGNATURE_SHEET = "签名"
@@ -195,8 +195,6 @@ def canonical_format(code: str) -> str:
 
 def _scan_sheet(path: Path | None, book, sheet, scan: SheetScan | None, rows: list | None, version: int) -> None:
     """Stream one sheet: hash its cells into ``scan``, keep its rows in ``rows`` (either may be None)."""
-    from openpyxl.worksheet._reader import WorkSheetParser  # the parser read-only mode streams with
-
     formats: dict[int, tuple[str, str, str]] = {}  # style id → (canonical format, its hash, as written)
     title = sheet.title.encode("utf-8")
     with sheet._get_source() as source:
@@ -299,8 +297,6 @@ def _spans(numbers: set[int], letters: bool = False) -> str:
 
 
 def _unspan(text: str, letters: bool = False) -> set[int]:
-    from openpyxl.utils import column_index_from_string
-
     numbers: set[int] = set()
     for span in text.split():
         first, _, last = span.partition("-")
@@ -335,8 +331,6 @@ def scan_book(book, keep: Collection[str] = (), path: Path | None = None) -> Wor
 
 def scan_file(path: Path, keep: Collection[str] = ()) -> WorkbookScan:
     """Scan a received file, through the guard (size, zip bomb, XML entities, row and cell limits)."""
-    from exchange.common.workbook_guard import open_workbook, parse_failure
-
     book = open_workbook(Path(path), MAX_ROWS, data_only=False)
     try:
         return scan_book(book, keep, Path(path))

@@ -1,6 +1,10 @@
-"""What a verification found (``Verification``), the kinds of signed document, and the rule on
-the certificate's validity; shared by the workbook and PDF checks of exchange.signing.verify and
-by the writers, which record the kind of document they sign."""
+"""The vocabulary the writers and the verifier share: the kinds of signed document, how a PDF's
+Subject names one, and ``Verification``, what checking a file found.
+
+The return and consolidation writers record a kind and a Subject; exchange.signing.verify,
+pdf_sign and xlsx_signature read them back. Kept apart so that writers and verifier do not
+import each other.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -16,6 +20,27 @@ from exchange.signing.identity import certificate_names, fingerprint
 # The kinds of document, as the workbook's signature sheet and the PDF's Subject record them.
 RETURN, CONSOLIDATION = "报表", "汇总"
 DOCUMENT_LABELS = {RETURN: "县级报表", CONSOLIDATION: "市级汇总"}
+
+RETURN_SUBJECT_PREFIX = "reform-ledger-return"
+CONSOLIDATION_SUBJECT_PREFIX = "reform-ledger-consolidation"  # the city's PDF: period only, no version
+
+
+def return_subject(period_id: str, version: int, digest: str) -> str:
+    """A return PDF's Subject: what verify reads back (period, version, digest)."""
+    return f"{RETURN_SUBJECT_PREFIX} period={period_id} version={version} digest={digest}"
+
+
+def consolidation_subject(period_id: str) -> str:
+    return f"{CONSOLIDATION_SUBJECT_PREFIX} period={period_id}"
+
+
+def parse_subject(text: str) -> dict[str, str]:
+    """The fields of a Subject we wrote, with ``document`` (报表 / 汇总); {} for any other."""
+    head, *parts = text.split() or [""]
+    document = {RETURN_SUBJECT_PREFIX: RETURN, CONSOLIDATION_SUBJECT_PREFIX: CONSOLIDATION}.get(head)
+    if document is None:
+        return {}
+    return {"document": document} | dict(part.split("=", 1) for part in parts if "=" in part)
 
 
 @dataclass
