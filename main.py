@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE.xlsx")
     p.add_argument("--dry-run", action="store_true", help="只显示将作的改动，不写入")
     p.add_argument("--code", help="方案编号（更新库中某一方案时指定）")
+    p.add_argument("--strict", action="store_true", help="有存疑之处（警告）时也不导入")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(handler=cmd_import_plan)
 
@@ -549,15 +550,23 @@ def cmd_import_values(args: argparse.Namespace, store) -> int:
         raise LedgerError(f"{error}\n如确认无误，请加 --confirm-outliers 重新运行。") from None
     print(f"已从 {args.file.name} 导入：{len(preview.changes)} 个数值有变化，"
           f"{len(preview.checks) - len(preview.changes)} 个与台账相同。")
+    return EXIT_OK
+
+
+@with_store
 def cmd_import_plan(args: argparse.Namespace, store) -> int:
     from exchange.plans.plan_import import import_plan_workbook
 
-    data, diff = import_plan_workbook(store, args.file, code=args.code, dry_run=args.dry_run)
+    data, diff = import_plan_workbook(store, args.file, code=args.code, dry_run=args.dry_run, strict=args.strict)
     if args.json:
         print_json(diff.as_dict() | {"dry_run": args.dry_run, "tasks": len(data["tasks"]),
-                                     "indicators": len(data["indicators"])})
+                                     "indicators": len(data["indicators"]),
+                                     "warnings": [str(w) for w in data["warnings"]]})
         return EXIT_OK
-    print(f"方案：{data['name']}（{data['code']}），{len(data['tasks'])} 项任务、{len(data['indicators'])} 个指标")
+    print(f"方案：{data['name']}（{data['year']}年，{data['code']}），"
+          f"{len(data['tasks'])} 项任务、{len(data['indicators'])} 个指标")
+    for warning in data["warnings"]:
+        print(f"警告：{warning}")
     for line in diff.lines():
         print(line)
     print("（试运行，未写入）" if args.dry_run else "已导入。")

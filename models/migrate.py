@@ -15,7 +15,7 @@ from models.errors import LedgerError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision; tests/test_store.py checks it against the migration scripts.
-HEAD = "0002"
+HEAD = "0013"
 
 
 def alembic_config(connection: Connection | None = None):

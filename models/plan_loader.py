@@ -70,7 +70,7 @@ def load_plan(session: Session, data: dict[str, Any]) -> tuple[Plan, bool]:
                     supporting_units=list(t.get("supporting_units", [])))
         task.milestones = [
             Milestone(seq=m["seq"], title=m["title"], due_date=date.fromisoformat(m["due"]),
-                      original_due=date.fromisoformat(m["due"]))
+                      original_due=date.fromisoformat(m["due"]), continuing=bool(m.get("continuing")))
             for m in t.get("milestones", [])
         ]
         tasks[task.number] = task

@@ -41,7 +41,8 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
             "number": t.number, "area": t.area.code, "list_kind": t.list_kind.code if t.list_kind else "KEY",
             "title": t.title, "text": t.text, "lead_unit": t.lead_unit,
             "responsible_units": list(t.responsible_units), "supporting_units": list(t.supporting_units),
-            "milestones": [{"seq": m.seq, "title": m.title, "due": m.original_due.isoformat()} for m in t.milestones],
+            "milestones": [{"seq": m.seq, "title": m.title, "due": m.original_due.isoformat()}
+                           | ({"continuing": True} if m.continuing else {}) for m in t.milestones],
         } for t in plan.tasks if t.origin == Origin.CITY and not t.archived],
         "indicators": [{
             "code": i.code, "name": i.name, "task": i.task.number if i.task else None, "unit": i.unit,
@@ -256,9 +257,10 @@ def _update_milestones(task: Task, items: list[dict[str, Any]]) -> None:
         due = date.fromisoformat(item["due"])
         milestone = existing.get(item["seq"])
         if milestone is None:
-            task.milestones.append(Milestone(seq=item["seq"], title=item["title"], due_date=due, original_due=due))
+            task.milestones.append(Milestone(seq=item["seq"], title=item["title"], due_date=due, original_due=due,
+                                             continuing=bool(item.get("continuing"))))
             continue
-        milestone.title = item["title"]
+        milestone.title, milestone.continuing = item["title"], bool(item.get("continuing"))
         if milestone.postpone_count == 0:
             milestone.due_date = due
         milestone.original_due = due
