@@ -45,7 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="main.py", description="改革台账：县（市、区）改革任务与指标台账。不带子命令时打开窗口。")
     parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录，或环境变量 LEDGER_DB）")
     parser.add_argument("--as-of", type=_date_arg, dest="as_of", metavar="YYYY-MM-DD",
-                        help="按此日期计算当前期次、到期与滞后（默认取设置中的台账日期，否则今天）")
+                        help="按此日期计算当前期次、到期与滞后（默认取设置中的台账日期，否则今天；"
+                             "已结束的年度按其最后一天）")
+    parser.add_argument("--year", type=int, metavar="YYYY",
+                        help="查看哪一年度的方案与台账（默认最新年度）；适用于 summary、tasks、indicators、returns 等")
     sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseArgumentParser)
 
     p = sub.add_parser("init", help="创建或升级数据文件并载入内置方案")
@@ -57,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_summary)
 
     p = sub.add_parser("periods", help="列出一年的期次")
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--year", type=int, default=argparse.SUPPRESS, help="年份（也可用全局 --year）")
     p.add_argument("--type", choices=["biweekly", "monthly", "quarterly", "yearly"], default="biweekly")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(handler=cmd_periods)
@@ -111,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="有存疑之处（警告）时也不导入")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(handler=cmd_import_plan)
+
+    p = sub.add_parser("rollover", help="年度结转：由上一年度未完成的任务生成新年度台账（先预览，全部成功或全不写入）")
+    p.add_argument("--to", type=int, required=True, metavar="YYYY", dest="to_year", help="新年度，如 2024")
+    p.add_argument("--dry-run", action="store_true", help="只显示将结转的内容，不写入")
+    p.add_argument("--undated", action="store_true", help="未完成的节点不按同月同日顺延，放到年底待逐项确定时限")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(handler=cmd_rollover)
 
     p = sub.add_parser("export-plan", help="把库中的方案导出为 Excel 工作簿（可再用 import-plan 读回）")
     p.add_argument("file", type=Path, metavar="FILE.xlsx")
@@ -216,6 +226,17 @@ def with_store(handler: Callable[..., int]) -> Callable[[argparse.Namespace], in
     return run
 
 
+def working_date(session, args: argparse.Namespace, plan=None, year: int | None = None) -> date:
+    """The date a reading command judges by, for the plan's year; when that date lies outside the
+    year, one line on stderr says so (stdout stays clean for --json)."""
+    from models.settings import as_of_date, year_notice
+
+    year = year or (plan.year if plan else None)
+    if notice := year_notice(session, args.as_of, year):
+        print(f"注意：{notice}", file=sys.stderr)
+    return as_of_date(session, args.as_of, year)
+
+
 def print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -228,7 +249,10 @@ def cmd_init(args: argparse.Namespace, store) -> int:
     print(f"数据文件：{store.path}")
     if result.backup:
         print(f"已升级数据结构，升级前的副本：{result.backup}")
-    print(f"方案：{result.plan_name}（{'已载入' if result.plan_added else '已存在，未改动'}）")
+    print(f"方案：{result.plan_name}（{result.year}年，{'已载入' if result.plan_added else '已存在，未改动'}）")
+    if result.as_of_set:
+        print(f"台账日期：已设为 {result.as_of_set.isoformat()}（内置方案是 {result.year} 年度的示例，"
+              "按该年度内的日期查看；可在“设置”中修改或清除）")
     if args.demo:
         print("演示数据：" + ("已载入" if result.demo_added else "已有台账数据，未载入"))
     return EXIT_OK
@@ -236,16 +260,22 @@ def cmd_init(args: argparse.Namespace, store) -> int:
 
 @with_store
 def cmd_summary(args: argparse.Namespace, store) -> int:
-    from models.settings import as_of_date
+    from models.plan_loader import current_plan, is_sample, require_plan
     from models.summary import store_summary
 
     with store.session() as session:
-        data = store_summary(session, as_of_date(session, args.as_of))
+        plan = require_plan(session, year=args.year) if args.year else current_plan(session)
+        as_of = working_date(session, args, plan)
+        data = store_summary(session, as_of, args.year)
+        data["sample"] = bool(plan and is_sample(plan))
     if args.json:
         print_json(data)
         return EXIT_OK
     plan = data["plan"]
-    print(f"方案：{plan['name']}（{plan['year']}年）" if plan else "方案：尚未载入（运行 init）")
+    mark = "，示例" if data["sample"] else ""
+    print(f"方案：{plan['name']}（{plan['year']}年{mark}）" if plan else "方案：尚未载入（运行 init）")
+    if len(data["years"]) > 1:
+        print("台账年度：" + "、".join(str(y) for y in data["years"]))
     print(f"台账日期：{data['as_of']}    当前期次：{data['current_period']['label']}")
     for key, label in (("areas", "领域"), ("tasks", "任务"), ("milestones", "节点举措"), ("indicators", "指标"),
                        ("indicator_values", "指标数据"), ("periods", "期次"), ("progress_reports", "进展")):
@@ -259,6 +289,8 @@ def cmd_periods(args: argparse.Namespace) -> int:
     from models.enums import PeriodType
     from models.periods import periods_of_year
 
+    if args.year is None:
+        raise LedgerError("请用 --year 指定年份，例如 periods --year 2024")
     if not 1900 <= args.year <= 2100:
         raise LedgerError(f"年份 {args.year} 超出范围（1900—2100）")
     spans = periods_of_year(args.year, PeriodType(args.type))
@@ -272,11 +304,11 @@ def cmd_periods(args: argparse.Namespace) -> int:
 @with_store
 def cmd_tasks(args: argparse.Namespace, store) -> int:
     from models.plan_loader import require_plan
-    from models.settings import as_of_date
     from models.task_list import task_list
 
     with store.session() as session:
-        rows = task_list(session, require_plan(session), as_of_date(session, args.as_of))
+        plan = require_plan(session, year=args.year)
+        rows = task_list(session, plan, working_date(session, args, plan))
     if args.status:
         rows = [row for row in rows if row.status.value == args.status]
     if args.json:
@@ -286,7 +318,7 @@ def cmd_tasks(args: argparse.Namespace, store) -> int:
         following = row.next_milestone
         step = f"{following.due.isoformat()} {following.title}" if following else "全部节点已完成"
         print(f"{row.number}\t{row.status.label}\t{row.area}\t{row.title}\t下一节点：{step}")
-    print(f"共 {len(rows)} 项任务")
+    print(f"{plan.year} 年度共 {len(rows)} 项任务")
     return EXIT_OK
 
 
@@ -370,15 +402,15 @@ def cmd_returns_status(args: argparse.Namespace, store) -> int:
     from exchange.returns.return_data import content_digest
     from models.enums import ReturnState
     from models.returns import completeness, get_period, latest_return, review_outdated
-    from models.settings import as_of_date
 
     with store.session() as session:
         period = get_period(session, args.period)
+        as_of = working_date(session, args, year=period.year)
         gaps = completeness(session, period.id)
         latest = latest_return(session, period.id)
         state = f"第 {latest.version} 版 {latest.state.label}" if latest else "尚无报表"
         if latest is not None and latest.state is ReturnState.REVIEWED:
-            outdated = review_outdated(session, latest, content_digest(session, as_of_date(session, args.as_of))(latest))
+            outdated = review_outdated(session, latest, content_digest(session, as_of)(latest))
             state += f"（{outdated}）" if outdated else ""
     if args.json:
         print_json({"period": period.id, "state": state,
@@ -405,11 +437,11 @@ def cmd_returns_explain(args: argparse.Namespace, store) -> int:
 @with_store
 def cmd_returns_review(args: argparse.Namespace, store) -> int:
     from exchange.returns.return_data import content_digest
-    from models.returns import review
-    from models.settings import as_of_date
+    from models.returns import get_period, review
 
     with store.transaction() as session:
-        ret = review(session, args.period, args.reviewer, content_digest(session, as_of_date(session, args.as_of)))
+        as_of = working_date(session, args, year=get_period(session, args.period).year)
+        ret = review(session, args.period, args.reviewer, content_digest(session, as_of))
         print(f"{ret.period_id} 第 {ret.version} 版：已审核（审核人 {ret.reviewed_by}）")
     return EXIT_OK
 
@@ -441,7 +473,8 @@ def cmd_returns_history(args: argparse.Namespace, store) -> int:
     with store.session() as session:
         rows = [{"period": r.period_id, "version": r.version, "state": r.state.label, "reviewed_by": r.reviewed_by,
                  "signed_by": r.signed_by, "signed_at": r.signed_at, "withdraw_reason": r.withdraw_reason,
-                 "xlsx": r.xlsx_path, "pdf": r.pdf_path, "digest": r.digest} for r in history(session, args.period)]
+                 "xlsx": r.xlsx_path, "pdf": r.pdf_path, "digest": r.digest} for r in history(session, args.period)
+                if not args.year or r.period.year == args.year]
     if args.json:
         print_json(rows)
     for r in [] if args.json else rows:
@@ -452,11 +485,11 @@ def cmd_returns_history(args: argparse.Namespace, store) -> int:
 @with_store
 def cmd_export(args: argparse.Namespace, store) -> int:
     from exchange.returns.returns_export import export_return
-    from models.settings import as_of_date
+    from models.returns import get_period
 
     passphrase = _passphrase(args.passphrase_env) if args.sign else None
     with store.session() as session:
-        as_of = as_of_date(session, args.as_of)
+        as_of = working_date(session, args, year=get_period(session, args.period).year)
     result = export_return(store, args.period, args.out, as_of, passphrase)
     print(result.xlsx)
     print(result.pdf)
@@ -491,11 +524,10 @@ def cmd_indicators(args: argparse.Namespace, store) -> int:
     from models.indicator_values import indicator_rows
     from models.plan_loader import require_plan
     from models.quantities import format_value
-    from models.settings import as_of_date
 
     with store.session() as session:
-        plan = require_plan(session)
-        as_of = as_of_date(session, args.as_of)
+        plan = require_plan(session, year=args.year)
+        as_of = working_date(session, args, plan)
         rows = indicator_rows(session, plan, as_of)
     data = []
     for row in rows:
@@ -510,9 +542,9 @@ def cmd_indicators(args: argparse.Namespace, store) -> int:
             "change": row.change.delta if row.change else None,
         })
     if args.json:
-        print_json({"as_of": as_of, "indicators": data})
+        print_json({"year": plan.year, "as_of": as_of, "indicators": data})
         return EXIT_OK
-    print(f"台账日期：{as_of}")
+    print(f"{plan.year} 年度指标，台账日期：{as_of}")
     for d in data:
         completion = f"{d['completion']:.1%}" if d["completion"] is not None else "—"
         print(f"{d['code']}\t{d['name']}\t目标 {d['target_text']}\t最新 {d['latest_text'] or '—'}"
@@ -570,6 +602,20 @@ def cmd_import_plan(args: argparse.Namespace, store) -> int:
     for line in diff.lines():
         print(line)
     print("（试运行，未写入）" if args.dry_run else "已导入。")
+    return EXIT_OK
+
+
+@with_store
+def cmd_rollover(args: argparse.Namespace, store) -> int:
+    from models.rollover import preview_rollover, rollover
+
+    result = (preview_rollover if args.dry_run else rollover)(store, args.to_year, undated=args.undated)
+    if args.json:
+        print_json(result.as_dict() | {"dry_run": args.dry_run})
+        return EXIT_OK
+    for line in result.lines():
+        print(line)
+    print("（试运行，未写入）" if args.dry_run else f"已结转。结转前的副本：{result.backup}")
     return EXIT_OK
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -95,14 +96,38 @@ def load_builtin_plan(session: Session) -> tuple[Plan, bool]:
     return load_plan(session, read_plan_file(builtin_plan_path()))
 
 
-def current_plan(session: Session) -> Plan | None:
-    """The plan the ledger works on: the newest year loaded."""
-    return session.scalar(select(Plan).order_by(Plan.year.desc(), Plan.id.desc()).limit(1))
+def current_plan(session: Session, year: int | None = None) -> Plan | None:
+    """The plan the ledger works on: the plan of ``year``, or the newest year loaded."""
+    query = select(Plan).order_by(Plan.year.desc(), Plan.id.desc()).limit(1)
+    return session.scalar(query.where(Plan.year == year) if year else query)
 
 
-def require_plan(session: Session, purpose: str = "") -> Plan:
-    """The current plan, or a refusal saying what could not be done without one."""
-    plan = current_plan(session)
+def plan_years(session: Session) -> list[int]:
+    """Every year the ledger holds a plan for, newest first."""
+    return list(session.scalars(select(Plan.year).distinct().order_by(Plan.year.desc())))
+
+
+def require_plan(session: Session, purpose: str = "", year: int | None = None) -> Plan:
+    """The plan of ``year`` (default: the newest), or a refusal saying what could not be done without one."""
+    plan = current_plan(session, year)
+    if plan is None and year:
+        held = "、".join(f"{y}年" for y in plan_years(session)) or "无"
+        raise LedgerError(f"台账中没有 {year} 年度的方案{purpose}（已有年度：{held}）。")
     if plan is None:
         raise LedgerError(f"尚未载入方案{purpose}（请先运行 init 或 import-plan）。")
     return plan
+
+
+def plan_of_year_or_newest(session: Session, year: int, purpose: str = "") -> Plan:
+    """The plan a period of ``year`` is reported on: that year's, else the newest plan."""
+    return current_plan(session, year) or require_plan(session, purpose)
+
+
+@cache
+def _builtin_code() -> str:
+    return read_plan_file(builtin_plan_path())["code"]
+
+
+def is_sample(plan: Plan) -> bool:
+    """The built-in plan is a sample (示例): a past year's plan to learn the program on."""
+    return plan.code == _builtin_code()

@@ -6,10 +6,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models.demo import load_demo
+from models.demo import DEMO_AS_OF, load_demo
 from models.errors import LedgerError
 from models.office import Office
 from models.plan_loader import current_plan, load_builtin_plan
+from models.settings import AS_OF
 from models.store import Store
 
 
@@ -19,21 +20,35 @@ class InitResult:
     plan_added: bool
     demo_added: bool
     backup: str | None
+    year: int = 0
+    as_of_set: date | None = None  # the working date set for the sample, if one was set
 
 
 def initialise(store: Store, demo: bool = False) -> InitResult:
-    """Create or upgrade the store (done by opening it), load the built-in plan, maybe the demo."""
+    """Create or upgrade the store (done by opening it), load the built-in plan, maybe the demo.
+    The built-in plan is a sample of a past year: a new store on it gets a working date inside
+    that year (the demo's), so what it shows is that year's, not today's."""
     with store.transaction() as session:
         plan, added = load_builtin_plan(session)
         demo_added = load_demo(session, plan) if demo else False
-        return InitResult(plan.name, added, demo_added, str(store.backup_path) if store.backup_path else None)
+        as_of_set = _sample_date(session) if added else None
+        return InitResult(plan.name, added, demo_added, str(store.backup_path) if store.backup_path else None,
+                          plan.year, as_of_set or (DEMO_AS_OF if demo_added else None))
+
+
+def _sample_date(session) -> date | None:
+    if AS_OF.get(session) is None:
+        AS_OF.set(session, DEMO_AS_OF)
+        return DEMO_AS_OF
+    return None
 
 
 def ensure_plan(store: Store) -> None:
-    """On first start of the window an empty store gets the built-in plan."""
+    """On first start of the window an empty store gets the built-in plan (a sample, dated in its year)."""
     with store.transaction() as session:
         if current_plan(session) is None:
             load_builtin_plan(session)
+            _sample_date(session)
 
 
 def office_profile(store: Store) -> Office:

@@ -12,15 +12,17 @@ from models.ledger import IndicatorValue, Period, ProgressReport
 from models.office import Office
 from models.periods import period_containing
 from models.plan import Area, Indicator, Milestone, Plan, Task
-from models.plan_loader import current_plan
+from models.plan_loader import current_plan, plan_years
 
 
 def _count(session: Session, what: Any, *where: Any) -> int:
     return session.scalar(select(func.count()).select_from(what).where(*where)) or 0
 
 
-def store_summary(session: Session, as_of: date) -> dict[str, Any]:
-    plan = current_plan(session)
+def store_summary(session: Session, as_of: date, year: int | None = None) -> dict[str, Any]:
+    """Counts for the plan of ``year`` (default: the newest); ``plans`` and ``years`` for the store."""
+    plan = current_plan(session, year)
+    own = [Task.plan_id == plan.id] if plan else []
     office = session.scalar(select(Office).limit(1))
     cycle = plan.progress_cycle if plan else PeriodType.BIWEEKLY
     current = period_containing(as_of, cycle)
@@ -38,12 +40,15 @@ def store_summary(session: Session, as_of: date) -> dict[str, Any]:
         "as_of": as_of.isoformat(),
         "current_period": {"id": current.id, "label": current.label},
         "plans": _count(session, Plan),
-        "areas": _count(session, Area),
-        "tasks": _count(session, Task, Task.archived.is_(False)),
-        "milestones": _count(session, Milestone),
-        "indicators": _count(session, Indicator, Indicator.archived.is_(False)),
-        "indicator_values": _count(session, IndicatorValue),
-        "periods": _count(session, Period),
-        "progress_reports": _count(session, ProgressReport),
+        "years": plan_years(session),
+        "areas": _count(session, Area, *([Area.plan_id == plan.id] if plan else [])),
+        "tasks": _count(session, Task, Task.archived.is_(False), *own),
+        "milestones": _count(session, select(Milestone).join(Task).where(*own).subquery()),
+        "indicators": _count(session, Indicator, Indicator.archived.is_(False),
+                             *([Indicator.plan_id == plan.id] if plan else [])),
+        "indicator_values": _count(session, select(IndicatorValue).join(Indicator).where(
+            *([Indicator.plan_id == plan.id] if plan else [])).subquery()),
+        "periods": _count(session, Period, *([Period.year == plan.year] if plan else [])),
+        "progress_reports": _count(session, select(ProgressReport).join(Task).where(*own).subquery()),
         "tasks_per_area": per_area,
     }
