@@ -593,13 +593,13 @@ def cmd_import_plan(args: argparse.Namespace, store) -> int:
     if args.json:
         print_json(diff.as_dict() | {"dry_run": args.dry_run, "tasks": len(data["tasks"]),
                                      "indicators": len(data["indicators"]),
-                                     "warnings": [str(w) for w in data["warnings"]]})
+                                     "warnings": [str(w) for w in data["warnings"]], "carried": data["carried"]})
         return EXIT_OK
     print(f"方案：{data['name']}（{data['year']}年，{data['code']}），"
           f"{len(data['tasks'])} 项任务、{len(data['indicators'])} 个指标")
     for warning in data["warnings"]:
         print(f"警告：{warning}")
-    for line in diff.lines():
+    for line in [*data["carried"], *diff.lines()]:
         print(line)
     print("（试运行，未写入）" if args.dry_run else "已导入。")
     return EXIT_OK

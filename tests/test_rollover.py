@@ -4,6 +4,7 @@ notice, and a new store on the built-in plan dated inside the sample's year."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -153,3 +154,47 @@ def test_rollover_refuses_without_the_previous_year_and_writes_nothing(plan_stor
     assert all(due == date(2024, 12, 31) for t in preview.carried for _title, _old, due in t.milestones)
     with plan_store.session() as session:
         assert session.scalars(select(Plan.year)).all() == [2023]
+
+
+def test_the_citys_plan_for_the_carried_year_is_matched_to_the_carried_tasks(rolled, tmp_path):
+    from exchange.plans.plan_export import export_plan
+    from models.plan_update import plan_to_data
+
+    db = tmp_path / "ledger.db"
+    shutil.copy(rolled[0], db)  # a copy: the other tests read the rolled store as it was
+    with Store(db) as store, store.session() as session:
+        data = plan_to_data(current_plan(session, 2023))
+        carried = {t.number: (t.title, t.leader, t.previous_id) for t in current_plan(session).tasks}
+    data |= {"code": "JH-2024", "name": "金华市2024年营商环境优化提升重点任务", "year": 2024}
+    tasks = [t for t in data["tasks"] if t["number"] in carried][:5]
+    tasks[0]["title"] += "（深化）"  # reworded: still the same task
+    for number, task in enumerate(tasks, start=1):  # the city numbers its new list afresh
+        task["number"] = number
+        for milestone in task["milestones"]:
+            milestone["due"] = "2024" + milestone["due"][4:]
+    tasks.append(dict(tasks[1], number=6, title="企业诉求“一键直达”闭环办理", milestones=[
+        {"seq": 1, "title": "建立诉求闭环机制", "due": "2024-06-30"}]))
+    data["tasks"], data["indicators"] = tasks, []
+    path = export_plan(data, tmp_path / "city-2024.xlsx")
+    first_old = next(n for n, c in carried.items() if c[0] == tasks[0]["title"].removesuffix("（深化）"))
+
+    out = run("--db", str(db), "import-plan", str(path), "--dry-run")
+    assert out.returncode == 0, out.stderr
+    assert f"对照结转任务：本年度任务 1 {tasks[0]['title']} ← 结转任务 {first_old} " in out.stdout
+    assert "（名称相近）" in out.stdout and "新增任务：任务 6 企业诉求“一键直达”闭环办理" in out.stdout
+    assert "结转任务未在本年度方案中（将归档，已填内容保留）" in out.stdout
+    with Store(db) as store, store.session() as session:  # the dry run renumbered nothing
+        assert {t.number: t.title for t in current_plan(session).tasks}[first_old] == carried[first_old][0]
+
+    done = run("--db", str(db), "import-plan", str(path))
+    assert done.returncode == 0, done.stderr
+    with Store(db) as store, store.session() as session:
+        plans = session.scalars(select(Plan).where(Plan.year == 2024)).all()
+        assert len(plans) == 1  # the carried year was updated, not doubled
+        live = {t.number: t for t in plans[0].tasks if not t.archived}
+        assert sorted(live) == [1, 2, 3, 4, 5, 6]
+        assert (live[1].title, live[1].leader, live[1].previous_id) == \
+            (tasks[0]["title"], carried[first_old][1], carried[first_old][2])
+        assert live[6].previous_id is None
+        archived = [t for t in plans[0].tasks if t.archived]
+        assert len(archived) == 38 - DEMO_FINISHED - 5 and all(t.previous_id for t in archived)

@@ -20,7 +20,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from models.errors import LedgerError
+from models.plan import Plan
+from models.plan_update import apply_plan, match_carried, plan_diff, title_key
 from models.quantities import QuantityError, normalise, parse_target
 from models.resources import builtin_plan_path
 from exchange.common.workbook_guard import column_letter, open_workbook, sheet_rows
@@ -286,12 +290,6 @@ class CellNote:
     def __str__(self) -> str:
         where = f"第 {self.row} 行" + (f" {column_letter(self.column)} 列（{self.label}）" if self.column is not None else "")
         return f"工作表“{self.sheet}”{where}：{self.text}"
-
-
-def title_key(text: str) -> str:
-    """A task title as compared across rows: full-width forms, spaces and punctuation do not count."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PS")
 
 
 @dataclass
@@ -654,12 +652,9 @@ def import_plan_workbook(store, path: Path, layout: Layout | None = None, *, cod
                          dry_run: bool = False, strict: bool = False, overrides: Overrides | None = None):
     """Read the workbook and load it (a new plan) or update the stored plan of the same code, in one
     transaction; with ``dry_run`` only report what would change; with ``strict`` a warning refuses
-    the import like an error. Returns (plan data, PlanDiff); the data's ``warnings`` list the doubts."""
-    from sqlalchemy import select
-
-    from models.plan import Plan
-    from models.plan_update import apply_plan, plan_diff
-
+    the import like an error. The plan of a year the ledger made by rollover is matched to the
+    carried tasks (``models.plan_update.match_carried``). Returns (plan data, PlanDiff); the data's
+    ``warnings`` list the doubts, its ``carried`` the pairings with carried tasks."""
     layout = layout or find_layout(Path(path), remembered_roles(store))
     data = read_plan(Path(path), layout, code=code, overrides=overrides)
     if strict and data["warnings"]:
@@ -671,7 +666,9 @@ def import_plan_workbook(store, path: Path, layout: Layout | None = None, *, cod
         if same and same != data["code"] and not data.get("code_from_sheet"):
             data["code"] = same
     if dry_run:
-        with store.session() as session:
+        with store.session() as session:  # the pairing renumbers in this session only; it is not committed
+            data["carried"] = match_carried(session, data) if code is None else []
             return data, plan_diff(session, data)
     with store.transaction() as session:
+        data["carried"] = match_carried(session, data) if code is None else []
         return data, apply_plan(session, data)
