@@ -123,6 +123,19 @@ def plan_of_year_or_newest(session: Session, year: int, purpose: str = "") -> Pl
     return current_plan(session, year) or require_plan(session, purpose)
 
 
+# The counties (县、市、区) of each city whose plans the program knows, for the office's first start.
+CITY_COUNTIES = {
+    "金华市": ["婺城区", "金东区", "兰溪市", "东阳市", "义乌市", "永康市", "浦江县", "武义县", "磐安县"],
+}
+
+
+def plan_city(plan: Plan | None) -> str:
+    """The city that issued the plan (金华市), from its issuer or name; the built-in plan's city
+    when there is no plan yet."""
+    names = [plan.issuer, plan.name] if plan else [read_plan_file(builtin_plan_path())["issuer"]]
+    return next((city for city in CITY_COUNTIES for name in names if name.startswith(city[:-1])), "")
+
+
 @cache
 def _builtin_code() -> str:
     return read_plan_file(builtin_plan_path())["code"]

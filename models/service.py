@@ -9,8 +9,8 @@ from sqlalchemy import select
 from models.demo import DEMO_AS_OF, load_demo
 from models.errors import LedgerError
 from models.office import Office
-from models.plan_loader import current_plan, load_builtin_plan
-from models.settings import AS_OF
+from models.plan_loader import CITY_COUNTIES, current_plan, is_sample, load_builtin_plan, plan_city, plan_years
+from models.settings import AS_OF, as_of_date, year_notice
 from models.store import Store
 
 
@@ -43,12 +43,37 @@ def _sample_date(session) -> date | None:
     return None
 
 
-def ensure_plan(store: Store) -> None:
-    """On first start of the window an empty store gets the built-in plan (a sample, dated in its year)."""
+def ensure_plan(store: Store) -> bool:
+    """An empty store gets the built-in plan (a sample, dated in its year); True if it was loaded."""
     with store.transaction() as session:
-        if current_plan(session) is None:
-            load_builtin_plan(session)
-            _sample_date(session)
+        if current_plan(session) is not None:
+            return False
+        load_builtin_plan(session)
+        _sample_date(session)
+        return True
+
+
+@dataclass
+class YearState:
+    """Which year a workspace shows and what to tell about it."""
+
+    year: int | None  # None: no plan yet
+    years: list[int]  # every year held, newest first
+    sample: bool  # the built-in plan (示例)
+    as_of: date  # the date the year is judged by
+    notice: str  # one plain sentence when that date lies outside the year, else ""
+    city: str  # the city that issued the plan (for the list of its counties)
+    counties: list[str]
+
+
+def year_state(store: Store, year: int | None = None, as_of_override: date | None = None) -> YearState:
+    with store.session() as session:
+        plan = current_plan(session, year) or current_plan(session)
+        shown = plan.year if plan else None
+        city = plan_city(plan)
+        return YearState(shown, plan_years(session), bool(plan and is_sample(plan)),
+                         as_of_date(session, as_of_override, shown), year_notice(session, as_of_override, shown),
+                         city, CITY_COUNTIES.get(city, []))
 
 
 def office_profile(store: Store) -> Office:

@@ -87,8 +87,8 @@ def year_notice(session: Session, override: date | None = None, year: int | None
         return f"台账日期 {chosen.isoformat()} 不在 {year} 年度内，各项状态按该日期判断。"
     today = date.today()
     if not chosen and today.year > year:
-        return (f"{year} 年度已结束（今天是 {today.isoformat()}），状态按 {year}-12-31 判断；"
-                f"新的年度请导入本年度方案或从 {year} 年度结转。")
+        advice = f"；新的年度请导入本年度方案或从 {year} 年度结转" if year == _newest_year(session) else ""
+        return f"{year} 年度已结束（今天是 {today.isoformat()}），状态按 {year}-12-31 判断{advice}。"
     if not chosen and today.year < year:
         return f"{year} 年度尚未开始（今天是 {today.isoformat()}）。"
     return ""
