@@ -1,10 +1,12 @@
-"""Loading a plan from its data form (the built-in JSON, later imported workbooks) into the store.
+"""Loading a plan from its data form (the built-in JSON, later imported workbooks) into the store,
+and setting up a store (``initialise``: the ``init`` command; ``ensure_plan``: the window's first start).
 
 Loading is idempotent: a plan whose code is already in the store is left as it is.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -14,12 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import audit
+from models.demo import DEMO_AS_OF, load_demo
 from models.enums import Direction, PeriodType, ValueKind
 from models.errors import LedgerError
 from models.ledger import Period
-from models.periods import periods_of_year
+from models.periods import PeriodSpan, period_containing, periods_of_year
 from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
 from models.resources import builtin_plan_path
+from models.settings import AS_OF, as_of_date, year_notice
+from models.store import Store
 
 
 def read_plan_file(path: Path) -> dict[str, Any]:
@@ -144,3 +149,75 @@ def _builtin_code() -> str:
 def is_sample(plan: Plan) -> bool:
     """The built-in plan is a sample (示例): a past year's plan to learn the program on."""
     return plan.code == _builtin_code()
+
+
+@dataclass
+class InitResult:
+    db_path: str
+    plan_name: str
+    plan_added: bool
+    demo_added: bool
+    backup: str | None
+    year: int = 0
+    as_of_set: date | None = None  # the working date set for the sample, if one was set
+
+
+def initialise(store: Store, demo: bool = False) -> InitResult:
+    """Create or upgrade the store (done by opening it), load the built-in plan, maybe the demo.
+    The built-in plan is a sample of a past year: a new store on it gets a working date inside
+    that year (the demo's), so what it shows is that year's, not today's."""
+    with store.transaction() as session:
+        plan, added = load_builtin_plan(session)
+        demo_added = load_demo(session, plan) if demo else False
+        as_of_set = _sample_date(session) if added else None
+        return InitResult(str(store.path), plan.name, added, demo_added,
+                          str(store.backup_path) if store.backup_path else None,
+                          plan.year, as_of_set or (DEMO_AS_OF if demo_added else None))
+
+
+def _sample_date(session: Session) -> date | None:
+    if AS_OF.get(session) is None:
+        AS_OF.set(session, DEMO_AS_OF)
+        return DEMO_AS_OF
+    return None
+
+
+def ensure_plan(store: Store) -> bool:
+    """An empty store gets the built-in plan (a sample, dated in its year); True if it was loaded."""
+    with store.transaction() as session:
+        if current_plan(session) is not None:
+            return False
+        load_builtin_plan(session)
+        _sample_date(session)
+        return True
+
+
+def current_period(store: Store, as_of: date, year: int | None = None) -> PeriodSpan:
+    """The period of the plan's progress cycle (biweekly without a plan) that holds ``as_of``."""
+    with store.session() as session:
+        plan = current_plan(session, year)
+        return period_containing(as_of, plan.progress_cycle if plan else PeriodType.BIWEEKLY)
+
+
+@dataclass
+class YearState:
+    """Which year a workspace shows and what to tell about it."""
+
+    year: int | None  # None: no plan yet
+    years: list[int]  # every year held, newest first
+    sample: bool  # the built-in plan (示例)
+    as_of: date  # the date the year is judged by
+    notice: str  # one plain sentence when that date lies outside the year, else ""
+    city: str  # the city that issued the plan (for the list of its counties)
+    counties: list[str]
+
+
+def year_state(store: Store, year: int | None = None, as_of_override: date | None = None) -> YearState:
+    """The year ``year`` (default: the newest) as the window shows it."""
+    with store.session() as session:
+        plan = current_plan(session, year) or current_plan(session)
+        shown = plan.year if plan else None
+        city = plan_city(plan)
+        return YearState(shown, plan_years(session), bool(plan and is_sample(plan)),
+                         as_of_date(session, as_of_override, shown), year_notice(session, as_of_override, shown),
+                         city, CITY_COUNTIES.get(city, []))

@@ -23,7 +23,8 @@ from models.plan import Area, Indicator, Milestone, Plan, Task
 from models.plan_loader import current_plan, ensure_periods, plan_years
 from models.settings import AS_OF, LAG_TOLERANCE
 from models.status import task_statuses
-from models.store import Store, backup_copy
+from models.backups import backup_copy
+from models.store import Store
 
 CARRIED_MARK = "上年度结转"
 
@@ -152,3 +153,8 @@ def rollover(store: Store, to_year: int, undated: bool = False) -> Rollover:
             result.working_date_cleared = working
     result.backup = str(backup)
     return result
+
+
+def rollover_or_preview(store: Store, to_year: int, dry_run: bool = False, undated: bool = False) -> Rollover:
+    """The ``rollover`` command: the preview with ``dry_run``, else the rollover."""
+    return (preview_rollover if dry_run else rollover)(store, to_year, undated)

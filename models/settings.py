@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models.errors import LedgerError
 from models.office import Setting
 from models.plan import Plan
+from models.store import Store
 
 T = TypeVar("T")
 
@@ -97,8 +98,24 @@ def year_notice(session: Session, override: date | None = None, year: int | None
 def _newest_year(session: Session) -> int | None:
     return session.scalar(select(func.max(Plan.year)))
 
+def working_date(store: Store, override: date | None = None, year: int | None = None) -> date:
+    """``as_of_date`` in a session of its own."""
+    with store.session() as session:
+        return as_of_date(session, override, year)
+
 
 # Column roles a user assigned on plan import, per header shape: {shape: {column letter: role}}.
 PLAN_COLUMN_ROLES = SettingVar[dict[str, dict[str, str]]](
     "plan_column_roles", "方案导入的列对应", {}, lambda text: dict(json.loads(text)) if text else {},
     lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def read_setting(store: Store, var: SettingVar[T]) -> T:
+    with store.session() as session:
+        return var.get(session)
+
+
+def save_setting(store: Store, var: SettingVar[T], value: T) -> None:
+    """Write one declared setting in its own transaction."""
+    with store.transaction() as session:
+        var.set(session, value)

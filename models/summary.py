@@ -12,7 +12,9 @@ from models.ledger import IndicatorValue, Period, ProgressReport
 from models.office import Office
 from models.periods import period_containing
 from models.plan import Area, Indicator, Milestone, Plan, Task
-from models.plan_loader import current_plan, plan_years
+from models.plan_loader import current_plan, is_sample, plan_years
+from models.settings import as_of_date
+from models.store import Store
 
 
 def _count(session: Session, what: Any, *where: Any) -> int:
@@ -36,6 +38,7 @@ def store_summary(session: Session, as_of: date, year: int | None = None) -> dic
         per_area = [{"area": name, "lead_unit": lead, "tasks": n} for name, lead, n in rows]
     return {
         "plan": {"code": plan.code, "name": plan.name, "year": plan.year} if plan else None,
+        "sample": bool(plan and is_sample(plan)),
         "office": {"county": office.county, "office_name": office.office_name} if office else None,
         "as_of": as_of.isoformat(),
         "current_period": {"id": current.id, "label": current.label},
@@ -52,3 +55,10 @@ def store_summary(session: Session, as_of: date, year: int | None = None) -> dic
         "progress_reports": _count(session, select(ProgressReport).join(Task).where(*own).subquery()),
         "tasks_per_area": per_area,
     }
+
+
+def ledger_summary(store: Store, as_of: date | None = None, year: int | None = None) -> dict[str, Any]:
+    """What the store holds for the plan of ``year`` (default: the newest), as of the working date
+    (``as_of`` overrides the stored one; a past year is judged as of its last day)."""
+    with store.session() as session:
+        return store_summary(session, as_of_date(session, as_of, year), year)

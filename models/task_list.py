@@ -6,6 +6,7 @@ plain column queries rather than ORM objects, so 5,000 tasks read in a fraction 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,8 +17,11 @@ from models.enums import Origin, TaskStatus
 from models.ledger import Period, ProgressReport
 from models.periods import parse_period_id, period_containing
 from models.plan import Area, ListKind, Milestone, Plan, Task
-from models.settings import LAG_TOLERANCE
+from models.plan_loader import require_plan
+from models.settings import LAG_TOLERANCE, as_of_date
 from models.status import MilestoneFacts, milestone_done, milestone_overdue, task_statuses
+from models.store import Store
+from models.tasks import TASK_FIELDS, evidence_of_task
 
 
 @dataclass(slots=True)
@@ -170,8 +174,6 @@ class TaskDetail:
 
 
 def task_detail(session: Session, task_id: int) -> TaskDetail | None:
-    from models.tasks import TASK_FIELDS, evidence_of_task
-
     task = session.get(Task, task_id)
     if task is None:
         return None
@@ -190,3 +192,18 @@ def task_detail(session: Session, task_id: int) -> TaskDetail | None:
         task.override_reason, list(task.milestones),
         [ReportEntry(p.id, p.label, r.progress, r.problems, r.next_steps, r.carried_forward) for r, p in reports],
         evidence)
+
+
+class YearTasks(NamedTuple):
+    year: int
+    rows: list[TaskRow]
+
+
+def list_tasks(store: Store, as_of: date | None = None, status: TaskStatus | str | None = None,
+               year: int | None = None) -> YearTasks:
+    """The tasks of the plan of ``year`` (default: the newest) with their derived status; only
+    those of ``status`` when given."""
+    with store.session() as session:
+        plan = require_plan(session, year=year)
+        rows = task_list(session, plan, as_of_date(session, as_of, plan.year))
+        return YearTasks(plan.year, rows if status is None else [row for row in rows if row.status is TaskStatus(status)])

@@ -38,7 +38,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def rolled(tmp_path_factory):
     """The demo store with a signed return for 2023-B22, rolled over to 2024 through the CLI."""
     from exchange.signing.identity import create_identity, identity_folder
-    from models.service import initialise
+    from models.plan_loader import initialise
 
     folder = tmp_path_factory.mktemp("rolled")
     db = folder / "ledger.db"

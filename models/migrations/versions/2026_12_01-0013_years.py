@@ -1,14 +1,14 @@
 """years: a carried task's previous-year task, continuing milestones, targets to be confirmed
 
 Revision ID: 0013
-Revises: 0002
+Revises: 0014
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0013"
-down_revision = "0002"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
