@@ -102,7 +102,9 @@ def load_builtin_plan(session: Session) -> tuple[Plan, bool]:
 
 
 def current_plan(session: Session, year: int | None = None) -> Plan | None:
-    """The plan the ledger works on: the plan of ``year``, or the newest year loaded."""
+    """The plan the ledger works on: the plan of ``year``, else of the year the store is viewed in
+    (``Store.view_year``: the window's year chooser, a command's --year), else the newest."""
+    year = year or session.info.get("view_year")
     query = select(Plan).order_by(Plan.year.desc(), Plan.id.desc()).limit(1)
     return session.scalar(query.where(Plan.year == year) if year else query)
 

@@ -73,14 +73,14 @@ def as_of_date(session: Session, override: date | None = None, year: int | None 
     chosen = override or AS_OF.get(session)
     if chosen:
         return chosen
-    year = year or _newest_year(session)
+    year = year or _shown_year(session)
     today = date.today()
     return date(year, 12, 31) if year and today.year > year else today
 
 
 def year_notice(session: Session, override: date | None = None, year: int | None = None) -> str:
     """One plain sentence when the working date lies outside the plan's year, else ""."""
-    year = year or _newest_year(session)
+    year = year or _shown_year(session)
     if not year:
         return ""
     chosen = override or AS_OF.get(session)
@@ -88,15 +88,17 @@ def year_notice(session: Session, override: date | None = None, year: int | None
         return f"台账日期 {chosen.isoformat()} 不在 {year} 年度内，各项状态按该日期判断。"
     today = date.today()
     if not chosen and today.year > year:
-        advice = f"；新的年度请导入本年度方案或从 {year} 年度结转" if year == _newest_year(session) else ""
+        newest = session.scalar(select(func.max(Plan.year)))
+        advice = f"；新的年度请导入本年度方案或从 {year} 年度结转" if year == newest else ""
         return f"{year} 年度已结束（今天是 {today.isoformat()}），状态按 {year}-12-31 判断{advice}。"
     if not chosen and today.year < year:
         return f"{year} 年度尚未开始（今天是 {today.isoformat()}）。"
     return ""
 
 
-def _newest_year(session: Session) -> int | None:
-    return session.scalar(select(func.max(Plan.year)))
+def _shown_year(session: Session) -> int | None:
+    """The year shown: the store's view year (models.store.Store.view_year), else the newest plan's."""
+    return session.info.get("view_year") or session.scalar(select(func.max(Plan.year)))
 
 def working_date(store: Store, override: date | None = None, year: int | None = None) -> date:
     """``as_of_date`` in a session of its own."""
