@@ -4,6 +4,7 @@ repeated with other spacing and punctuation), area headings with 〔lead unit〕
 a notes sheet, and the deadline words people write. Then warnings against errors."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -322,3 +323,15 @@ def test_the_import_dialog_shows_warnings_and_imports_a_value_corrected_in_the_p
         dialog.import_button.click()
     with store.session() as session:
         assert session.scalar(select(Indicator.target).where(Indicator.name == "企业满意度")) == 90.0
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_each_layout_saved_again_by_libreoffice_reads_the_same(tmp_path):
+    sources = [build(tmp_path / f"{build.__name__}.xlsx") for build in LAYOUTS]
+    out = tmp_path / "saved"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--norestore",
+                    "--convert-to", "xlsx", "--outdir", str(out), *map(str, sources)],
+                   capture_output=True, timeout=180, check=True)
+    for source in sources:
+        data = read_plan(out / source.name)
+        assert summary(data) == (EXPECTED_TASKS, EXPECTED_INDICATORS), source.name

@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.year_notice = QLabel(objectName="statusYearNotice")
         self.year_notice.setStyleSheet("color: #b35900;")
         self.year_combo = QComboBox(objectName="yearChooser")
+        self.year_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.year_combo.setToolTip(self.tr("查看哪一年度的台账；往年可查阅、可验证其报表"))
         self.year_combo.activated.connect(lambda index: self.ctx.set_year(self.year_combo.itemData(index)))
         self.statusBar().addWidget(self.path_label, 1)
@@ -167,7 +168,7 @@ class MainWindow(QMainWindow):
         sample = self.tr("（示例）") if state.sample else ""
         year = self.tr("%d 年度%s") % (state.year, sample) if state.year else ""
         self.setWindowTitle(self.tr("改革台账") + (f" — {year}" if year else ""))
-        self.year_notice.setText(state.notice)
+        self.year_notice.setText(state.notice.split("；")[0])  # the advice that follows is on 首页
         self.year_notice.setToolTip(state.notice)
         self.year_combo.clear()
         for held in state.years:
