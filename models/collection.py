@@ -39,7 +39,7 @@ from models.plan import Indicator, Milestone, Plan, Task
 from models.plan_loader import require_plan
 from models.plan_update import plan_to_data
 from models.quantities import format_number, format_target, format_value
-from models.returns import due_value_period, get_period
+from models.returns import due_value_period, get_period, return_periods
 from models.settings import LAG_TOLERANCE
 from models.status import task_statuses
 from models.store import Store
@@ -699,8 +699,6 @@ class PeriodChoice:
 
 def collection_periods(store: Store, as_of: date) -> tuple[list[PeriodChoice], str]:
     """The periods forms are sent for (the plan's progress cycle) and the one ``as_of`` falls in."""
-    from models.returns import return_periods
-
     with store.session() as session:
         periods = [PeriodChoice(p.id, p.label, p.end) for p in return_periods(session)]
     current = next((p.id for p in periods if p.end >= as_of), periods[-1].id if periods else "")

@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
 
     def import_plan(self) -> None:
         """文件 → 导入方案工作簿: pick the workbook, then check and import it in its dialog."""
-        from ui.plan_import_dialog import PlanImportDialog
+        from ui.plan_import_dialog import PlanImportDialog  # the plan reader loads when first used, not at start-up
 
         path, _filter = QFileDialog.getOpenFileName(self, self.tr("选择方案工作簿"), "", self.tr("Excel 工作簿 (*.xlsx)"))
         if not path:
