@@ -257,7 +257,11 @@ def show_verify(results, args) -> int:
         print(f"  文件：{r.document_label}  期次：{r.period_id or '未知'}{version}")
         for problem in r.problems:
             print(f"  ✗ {problem}")
-    return EXIT_OK if all(r.valid for r in results) else EXIT_FAILED
+        for note in r.notes:
+            print(f"  注：{note}")
+        for problem in r.copy_problems:
+            print(f"  ✗ {problem}")
+    return EXIT_OK if all(r.valid and not r.copy_problems for r in results) else EXIT_FAILED
 
 
 def show_import_plan(outcome, args) -> None:
@@ -271,13 +275,19 @@ def show_import_plan(outcome, args) -> None:
     print("（试运行，未写入）" if args.dry_run else "已导入。")
 
 
+def show_registered(row, args) -> None:
+    print(f"已登记：{row['county']}  指纹 {row['fingerprint']}  有效期 {row['not_before']} 至 {row['not_after']}")
+    for warning in row["warnings"]:
+        print(f"注意：{warning}", file=sys.stderr)
+
+
 def show_trusted(rows, args) -> None:
     if args.json:
         return print_json(rows)
     if not rows:
         print("尚未登记任何证书。")
     for row in rows:
-        print(f"{row['county']}\t{row['fingerprint']}\t有效期至 {row['not_after']}\t{row['subject']}")
+        print(f"{row['county']}\t{row['fingerprint']}\t有效期 {row['not_before']} 至 {row['not_after']}\t{row['subject']}")
 
 
 def show_consolidation(output, args) -> None:
@@ -445,9 +455,10 @@ COMMANDS: tuple[Command, ...] = (
             (PERIOD, arg("--out", required=True, type=Path, metavar="DIR", help="输出文件夹"),
              arg("--sign", action="store_true", help="签发：以本单位私钥签名并锁定期次（须已审核）"), PASSPHRASE_ENV)),
     Command("verify", "验证报表文件的签名，列出改动之处；全部有效时退出码为 0", "exchange.signing.verify:verify_files",
-            lambda a: {"paths": a.files, "trust": a.trust}, show_verify,
+            lambda a: {"paths": a.files, "trust": a.trust or []}, show_verify,
             (arg("files", nargs="+", type=Path, metavar="FILE"),
-             arg("--trust", nargs="+", type=Path, default=[], metavar="CERT", help="受信任的证书文件"), JSON),
+             arg("--trust", action="append", type=Path, metavar="CERT",
+                 help="受信任的证书文件（每个 --trust 一个，可重复）"), JSON),
             store=False),
     Command("import-plan", "从 Excel 工作簿导入或更新方案（全部成功或全不导入）", "exchange.plans.plan_import:import_plan_workbook",
             lambda a: {"path": a.file, "code": a.code, "dry_run": a.dry_run}, show_import_plan,
@@ -460,7 +471,7 @@ COMMANDS: tuple[Command, ...] = (
             (arg("file", type=Path, metavar="FILE.xlsx"),)),
     Command("trust add", "登记一个县（市、区）的证书（.cer/.pem/.der）", "exchange.signing.trust_list:register_certificate",
             lambda a: {"path": a.cert, "county": a.county},
-            lambda row, a: print(f"已登记：{row['county']}  指纹 {row['fingerprint']}  有效期至 {row['not_after']}"),
+            show_registered,
             (arg("cert", type=Path, metavar="CERT"), arg("--county", required=True, help="县（市、区）名称"))),
     Command("trust list", "列出已登记的证书", "exchange.signing.trust_list:list_trusted",
             lambda a: {}, show_trusted, (JSON,)),
