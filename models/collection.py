@@ -28,7 +28,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
-from models import audit, tasks
+import models.tasks as tasks
+from models.audit import set_reason
 from models.base import Base
 from models.enums import TaskStatus
 from models.errors import LedgerError
@@ -612,7 +613,7 @@ def apply_answers(store: Store, received: list[ReceivedForm], as_of: date,
             picked = chosen.get(review.ref)
             if not picked:
                 continue
-            audit.set_reason(session, f"回收填报表 {review.name}（{review.unit}）")
+            set_reason(session, f"回收填报表 {review.name}（{review.unit}）")
             _write_answers(session, review, picked, undo)
             item = by_ref[review.ref]
             form = session.scalar(select(UnitForm).where(UnitForm.uid == item.meta["表单编号"]))
@@ -624,7 +625,7 @@ def apply_answers(store: Store, received: list[ReceivedForm], as_of: date,
             undo.receipts.append(receipt.id)
             undo.periods.add(review.period_id)
             written += len(picked)
-        audit.set_reason(session, "")
+        set_reason(session, "")
         return AcceptResult(reviews, written, undo)
 
 
