@@ -30,7 +30,7 @@ from models.ledger import IndicatorValue, Period
 from models.locks import locked_period_ids
 from models.periods import PeriodError, parse_period_id, period, periods_of_year
 from models.plan import Indicator, Plan, Task
-from models.plan_loader import ensure_periods, require_plan
+from models.plan_loader import current_plan, ensure_periods, require_plan
 from models.quantities import QuantityError, format_target, format_value, parse_quantity, parse_target
 from models.settings import as_of_date
 from models.store import Store
@@ -342,11 +342,11 @@ def _direction_of(comparison: str) -> Direction:
     return {"band": Direction.BAND, "<=": Direction.LOWER, "<": Direction.LOWER}.get(comparison, Direction.HIGHER)
 
 
-def add_county_indicator(store: Store, plan: Plan, *, code: str, name: str, unit: str, target_text: str,
+def add_county_indicator(store: Store, *, code: str, name: str, unit: str, target_text: str,
                          kind: ValueKind = ValueKind.POINT, period_type: PeriodType = PeriodType.MONTHLY,
                          decimals: int = 0, range_min: float | None = None, range_max: float | None = None,
                          task_number: int | None = None, indicator_id: int | None = None, who: str | None = None) -> int:
-    """A county's own indicator (自选指标); its target is the county's to set. Returns its id.
+    """A county's own indicator (自选指标) in the current plan; its target is the county's to set. Returns its id.
     ``indicator_id`` re-creates one under its old id (redo), so later steps still find it."""
     code, name = code.strip(), name.strip()
     if not code or not name:
@@ -354,6 +354,7 @@ def add_county_indicator(store: Store, plan: Plan, *, code: str, name: str, unit
     target = parse_target(target_text, unit)
     _check_range(range_min, range_max)
     with store.transaction(who) as session:
+        plan = require_plan(session)
         if session.scalar(select(Indicator.id).where(Indicator.plan_id == plan.id, Indicator.code == code)):
             raise LedgerError(f"指标编号“{code}”已存在。")
         if indicator_id is not None and session.get(Indicator, indicator_id) is not None:
@@ -493,3 +494,36 @@ def indicator_history(session: Session, indicator_id: int) -> list[tuple[Period,
         IndicatorValue, IndicatorValue.period_id == Period.id).where(IndicatorValue.indicator_id == indicator_id))}
     values = stored_values(session, IndicatorValue.indicator_id == indicator_id)
     return sorted(((periods[v.period_id], v) for v in values), key=lambda pair: pair[0].end)
+
+
+# ---- what 指标填报 reads ------------------------------------------------------------------------
+
+@dataclass
+class IndicatorGrid:
+    plan_name: str
+    year: int
+    rows: list[IndicatorRow]
+    periods: list[Period]  # the year's periods of the indicators' period types
+    locked: set[str]  # periods a signed return covers
+
+
+def indicator_grid(store: Store, as_of: date) -> IndicatorGrid | None:
+    """The grid of 指标填报 (None before a plan is loaded)."""
+    with store.session() as session:
+        plan = current_plan(session)
+        if plan is None:
+            return None
+        rows = indicator_rows(session, plan, as_of)
+        periods = year_periods(session, plan.year, {r.indicator.period_type for r in rows})
+        return IndicatorGrid(plan.name, plan.year, rows, periods, locked_period_ids(session))
+
+
+def value_history(store: Store, indicator_id: int) -> list[tuple[Period, StoredValue]]:
+    with store.session() as session:
+        return indicator_history(session, indicator_id)
+
+
+def preview_block(store: Store, edits: list[CellEdit]) -> BlockPreview:
+    """What writing ``edits`` would do, cell by cell, without writing anything."""
+    with store.session() as session:
+        return check_block(session, edits)

@@ -19,7 +19,7 @@ from models.demo import load_demo
 from models.enums import Direction, PeriodType, ValueKind
 from models.errors import LedgerError
 from models.ledger import Period
-from models.periods import periods_of_year
+from models.periods import PeriodSpan, period_containing, periods_of_year
 from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
 from models.resources import builtin_plan_path
 from models.store import Store
@@ -135,3 +135,10 @@ def ensure_plan(store: Store) -> None:
     with store.transaction() as session:
         if current_plan(session) is None:
             load_builtin_plan(session)
+
+
+def current_period(store: Store, as_of: date) -> PeriodSpan:
+    """The period of the plan's progress cycle (biweekly without a plan) that holds ``as_of``."""
+    with store.session() as session:
+        plan = current_plan(session)
+        return period_containing(as_of, plan.progress_cycle if plan else PeriodType.BIWEEKLY)

@@ -69,6 +69,12 @@ def as_of_date(session: Session, override: date | None = None) -> date:
     """The working date: a command-line --as-of, else the stored setting, else today."""
     return override or AS_OF.get(session) or date.today()
 
+
+def working_date(store: Store, override: date | None = None) -> date:
+    """``as_of_date`` in a session of its own."""
+    with store.session() as session:
+        return as_of_date(session, override)
+
 # Column roles a user assigned on plan import, per header shape: {shape: {column letter: role}}.
 PLAN_COLUMN_ROLES = SettingVar[dict[str, dict[str, str]]](
     "plan_column_roles", "方案导入的列对应", {}, lambda text: dict(json.loads(text)) if text else {},

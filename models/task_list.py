@@ -20,6 +20,7 @@ from models.plan_loader import require_plan
 from models.settings import LAG_TOLERANCE, as_of_date
 from models.status import MilestoneFacts, milestone_done, milestone_overdue, task_statuses
 from models.store import Store
+from models.tasks import TASK_FIELDS, evidence_of_task
 
 
 @dataclass(slots=True)
@@ -172,8 +173,6 @@ class TaskDetail:
 
 
 def task_detail(session: Session, task_id: int) -> TaskDetail | None:
-    from models.tasks import TASK_FIELDS, evidence_of_task
-
     task = session.get(Task, task_id)
     if task is None:
         return None

@@ -25,8 +25,6 @@ from models.ledger import Evidence, Period, ProgressReport
 from models.locks import ensure_unlocked
 from models.periods import parse_period_id
 from models.plan import Area, ListKind, Milestone, Plan, Task
-from models.plan_loader import require_plan
-from models.store import Store
 
 # Longest text a field takes, in characters (titles follow their column width).
 REPORT_TEXT_LIMIT = 2000
@@ -355,9 +353,24 @@ def task_snapshot(session: Session, task_id: int) -> Snapshot:
 
 
 def restore_task(session: Session, task_id: int, snapshot: Snapshot) -> None:
-    """Make the task's rows exactly ``snapshot`` again, changing only what differs."""
+    """Make the task's rows exactly ``snapshot`` again, changing only what differs; refused, as an
+    edit is, where that would change a report of a period a signed return locks."""
     session.flush()
-    _put_rows(session, task_rows_of(session, task_id), snapshot)
+    current = task_rows_of(session, task_id)
+    for period_id in sorted(_report_periods_changed(current, snapshot)):
+        ensure_unlocked(session, period_id, "任务进展")
+    _put_rows(session, current, snapshot)
+
+
+def _report_periods_changed(current: dict[RowKey, Any], wanted: Snapshot) -> set[str]:
+    periods = set()
+    for key in set(current) | set(wanted):
+        if key[0] != "progress_report":
+            continue
+        now = _columns(current[key]) if key in current else None
+        if now != wanted.get(key):
+            periods.add((wanted.get(key) or now)["period_id"])
+    return periods
 
 
 def _put_rows(session: Session, current: dict[RowKey, Any], wanted: Snapshot) -> None:
@@ -378,30 +391,3 @@ def _put_rows(session: Session, current: dict[RowKey, Any], wanted: Snapshot) ->
         session.flush()
     session.expire_all()
 
-
-# ---- by task number, as the command line names them ------------------------------------------
-
-@dataclass(frozen=True)
-class TaskStep:
-    """What a command did: the task's number, the period or milestone, the date."""
-    number: int
-    what: str
-    day: date | None = None
-
-
-def record_report(store: Store, number: int, period_id: str, progress: str, problems: str = "",
-                  next_steps: str = "") -> TaskStep:
-    """The ``report`` command: task ``number``'s report for the period."""
-    with store.transaction() as session:
-        task = task_by_number(session, require_plan(session), number)
-        report = save_report(session, task.id, period_id.strip().upper(), progress, problems, next_steps)
-        return TaskStep(task.number, report.period.label)
-
-
-def complete_milestone(store: Store, number: int, seq: int, done: date) -> TaskStep:
-    """The ``milestone-done`` command: the ``seq``-th milestone of task ``number`` done on ``done``."""
-    with store.transaction() as session:
-        task = task_by_number(session, require_plan(session), number)
-        milestone = milestone_by_seq(task, seq)
-        set_milestone_done(session, milestone.id, done)
-        return TaskStep(task.number, milestone.title, done)

@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from exchange.consolidation.consolidate import ReceiptState, consolidate, write_outputs
+from exchange.consolidation.consolidate import consolidate, write_outputs
+from exchange.consolidation.consolidation_data import ReceiptState
 from exchange.consolidation.consolidated_xlsx import write_consolidated_xlsx
 from exchange.signing.identity import create_identity, export_certificate, unlock
 from exchange.returns.return_data import build_return

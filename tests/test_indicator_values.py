@@ -173,12 +173,11 @@ def test_undo_into_a_locked_period_is_refused(plan_store):
 
 
 def test_county_indicators_and_targets(plan_store):
-    plan = plan_of(plan_store)
-    new_id = add_county_indicator(plan_store, plan, code="WC-01", name="区级惠企政策直达率", unit="%",
+    new_id = add_county_indicator(plan_store, code="WC-01", name="区级惠企政策直达率", unit="%",
                                   target_text="≥95%", kind=ValueKind.POINT, period_type=PeriodType.QUARTERLY,
                                   decimals=1, range_min=0, range_max=100, task_number=31)
     with pytest.raises(LedgerError, match="已存在"):
-        add_county_indicator(plan_store, plan, code="WC-01", name="重复", unit="%", target_text="90%")
+        add_county_indicator(plan_store, code="WC-01", name="重复", unit="%", target_text="90%")
     edit_indicator(plan_store, new_id, target_text="≥96%")
     city = ids(plan_store)["JH23-09"]
     with pytest.raises(LedgerError, match="目标值为只读"):
