@@ -7,7 +7,7 @@ from models.ledger import Evidence, IndicatorValue, Period, ProgressReport
 from models.office import AuditEntry, Office, Return, Setting
 from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
 from models.trust import TrustedCertificate
-from models.collection import LedgerIdentity, UnitForm, UnitFormReceipt
+from models.unit_forms import LedgerIdentity, UnitForm, UnitFormReceipt
 
 __all__ = [
     "Area", "AuditEntry", "Base", "LedgerIdentity", "UnitForm", "UnitFormReceipt", "Direction", "Evidence", "Indicator", "IndicatorStatus", "IndicatorValue",

@@ -25,8 +25,8 @@ from exchange.collection.form_writer import (INDICATOR_SHEET, META_SHEET, MILEST
 from exchange.collection.reminder_pdf import write_notices
 from exchange.returns.returns_export import export_return
 from exchange.returns.xlsx_return import read_return
-from models.collection import (CHANGED, CONFLICT, NEW, REFUSED, REFUSED_FILE, SUPERSEDED, USABLE, UnitFormReceipt,
-                               collection_status, undo_answers)
+from models.collection import (CHANGED, CONFLICT, NEW, REFUSED, REFUSED_FILE, SUPERSEDED, USABLE, collection_status,
+                               undo_answers)
 from models.ledger import IndicatorValue, ProgressReport
 from models.office import AuditEntry
 from models.plan import Milestone, Task
@@ -34,6 +34,7 @@ from models.returns import SignedFiles, completeness, explain_gap, mark_signed, 
 from models.plan_loader import initialise
 from models.store import Store
 from models.tasks import save_report
+from models.unit_forms import UnitFormReceipt
 from tests.conftest import ROOT
 
 PERIOD, AS_OF = "2023-B22", date(2023, 10, 27)
