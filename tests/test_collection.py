@@ -30,7 +30,8 @@ from models.collection import (CHANGED, CONFLICT, NEW, REFUSED, REFUSED_FILE, SU
 from models.ledger import IndicatorValue, ProgressReport
 from models.office import AuditEntry
 from models.plan import Milestone, Task
-from models.returns import SignedFiles, completeness, explain_gap, mark_signed, review, unexplained
+from models.returns import SignedFiles, completeness, explain_gap, mark_signed, unexplained
+from models.returns import review as review_period
 from models.plan_loader import initialise
 from models.store import Store
 from models.tasks import save_report
@@ -151,11 +152,29 @@ def test_every_unit_answer_reaches_the_ledger_and_the_exported_return(round_trip
 
 
 def test_milestones_and_values_received_as_typed(round_trip):
+    """Values typed as numbers or as text alike; each unit named as its values' source."""
+    from models.plan import Indicator
+
     with round_trip.store.session() as session:
         done = session.scalars(select(Milestone).where(Milestone.done_date == date(2023, 10, 25))).all()
-        assert len(done) >= 10
-        value = session.scalar(select(IndicatorValue).where(IndicatorValue.period_id == "2023-M10"))
-        assert value is not None and value.source
+        assert len(done) == sum(1 for r in round_trip.reviews for a in r.answers if a.kind == "节点")
+        received = dict(session.execute(select(Indicator.code, IndicatorValue.value).join(IndicatorValue)
+                                        .where(IndicatorValue.period_id == "2023-M10")).all())
+        sources = set(session.scalars(select(IndicatorValue.source).where(IndicatorValue.period_id == "2023-M10")))
+    typed = {code: float(v) for code, v in latest_values(round_trip.store).items() if code in received}
+    assert received and received == typed
+    assert "区市场监管局" in sources
+
+
+def test_a_cell_formatted_as_percent_reads_as_percent(sent):
+    """92.5% typed into Excel is stored as 0.925 formatted as percent: it is 92.5 in a % indicator."""
+    def edit(wb):
+        cell = wb[INDICATOR_SHEET]["H4"]  # 税务事项网上办、掌上办覆盖率, in %
+        cell.value, cell.number_format = 0.925, "0.0%"
+    path = answer(sent, "区税务局", edit)
+    _received, (review,) = review_files(sent.store, [path], AS_OF)
+    (value,) = [a for a in review.answers if a.kind == "指标"]
+    assert value.payload.text == "92.5%" and value.answer == "92.5%" and not value.error
 
 
 def test_the_audit_log_names_the_units_file(round_trip):
@@ -288,7 +307,7 @@ def test_a_signed_period_takes_no_forms(sent):
     with sent.store.transaction() as session:
         for gap in unexplained(completeness(session, PERIOD)):
             explain_gap(session, gap, "数据延后报送")
-        review(session, PERIOD, "李晓东", lambda _return: "0" * 64)
+        review_period(session, PERIOD, "李晓东", lambda _return: "0" * 64)
         mark_signed(session, PERIOD, "王建华", SignedFiles("0" * 64, "x.xlsx", "0" * 64, "x.pdf", "0" * 64))
     _received, (checked,) = review_files(sent.store, [path], AS_OF)
     assert checked.state == REFUSED_FILE and "已签发" in checked.message
@@ -321,6 +340,32 @@ def test_accepting_is_undone_as_one_step(sent):
         assert session.scalar(select(ProgressReport.progress).where(ProgressReport.task_id == task.id,
                                                                     ProgressReport.period_id == PERIOD)) == before
         assert session.scalar(select(UnitFormReceipt.id)) is None
+
+
+def test_an_undo_once_the_period_is_signed_is_refused_and_changes_nothing(sent, qtbot):
+    from ui.collection.collection_commands import AcceptAnswersCommand
+    from ui.undo import LedgerUndoStack
+
+    task = task_of(sent.store, "区税务局")
+    path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "签发前回收的进展"))
+    stack = LedgerUndoStack()
+    received, (review,) = review_files(sent.store, [path], AS_OF)
+    stack.push(AcceptAnswersCommand(sent.store, received, AS_OF, {(review.ref, a.key) for a in review.answers}, False))
+    with sent.store.transaction() as session:
+        for gap in unexplained(completeness(session, PERIOD)):
+            explain_gap(session, gap, "数据延后报送")
+        review_period(session, PERIOD, "李晓东", lambda _return: "0" * 64)
+        mark_signed(session, PERIOD, "王建华", SignedFiles("0" * 64, "x.xlsx", "0" * 64, "x.pdf", "0" * 64))
+    with qtbot.waitSignal(stack.refused) as refused:
+        stack.undo()
+    assert "已签发" in refused.args[0] and stack.canUndo()
+    assert progress_of(sent.store, task.id) == "签发前回收的进展"
+
+
+def progress_of(store: Store, task_id: int) -> str | None:
+    with store.session() as session:
+        return session.scalar(select(ProgressReport.progress).where(ProgressReport.task_id == task_id,
+                                                                    ProgressReport.period_id == PERIOD))
 
 
 def test_status_and_reminders_of_late_units(sent, tmp_path):
