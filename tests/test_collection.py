@@ -289,6 +289,15 @@ def test_a_form_of_a_reissued_plan_says_what_changed(sent):
     assert f"任务 {task.number}：原为“{task.title}”，现为“税费服务再升级”" in review.message
 
 
+def test_a_reissued_plan_that_leaves_the_units_tasks_alone_still_takes_its_form(sent):
+    other = task_of(sent.store, "区发改委")
+    with sent.store.transaction() as session:
+        session.get(Task, other.id).title = "另一个单位的任务改了名"
+    path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "照常填报的进展"))
+    _received, (review,) = review_files(sent.store, [path], AS_OF)
+    assert review.state == USABLE and "方案已更新" in review.message and review.answers
+
+
 def test_a_unit_sending_twice_the_later_file_wins(sent):
     first = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "第一次"), "税务局第一次.xlsx")
     time.sleep(1.1)  # a workbook's saved time counts whole seconds
