@@ -325,6 +325,7 @@ def test_a_signed_period_takes_no_forms(sent):
 def test_answers_pass_the_rules_of_typing(sent):
     def edit(wb):
         wb[MILESTONE_SHEET]["F4"] = "已完成"  # without a date
+        wb[MILESTONE_SHEET]["F5"], wb[MILESTONE_SHEET]["G5"] = "已完成", "2023/12/1"  # after the working date
         wb[INDICATOR_SHEET]["H4"] = "45"  # 企业开办办结时间: allowed up to 30 days
         wb[TASK_SHEET]["D4"] = "长" * 2001
     path = answer(sent, "区市场监管局", edit)
@@ -332,6 +333,7 @@ def test_answers_pass_the_rules_of_typing(sent):
     errors = {a.where: a.error for a in review.answers if a.state == REFUSED}
     assert "最多 2000 个字" in errors[f"{TASK_SHEET}!D4"]
     assert "没有填写完成日期" in errors[f"{MILESTONE_SHEET}!G4"]
+    assert "完成日期 2023-12-01 晚于台账日期 2023-10-27" in errors[f"{MILESTONE_SHEET}!G5"]
     assert "大于允许的最大值" in errors[f"{INDICATOR_SHEET}!H4"]
     result, _reviews = receive_files(sent.store, [path], AS_OF)
     assert result.written == 0
