@@ -1,6 +1,7 @@
-"""The tables of collection from the responsible units: the ledger's own identifier, the fill-in
-workbooks sent (填报表) and the returned files whose answers were accepted. The rules that use
-them are in models.collection."""
+"""The tables of collection from responsible units: the store's ledger identity, each fill-in
+form sent (填报表) and each received file whose answers were accepted. The rules are in
+models.collection; the tables stand apart so that models/__init__ registers them without
+importing the rules."""
 from __future__ import annotations
 
 from datetime import date, datetime
