@@ -271,3 +271,14 @@ def return_history(store: Store, period_id: str | None = None, year: int | None 
     """Every version of every return (of one period, or of one year's periods), newest first."""
     with store.session() as session:
         return [r for r in history(session, period_id) if year is None or r.period.year == year]
+
+
+def latest_return_of(store: Store, period_id: str) -> Return | None:
+    with store.session() as session:
+        return latest_return(session, period_id)
+
+
+def periods_with_returns(store: Store) -> list[Period]:
+    """The periods a return is made for (``return_periods``), for the period chooser."""
+    with store.session() as session:
+        return return_periods(session)

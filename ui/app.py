@@ -56,6 +56,7 @@ def run_gui(db_path: Path | None, as_of: date | None) -> int:
     except LedgerError as error:
         QMessageBox.critical(None, "无法打开台账", str(error))
         return 2
+    # The window's modules load once the store is open: a store that cannot be opened is told at once.
     from ui.office_dialog import OfficeDialog
 
     try:

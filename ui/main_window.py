@@ -32,6 +32,7 @@ class MainWindow(QMainWindow):
         ("indicators", "指标填报", "indicators.svg", "ui.indicators.indicators_page:IndicatorsPage"),
         ("returns", "报表报送", "returns.svg", "ui.returns.returns_page:ReturnsPage"),
         ("collection", "报送收集", "collection.svg", "ui.collection.collection_page:CollectionPage"),
+        ("problems", "涉企问题", "problems.svg", "ui.problems.problems_page:ProblemsPage"),
         ("consolidation", "汇总", "consolidation.svg", "ui.consolidation.consolidation_page:ConsolidationPage"),
         ("settings", "设置", "settings.svg", "ui.settings_page:SettingsPage"),
     ]
@@ -115,7 +116,7 @@ class MainWindow(QMainWindow):
 
     def import_plan(self) -> None:
         """文件 → 导入方案工作簿: pick the workbook, then check and import it in its dialog."""
-        from ui.plan_import_dialog import PlanImportDialog
+        from ui.plan_import_dialog import PlanImportDialog  # the plan reader loads when first used, not at start-up
 
         path, _filter = QFileDialog.getOpenFileName(self, self.tr("选择方案工作簿"), "", self.tr("Excel 工作簿 (*.xlsx)"))
         if not path:

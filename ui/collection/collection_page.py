@@ -150,7 +150,7 @@ class CollectionPage(QWidget):
     # ---- 分发 ------------------------------------------------------------------------------
 
     def send(self) -> None:
-        from exchange.collection.form_writer import send_forms
+        from exchange.collection.form_writer import send_forms  # openpyxl is slow to import: only when sending
 
         folder = QFileDialog.getExistingDirectory(self, self.tr("选择存放填报表的文件夹"),
                                                   str(collection_folder(self.ctx.store)))
@@ -190,7 +190,7 @@ class CollectionPage(QWidget):
 
     def review(self, paths: list[Path]) -> None:
         """Read the files and show their differences against the ledger (nothing is written)."""
-        from exchange.collection.form_reader import review_files
+        from exchange.collection.form_reader import review_files  # loads openpyxl (slow): only when reading
 
         store, as_of = self.ctx.store, self.ctx.as_of()
         run_in_background(self, self.tr("正在读取并比对填报表…"),
@@ -256,9 +256,9 @@ class CollectionPage(QWidget):
     def accept(self, confirm_outliers: bool = False) -> None:
         """Write the ticked answers as one undoable step."""
         command = AcceptAnswersCommand(self.ctx.store, self.received, self.ctx.as_of(), self.accepted(),
-                                       confirm_outliers, self._changed, self._report)
+                                       confirm_outliers, self._changed)
         try:
-            result = command.execute()
+            self.ctx.undo_stack.push(command)
         except OutliersToConfirm as error:
             answer = QMessageBox.question(self, self.tr("请核对数值"), str(error) + self.tr("\n\n确认无误并写入？"))
             if answer == QMessageBox.StandardButton.Yes:
@@ -267,22 +267,17 @@ class CollectionPage(QWidget):
         except LedgerError as error:
             QMessageBox.warning(self, self.tr("未写入"), str(error))
             return
-        self.ctx.undo_stack.push(command)
         self.received, self.reviews = [], []
         self._show_reviews()
-        self.review_label.setText(self.tr("已写入 %1 项（编辑 → 撤销 可全部撤回）。").replace("%1", str(result.written)))
-        self._changed()
+        self.review_label.setText(self.tr("已写入 %1 项（编辑 → 撤销 可全部撤回）。").replace("%1", str(command.result.written)))
 
     def _changed(self) -> None:
         self.ctx.ledgerChanged.emit()
 
-    def _report(self, message: str) -> None:
-        QMessageBox.warning(self, self.tr("无法撤销"), message)
-
     # ---- 催报 ------------------------------------------------------------------------------
 
     def notices(self) -> None:
-        from exchange.collection.reminder_pdf import write_notices
+        from exchange.collection.reminder_pdf import write_notices  # reportlab is slow to import: only when printing
 
         store, period, as_of = self.ctx.store, self.period_id(), self.ctx.as_of()
         folder = collection_folder(store) / period

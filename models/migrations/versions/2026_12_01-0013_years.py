@@ -1,14 +1,14 @@
 """years: a carried task's previous-year task, continuing milestones, targets to be confirmed
 
 Revision ID: 0013
-Revises: 0014
+Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0013"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
