@@ -26,8 +26,8 @@ from models.errors import LedgerError
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 150 * 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 40 * 1024 * 1024  # openpyxl holds the whole table in memory
-MAX_RATIO = 100  # unpacked / packed; real members stay far below (a return's sheets: about 10)
-RATIO_FROM_BYTES = 4 * 1024 * 1024  # small members may compress better (a sheet of empty cells)
+MAX_RATIO = 200  # unpacked / packed; real members stay far below (a return's sheets: about 10)
+RATIO_FROM_BYTES = 8 * 1024 * 1024  # small members may compress better (a sheet of empty cells)
 MAX_ROWS = 5000
 MAX_COLUMNS = 60
 CELLS_PER_ROW = 60  # the cell limit of a sheet is its row limit times this
