@@ -361,7 +361,8 @@ def test_an_undo_once_the_period_is_signed_is_refused_and_changes_nothing(sent, 
     path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "签发前回收的进展"))
     stack = LedgerUndoStack()
     received, (review,) = review_files(sent.store, [path], AS_OF)
-    stack.push(AcceptAnswersCommand(sent.store, received, AS_OF, {(review.ref, a.key) for a in review.answers}, False))
+    stack.push(AcceptAnswersCommand(sent.store, received, AS_OF, {(review.ref, a.key) for a in review.answers}, False,
+                                    lambda: None))
     with sent.store.transaction() as session:
         for gap in unexplained(completeness(session, PERIOD)):
             explain_gap(session, gap, "数据延后报送")
