@@ -311,6 +311,12 @@ def test_a_unit_sending_twice_the_later_file_wins(sent):
     assert again.state == SUPERSEDED and "税务局_改.xlsx" in again.message
 
 
+def test_a_file_named_twice_is_read_once(sent):
+    path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "一次"))
+    _received, reviews = review_files(sent.store, [path, path.parent, path], AS_OF)
+    assert [(r.name, r.state) for r in reviews] == [(path.name, USABLE)]
+
+
 def test_a_signed_period_takes_no_forms(sent):
     path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "进展"))
     with sent.store.transaction() as session:
