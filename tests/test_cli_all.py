@@ -199,6 +199,11 @@ def day(tmp_path_factory) -> Day:
     assert "已撤回" in d.run(county, "returns withdraw", "--period", "2023-B22", "--reason", "更正数值").stdout
     history = json.loads(d.run(county, "returns history", "--period", "2023-B22", "--json").stdout)
     assert [(h["version"], h["state"]) for h in history] == [(1, "已撤回")]
+    preview = d.run(county, "rollover", "--to", "2024", "--dry-run")
+    carried = int(re.search(r"结转 (\d+) 项未完成任务", preview.stdout)[1])
+    assert 30 < carried < 38 and "试运行，未写入" in preview.stdout
+    assert "已结转" in d.run(county, "rollover", "--to", "2024").stdout
+    assert d.query(county, "SELECT count(*) FROM task WHERE previous_id IS NOT NULL") == [(carried,)]
 
     d.run(city, "init")
     assert "单位级别：市级" in d.run(city, "office set", "--county", "金华市", "--office", "金华市营商办",
