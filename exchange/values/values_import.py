@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from exchange.common.workbook_guard import read_whole
 from models.errors import LedgerError
 from models.indicator_values import MESSAGE_LINES, BlockPreview, CellEdit, apply_block, check_block, find_indicator
 from models.periods import PeriodError, parse_period_id
@@ -64,7 +65,7 @@ def _columns(header: tuple) -> dict[str, int] | None:
 def read_rows(path: Path) -> list[SheetRow]:
     """The filled rows of every sheet, with where each cell came from."""
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = read_whole(load_workbook(path, read_only=True, data_only=True))
     except FileNotFoundError:
         raise LedgerError(f"找不到文件 {path}。") from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
