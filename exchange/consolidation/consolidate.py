@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from exchange.common.files import safe_file_name
 from models.enums import IndicatorStatus, LabelledEnum, TaskStatus
 from models.errors import LedgerError
 from models.progress import Progress, no_progress
@@ -294,7 +295,7 @@ def write_outputs(result: Consolidation, folder: Path, issued, key=None,
     from exchange.consolidation.consolidated_pdf import write_consolidated_pdf
     from exchange.consolidation.consolidated_xlsx import write_consolidated_xlsx
 
-    stem = Path(folder) / f"汇总_{result.period_id}"
+    stem = Path(folder) / safe_file_name(f"汇总_{result.period_id}")
     xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"), key)
     pdf = write_consolidated_pdf(result, stem.with_suffix(".pdf"), issued, key, progress)
     return [xlsx, pdf]
