@@ -5,15 +5,17 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from exchange.consolidation.consolidate import COUNTED, Consolidation
+from exchange.consolidation.consolidation_data import COUNTED, Consolidation
 from exchange.common.files import write_atomically
 from exchange.signing.identity import SigningKey
-from exchange.signing.xlsx_signature import KIND_CONSOLIDATION, sign_workbook
+from exchange.signing.documents import CONSOLIDATION
+from exchange.signing.xlsx_signature import sign_workbook
 
 _STATUS_FILL = {"滞后": "F8CBAD", "已完成": "C6EFCE", "已达标": "C6EFCE", "未填报": "EDEDED"}
 
 
 def build_consolidated_workbook(result: Consolidation):
+    # openpyxl is slow to import: loaded when the workbook is written, not with the 汇总 workspace
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -64,6 +66,17 @@ def build_consolidated_workbook(result: Consolidation):
                           s.tasks.get("滞后", 0)])
     _head(sheet, 1, bold, center)
 
+    if result.problems:
+        sheet = book.create_sheet("营商台账晾晒")
+        sheet.append(["排名", "县（市、区）", "得分", "受理", "办结", "办结率", "按期办结率", "满意率", "重办率",
+                      "平均办结用时（工作日）"])
+        for p in result.problems:
+            sheet.append([p.rank, p.county, p.score, p.received, p.closed, p.close_rate, p.on_time_rate,
+                          p.satisfaction_rate, p.reopen_rate, p.mean_close_days])
+            for column in range(6, 10):
+                sheet.cell(sheet.max_row, column).number_format = "0.0%"
+        _head(sheet, 1, bold, center)
+
     sheet = book.create_sheet("报表接收")
     sheet.append(["县（市、区）", "状态", "是否计入", "文件", "签名人", "签发时间", "期次", "版本", "证书指纹", "说明"])
     for receipt in result.receipts:
@@ -91,7 +104,7 @@ def write_consolidated_xlsx(result: Consolidation, path: Path, key: SigningKey |
     """Write the workbook atomically, signed with the city's key when one is given."""
     book = build_consolidated_workbook(result)
     if key is not None:
-        return write_atomically(Path(path), sign_workbook(book, key, KIND_CONSOLIDATION, result.period_id))
+        return write_atomically(Path(path), sign_workbook(book, key, CONSOLIDATION, result.period_id))
     buffer = io.BytesIO()
     book.save(buffer)
     return write_atomically(Path(path), buffer.getvalue())

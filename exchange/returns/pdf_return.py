@@ -25,28 +25,12 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, LayoutErro
 from exchange.common.pdf_fonts import FontSet, register_fonts
 from exchange.common.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
 from exchange.returns.return_data import ReturnData, return_digest
-from exchange.signing.verify import CONSOLIDATION, RETURN
+from exchange.signing.documents import return_subject
 from models.progress import Progress, no_progress
 
 CONTENT_W = A4[0] - 2 * MARGIN
-SUBJECT_PREFIX = "reform-ledger-return"
-CONSOLIDATION_SUBJECT_PREFIX = "reform-ledger-consolidation"  # the city's PDF: period only, no version
 STATUS_COLOURS = {"滞后": colors.HexColor("#C0392B"), "已完成": colors.HexColor("#1E8449"),
                   "已达标": colors.HexColor("#1E8449"), "未填报": colors.HexColor("#7F8C8D")}
-
-
-def pdf_subject(data: ReturnData, digest: str) -> str:
-    """The document's Subject: what verify reads back (period, version, digest)."""
-    return f"{SUBJECT_PREFIX} period={data.cover.period_id} version={data.cover.version} digest={digest}"
-
-
-def parse_subject(text: str) -> dict[str, str]:
-    """The fields of a Subject we wrote, with ``document`` (报表 / 汇总); {} for any other."""
-    head, *parts = text.split() or [""]
-    document = {SUBJECT_PREFIX: RETURN, CONSOLIDATION_SUBJECT_PREFIX: CONSOLIDATION}.get(head)
-    if document is None:
-        return {}
-    return {"document": document} | dict(part.split("=", 1) for part in parts if "=" in part)
 
 
 class _Styles:
@@ -221,8 +205,29 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
         story += [CondPageBreak(40 * mm), Paragraph("五、缺报事项说明", st.h1)]
         story.append(_table(st, ["类别", "事项", "原因说明"],
                             [[g.kind, g.subject, g.reason or "（未说明）"] for g in data.gaps], [16, 70, 94]))
+    if data.problem_figures:
+        story += _problem_section(data, st)
     story += [Spacer(1, 8 * mm),
               KeepTogether([Paragraph("签发", st.h1), SignatureBlock(data, st.fonts, stamp)])]
+    return story
+
+
+def _problem_section(data: ReturnData, st: _Styles) -> list[Flowable]:
+    """附: the 营商台账 figures and the problems handled in the period, personal data masked."""
+    story: list[Flowable] = [CondPageBreak(50 * mm), Paragraph("附：涉企问题办理情况（营商台账）", st.h1)]
+    story.append(_table(st, ["范围", "主办单位", "受理", "办结", "按期", "办结率", "按期办结率", "满意率", "重办率",
+                             "平均用时"],
+                        [[f.scope, f.unit, f.received, f.closed, f.closed_on_time, _percent(f.close_rate),
+                          _percent(f.on_time_rate), _percent(f.satisfaction_rate), _percent(f.reopen_rate),
+                          "—" if f.mean_close_days is None else f"{f.mean_close_days:g}"]
+                         for f in data.problem_figures], [18, 46, 10, 10, 10, 17, 19, 16, 16, 18]))
+    if data.problems:
+        story += [Spacer(1, 3 * mm), para("本期办理的涉企问题（联系人、电话已脱敏）", st.cell), Spacer(1, 1 * mm)]
+        story.append(_table(st, ["编号", "企业 / 联系人", "问题", "主办单位", "期限", "状态"],
+                            [[p.number, f"{p.enterprise}\n{p.contact} {p.phone}", p.description, p.lead_handler,
+                              p.due.isoformat() if p.due else "—",
+                              p.state + (f"（{p.satisfaction}）" if p.satisfaction else "")] for p in data.problems],
+                            [23, 36, 52, 27, 21, 21]))
     return story
 
 
@@ -245,7 +250,7 @@ def _layout(data: ReturnData, draft: bool, split_rows: bool) -> tuple[bytes, Sta
     buffer = io.BytesIO()
     cover = data.cover
     doc = document(buffer, fonts, title=f"{cover.county} {cover.period_label} 报表", author=cover.office,
-                   subject=pdf_subject(data, digest))
+                   subject=return_subject(data.cover.period_id, data.cover.version, digest))
     footer = PageFooter((f"{cover.county} · {cover.period_label} · 第 {cover.version} 版"
                          + ("（草稿，未签发）" if draft else ""), f"报表摘要 {digest[:16]}"),
                         f"RL|{cover.county}|{cover.period_id}|v{cover.version}|{digest}")
