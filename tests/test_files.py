@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from exchange.common.files import long_path, safe_file_name, write_atomically
-from exchange.returns.returns_export import export_return
 from exchange.signing.identity import create_identity, identity_folder
 from exchange.signing.verify import verify_file
-from models.service import initialise, save_office_profile
+from models.office_profile import save_office_profile
+from models.plan import Milestone
+from models.plan_loader import initialise
 from models.store import Store
-from models.tasks import attach_evidence, evidence_path
+from models.task_actions import attach_evidence
+from models.tasks import evidence_of_task, evidence_path
 from tests.test_returns import PASSPHRASE, PERIOD, explain_all, review_and_sign
 
 
@@ -50,8 +53,7 @@ def test_a_return_of_a_county_named_with_forbidden_characters_is_written_and_ver
     folder = tmp_path / "我的 台账" / "2023 年"
     with Store(folder / "台账 数据.db") as store:
         initialise(store, demo=True)
-        save_office_profile(store, county='婺城区/开发区:"试点"', office_name="婺城区营商办", preparer="方宇",
-                            reviewer="", approver="王建华", phone="")
+        save_office_profile(store, county='婺城区/开发区:"试点"')
         create_identity(identity_folder(store), "婺城区", "婺城区营商办", PASSPHRASE)
         explain_all(store)
         # An output folder deeper than Windows' old 260-character limit, with spaces and Chinese.
@@ -70,15 +72,14 @@ def test_store_and_evidence_in_folders_with_spaces_and_chinese(tmp_path):
     source.write_bytes(b"%PDF-1.4 minutes")
     with Store(folder / "婺城 台账.db") as store:
         initialise(store, demo=True)
-        with store.transaction() as session:
-            from sqlalchemy import select
-
-            from models.plan import Milestone
-
+        with store.session() as session:
             milestone = session.scalars(select(Milestone).limit(1)).one()
-            evidence = attach_evidence(session, store.evidence_folder, source, milestone_id=milestone.id)
-            copy = evidence_path(store.evidence_folder, evidence)
+            task_id, milestone_id = milestone.task_id, milestone.id
+        attach_evidence(store, task_id, source, milestone_id=milestone_id)
+        with store.session() as session:
+            [evidence] = evidence_of_task(session, task_id)
             assert evidence.file_name == "会议纪要 第1次（定稿）.PDF"
+            copy = evidence_path(store.evidence_folder, evidence)
         assert copy.read_bytes() == source.read_bytes() and copy.suffix == ".pdf"
     with Store(folder / "婺城 台账.db") as again:  # reopened from the same folder
         assert again.path.name == "婺城 台账.db"

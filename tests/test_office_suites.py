@@ -12,15 +12,18 @@ from types import SimpleNamespace
 
 import pytest
 
+from exchange.collection.form_reader import read_form
+from exchange.collection.form_writer import send_forms
 from exchange.consolidation.consolidate import consolidate, write_outputs
 from exchange.plans.plan_export import export_store_plan
 from exchange.plans.plan_import import import_plan_workbook
+from exchange.problems.problem_export import export_problems
 from exchange.returns.xlsx_return import read_return
 from exchange.signing.identity import create_identity, export_certificate, identity_folder
 from exchange.signing.trust_list import register_certificate
 from exchange.signing.verify import verify_file
 from exchange.values.values_import import import_values
-from models.service import initialise
+from models.plan_loader import initialise
 from models.store import Store
 from tests.test_returns import PASSPHRASE, PERIOD, explain_all, review_and_sign
 from tests.test_values_import import GOOD, values, workbook
@@ -33,15 +36,17 @@ WPS_VALIDATION_KINDS = {"list", "whole", "decimal", "date", "textLength"}
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory) -> SimpleNamespace:
-    """Every kind of workbook the program writes: a signed return, the plan, the city's signed
-    consolidation of that return."""
+    """Every kind of workbook the program writes: a signed return, the plan, the units' fill-in
+    forms, the enterprise problems, the city's signed consolidation of that return."""
     root = tmp_path_factory.mktemp("written")
     with Store(root / "county.db") as county:
         initialise(county, demo=True)
         create_identity(identity_folder(county), "婺城区", "婺城区营商办", PASSPHRASE)
+        forms = send_forms(county, PERIOD, root / "forms", date(2023, 10, 27)).files  # before signing locks it
         explain_all(county)
         signed = review_and_sign(county, root / "out")
         plan = export_store_plan(county, root / "plan.xlsx")
+        problems = export_problems(county, root / "problems.xlsx", 2023)
         cert = export_certificate(identity_folder(county), root / "婺城区.cer")
     with Store(root / "city.db") as city:
         initialise(city)
@@ -52,7 +57,8 @@ def written(tmp_path_factory) -> SimpleNamespace:
         result = consolidate(city, PERIOD, [signed.xlsx])
         consolidated, _pdf = write_outputs(result, root / "city", date(2023, 11, 8),
                                            unlock(identity_folder(city), PASSPHRASE))
-    return SimpleNamespace(root=root, return_xlsx=signed.xlsx, plan=plan, consolidated=consolidated)
+    return SimpleNamespace(root=root, return_xlsx=signed.xlsx, plan=plan, forms=forms, problems=problems,
+                           consolidated=consolidated)
 
 
 def repair_prompt_causes(path: Path) -> list[str]:
@@ -91,7 +97,8 @@ def with_wps_dimension(path: Path, out: Path) -> Path:
 
 
 def test_workbooks_the_program_writes_open_without_repair(written):
-    for path in (written.return_xlsx, written.plan, written.consolidated):
+    assert written.forms
+    for path in (written.return_xlsx, written.plan, *written.forms, written.problems, written.consolidated):
         assert repair_prompt_causes(path) == [], path.name
 
 
@@ -131,3 +138,9 @@ def test_a_return_saved_by_wps_with_a_wrong_dimension_is_read_and_verified_whole
     assert read_return(wps) == read_return(written.return_xlsx)
     result = verify_file(wps)
     assert result.valid, result.problems
+
+
+def test_a_unit_form_saved_by_wps_with_a_wrong_dimension_is_read_whole(written, tmp_path):
+    form = written.forms[0]
+    wps = with_wps_dimension(form, tmp_path / form.name)
+    assert read_form(wps).cells == read_form(form).cells
