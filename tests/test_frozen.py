@@ -39,7 +39,12 @@ def test_frozen_program_runs_the_other_subcommands(tmp_path: Path) -> None:
     assert [period["id"] for period in quarters] == ["2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4"]
     plan = tmp_path / "方案 导出.xlsx"
     run(exe, "export-plan", str(plan), cwd=tmp_path, db=db)
-    assert plan.stat().st_size > 0
+    assert "与库中方案相同" in run(exe, "import-plan", str(plan), "--dry-run", cwd=tmp_path, db=db).stdout
+    run(exe, "collect", "send", "--period", "2023-B22", "--out", str(tmp_path / "填报表"), cwd=tmp_path, db=db)
+    assert list((tmp_path / "填报表").glob("*_2023-B22.xlsx"))
+    problems = tmp_path / "涉企问题.xlsx"
+    run(exe, "problems", "export", str(problems), cwd=tmp_path, db=db)
+    assert problems.stat().st_size > 0
     refused = run(exe, "value", "--indicator", "NOPE", "--period", "2023-M09", "--value", "1", cwd=tmp_path, db=db,
                   check=False)
     assert refused.returncode == 2 and "NOPE" in refused.stderr and "Traceback" not in refused.stderr
