@@ -169,6 +169,16 @@ def day(tmp_path_factory) -> Day:
     assert "38 项任务" in d.run("copy.db", "import-plan", str(d.folder / "plan.xlsx")).stdout
     assert d.query("copy.db", "SELECT count(*) FROM task") == [(38,)]
 
+    # 报送收集: a unit's form out and back, and who is late.
+    assert "已生成 17 份填报表" in d.run(county, "collect send", "--period", "2023-B22", "--out",
+                                     str(d.folder / "forms")).stdout
+    forms = d.folder / "forms"
+    assert "（试运行，未写入）" in d.run(county, "collect receive", str(forms), "--dry-run").stdout
+    assert "已写入 0 项" in d.run(county, "collect receive", str(forms / "区税务局_2023-B22.xlsx")).stdout  # unchanged
+    status = json.loads(d.run(county, "collect status", "--period", "2023-B22", "--out", str(d.folder / "notices"),
+                              "--json").stdout)
+    assert {u["state"] for u in status["units"]} == {"未报送"} and status["notices"]  # not yet due; lagging tasks
+
     assert "证书主题" in d.run(county, "identity new", "--county", "婺城区", "--office", "婺城区营商办",
                                "--passphrase-env", "LEDGER_PASS").stdout
     assert "婺城区营商办" in d.run(county, "identity show").stdout
@@ -196,6 +206,11 @@ def day(tmp_path_factory) -> Day:
     assert "已撤回" in d.run(county, "returns withdraw", "--period", "2023-B22", "--reason", "更正数值").stdout
     history = json.loads(d.run(county, "returns history", "--period", "2023-B22", "--json").stdout)
     assert [(h["version"], h["state"]) for h in history] == [(1, "已撤回")]
+    preview = d.run(county, "rollover", "--to", "2024", "--dry-run")
+    carried = int(re.search(r"结转 (\d+) 项未完成任务", preview.stdout)[1])
+    assert 30 < carried < 38 and "试运行，未写入" in preview.stdout
+    assert "已结转" in d.run(county, "rollover", "--to", "2024").stdout
+    assert d.query(county, "SELECT count(*) FROM task WHERE previous_id IS NOT NULL") == [(carried,)]
 
     d.run(city, "init")
     assert "单位级别：市级" in d.run(city, "office set", "--county", "金华市", "--office", "金华市营商办",

@@ -27,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exchange.common.files import safe_file_name, write_atomically
-from exchange.returns.xlsx_return import put
+from exchange.common.xlsx_cells import put
 from models.collection import (DONE, FORM_MARK, NOT_DONE, FormContent, cell_text, cells_digest, form_contents,
                                milestone_key, record_form, report_key, value_key)
 from models.errors import LedgerError

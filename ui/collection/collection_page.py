@@ -150,7 +150,7 @@ class CollectionPage(QWidget):
     # ---- 分发 ------------------------------------------------------------------------------
 
     def send(self) -> None:
-        from exchange.collection.form_writer import send_forms
+        from exchange.collection.form_writer import send_forms  # openpyxl is slow to import: only when sending
 
         folder = QFileDialog.getExistingDirectory(self, self.tr("选择存放填报表的文件夹"),
                                                   str(collection_folder(self.ctx.store)))
@@ -190,7 +190,7 @@ class CollectionPage(QWidget):
 
     def review(self, paths: list[Path]) -> None:
         """Read the files and show their differences against the ledger (nothing is written)."""
-        from exchange.collection.form_reader import review_files
+        from exchange.collection.form_reader import review_files  # loads openpyxl (slow): only when reading
 
         store, as_of = self.ctx.store, self.ctx.as_of()
         run_in_background(self, self.tr("正在读取并比对填报表…"),
@@ -277,7 +277,7 @@ class CollectionPage(QWidget):
     # ---- 催报 ------------------------------------------------------------------------------
 
     def notices(self) -> None:
-        from exchange.collection.reminder_pdf import write_notices
+        from exchange.collection.reminder_pdf import write_notices  # reportlab is slow to import: only when printing
 
         store, period, as_of = self.ctx.store, self.period_id(), self.ctx.as_of()
         folder = collection_folder(store) / period
