@@ -15,7 +15,7 @@ from exchange.plans.plan_import import import_plan_workbook
 from models.plan_loader import current_plan
 from models.plan_update import plan_to_data
 
-FORMULAS = ['=HYPERLINK("http://example.com","点此")', "=A1", "+1", "-x", "@x", "=1+1"]
+FORMULAS = ['=HYPERLINK("http://example.com","点此")', "=A1", "+1", "-x", "@y", "=1+1"]
 
 
 @pytest.mark.parametrize("write_only", [False, True])
