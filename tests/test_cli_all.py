@@ -93,17 +93,6 @@ def write_values_workbook(path: Path) -> None:
     workbook.save(path)
 
 
-def answer_in_form(form: Path, back: Path) -> None:
-    """The unit's answer: one progress report typed into the form it was sent."""
-    from openpyxl import load_workbook
-
-    from exchange.collection.form_writer import TASK_SHEET
-
-    workbook = load_workbook(form)
-    workbook[TASK_SHEET]["D4"] = "单位填报的进展"
-    workbook.save(back)
-
-
 def write_pkcs12(path: Path) -> None:
     """A PKCS#12 file as a CA would issue it: key and certificate, under the passphrase."""
     from datetime import datetime, timedelta, timezone
@@ -155,13 +144,6 @@ def day(tmp_path_factory) -> Day:
     assert "1 个数值有变化" in d.run(county, "import-values", str(d.folder / "values.xlsx")).stdout
     assert d.query(county, "SELECT value FROM indicator_value JOIN indicator ON indicator.id = indicator_id "
                            "WHERE indicator.code = 'JH23-09' AND period_id = '2023-M10'") == [(77.5,)]
-
-    sent = d.run(county, "collect send", "--period", "2023-B22", "--out", str(d.folder / "forms"), "--due", "2023-11-03")
-    assert "已生成 17 份填报表" in sent.stdout
-    answer_in_form(d.folder / "forms" / "区税务局_2023-B22.xlsx", d.folder / "back.xlsx")
-    assert "已写入 1 项" in d.run(county, "collect receive", str(d.folder / "back.xlsx")).stdout
-    units = json.loads(d.run(county, "collect status", "--period", "2023-B22", "--json").stdout)["units"]
-    assert {u["unit"]: u["state"] for u in units}["区税务局"] == "已报送"
 
     d.run(county, "export-plan", str(d.folder / "plan.xlsx"))
     assert (d.folder / "plan.xlsx").stat().st_size > 5000
