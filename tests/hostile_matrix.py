@@ -4,7 +4,7 @@
 comment, 200,000 rows plain or with prefixed elements, 600,000 cells, a truncated zip, not a zip,
 an .xls, a folder, INF, NaN and 1E999 cells, a file too big). ``READERS`` are the program's readers:
 plan import, values import, ``verify``, the consolidation's check of one file, reading a
-return, registering a certificate. ``python -m tests.hostile_matrix --reader NAME[,NAME…] FOLDER``
+return, reading a unit's filled form (collect receive), registering a certificate. ``python -m tests.hostile_matrix --reader NAME[,NAME…] FOLDER``
 runs readers over every file in a fresh process and prints one JSON line per file (seconds,
 Python peak from tracemalloc, the process's peak RSS so far, the message); without arguments it
 prints the whole table (Markdown). tests/test_hostile_files.py runs the same.
@@ -133,6 +133,7 @@ def _verified(problems_of: Callable[[], list[str]]) -> str:
 def _readers(store) -> dict[str, Callable[[Path], str]]:
     from datetime import date
 
+    from exchange.collection.form_reader import read_form
     from exchange.consolidation.consolidate import check_return
     from exchange.consolidation.consolidation_data import ReceiptState
     from exchange.plans.plan_import import import_plan_workbook
@@ -152,11 +153,12 @@ def _readers(store) -> dict[str, Callable[[Path], str]]:
         "verify": lambda path: _verified(lambda: verify_file(path).problems),
         "consolidate": consolidation,
         "read-return": lambda path: _refused(lambda: read_return(path)),
+        "collect-form": lambda path: _refused(lambda: read_form(path)),
         "trust-add": lambda path: _refused(lambda: register_certificate(store, path, "某县")),
     }
 
 
-READERS = ("import-plan", "import-values", "verify", "consolidate", "read-return", "trust-add")
+READERS = ("import-plan", "import-values", "verify", "consolidate", "read-return", "collect-form", "trust-add")
 
 
 def run_readers(readers: list[str], folder: Path) -> list[dict]:

@@ -23,8 +23,7 @@ from openpyxl import load_workbook
 PASS = "tamper-secret"
 AS_OF = date(2023, 11, 1)
 COUNTY, OTHER = "婺城区", "金东区"
-# The members the return writer makes, in sheet order.
-COVER_XML, TASKS_XML, INDICATORS_XML, DATA_XML, SIGNATURE_XML = (f"xl/worksheets/sheet{n}.xml" for n in (1, 2, 4, 5, 6))
+TASKS, INDICATORS, DATA, SIGNATURE = "任务进展", "指标完成情况", "报送数据", "签名"
 
 
 @dataclass
@@ -103,6 +102,20 @@ def rewrite(source: Path, target: Path, changes: dict[str, Callable[[bytes], byt
                 data = changes[item.filename](data)
             out.writestr(item.filename, data)
     return target
+
+
+def member(path: Path, sheet: str) -> str:
+    """The zip member holding ``sheet``, as workbook.xml and its relationships say."""
+    def attributes(tag: str) -> dict[str, str]:
+        return dict(re.findall(r'([\w:]+)="([^"]*)"', tag))
+
+    with zipfile.ZipFile(path) as archive:
+        sheets = [attributes(t) for t in re.findall(r"<sheet\b[^>]*>", archive.read("xl/workbook.xml").decode())]
+        rels = [attributes(t) for t in re.findall(r"<Relationship\b[^>]*>",
+                                                 archive.read("xl/_rels/workbook.xml.rels").decode())]
+    rid = next(s["r:id"] for s in sheets if s["name"] == sheet)
+    target = next(r["Target"] for r in rels if r["Id"] == rid)
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
 def with_openpyxl(source: Path, target: Path, change: Callable) -> Path:
@@ -263,8 +276,12 @@ def _edit(change: Callable) -> Callable[[World, Path], Path]:
     return lambda world, folder: with_openpyxl(world.xlsx, folder / world.xlsx.name, lambda book: change(book, world))
 
 
-def _xml(member: str, change: Callable[[bytes], bytes]) -> Callable[[World, Path], Path]:
-    return lambda world, folder: rewrite(world.xlsx, folder / world.xlsx.name, {member: change})
+def _xml(sheet: str, change: Callable[[bytes], bytes]) -> Callable[[World, Path], Path]:
+    """The XML of ``sheet`` (or of another member, named by its path) changed."""
+    def make(world: World, folder: Path) -> Path:
+        name = sheet if "/" in sheet else member(world.xlsx, sheet)
+        return rewrite(world.xlsx, folder / world.xlsx.name, {name: change})
+    return make
 
 
 def _pdf(change: Callable[[World, bytes], bytes]) -> Callable[[World, Path], Path]:
@@ -338,8 +355,8 @@ def _remove_signature(book, world):
 
 def _swap_signature(world: World, folder: Path) -> Path:
     with zipfile.ZipFile(world.other_xlsx) as other:
-        theirs = other.read(SIGNATURE_XML)
-    return rewrite(world.xlsx, folder / world.xlsx.name, {SIGNATURE_XML: lambda _xml: theirs})
+        theirs = other.read(member(world.other_xlsx, SIGNATURE))
+    return rewrite(world.xlsx, folder / world.xlsx.name, {member(world.xlsx, SIGNATURE): lambda _xml: theirs})
 
 
 def _replace_certificate(world: World, folder: Path) -> Path:
@@ -392,10 +409,11 @@ def _width_zero(xml: bytes) -> bytes:
     return new
 
 
-def _resaved_then(change: Callable[[bytes], bytes], member: str) -> Callable[[World, Path], Path]:
+def _resaved_then(change: Callable[[bytes], bytes], sheet: str) -> Callable[[World, Path], Path]:
     def make(world: World, folder: Path) -> Path:
         assert world.resaved is not None
-        return rewrite(world.resaved, folder / world.xlsx.name, {member: change})
+        name = sheet if "/" in sheet else member(world.resaved, sheet)
+        return rewrite(world.resaved, folder / world.xlsx.name, {name: change})
     return make
 
 
@@ -456,11 +474,11 @@ CASES: list[Case] = [
     Case("conditional-format", "指标完成情况 D4:D6 条件格式改显示格式", _edit(_conditional), "条件格式改变了显示格式"),
     Case("hidden-row", "指标完成情况 第 5 行隐藏", _edit(_hide_row), "工作表“指标完成情况”第 5 行被隐藏"),
     Case("hidden-column", "指标完成情况 F 列隐藏", _edit(_hide_column), "工作表“指标完成情况” F 列被隐藏"),
-    Case("row-height-0", "指标完成情况 第 6 行高度 0", _xml(INDICATORS_XML, replace_row(6, '<row r="6" ht="0" customHeight="1">')), "第 6 行被隐藏"),
-    Case("column-width-0", "指标完成情况 D 列宽度 0", _xml(INDICATORS_XML, _width_zero), "D 列被隐藏"),
+    Case("row-height-0", "指标完成情况 第 6 行高度 0", _xml(INDICATORS, replace_row(6, '<row r="6" ht="0" customHeight="1">')), "第 6 行被隐藏"),
+    Case("column-width-0", "指标完成情况 D 列宽度 0", _xml(INDICATORS, _width_zero), "D 列被隐藏"),
     Case("hidden-sheet", "指标完成情况 工作表隐藏", _edit(_hide_sheet("hidden")), "工作表“指标完成情况”在签名后被隐藏"),
     Case("very-hidden-sheet", "指标完成情况 工作表深度隐藏", _edit(_hide_sheet("veryHidden")), "工作表“指标完成情况”在签名后被隐藏"),
-    Case("merged", "指标完成情况 C4:D4 合并（D4 不再显示）", _xml(INDICATORS_XML, _merge), "单元格 C4:D4 在签名后被合并"),
+    Case("merged", "指标完成情况 C4:D4 合并（D4 不再显示）", _xml(INDICATORS, _merge), "单元格 C4:D4 在签名后被合并"),
     Case("zeros-hidden", "任务进展 不显示零值", _edit(_no_zeros), "不显示零值"),
     # sheets and the signature sheet
     Case("sheet-added", "新增工作表 补充说明", _edit(_add_sheet), "工作表“补充说明”在签名后新增"),
@@ -470,20 +488,20 @@ CASES: list[Case] = [
     Case("signature-swapped", "签名页换成金东区报表的签名页", _swap_signature, "与签名时的值不同", county=OTHER),
     Case("signature-period", "签名页期次改为 2023-B23", lambda w, f: signature_field(w.xlsx, f / w.xlsx.name, "期次", lambda _v: "2023-B23"), "签名无效"),
     Case("signature-value", "签名页签名值改动", lambda w, f: signature_field(w.xlsx, f / w.xlsx.name, "签名", lambda v: v[:-8] + "AAAAAAA="), "签名无效"),
-    Case("signature-digest", "签名页工作表摘要改动", _xml(SIGNATURE_XML, lambda x: re.sub(rb"<t>[0-9a-f]{64}</t>", b"<t>" + b"0" * 64 + b"</t>", x, count=1)), "签名无效"),
+    Case("signature-digest", "签名页工作表摘要改动", _xml(SIGNATURE, lambda x: re.sub(rb"<t>[0-9a-f]{64}</t>", b"<t>" + b"0" * 64 + b"</t>", x, count=1)), "签名无效"),
     Case("certificate-replaced", "签名页证书换成金东区的证书", _replace_certificate, "签名无效", county=OTHER),
     Case("resigned-outsider", "改值后用未登记的密钥重新签名", _resign, "不在已登记的受信任证书中", state="unregistered",
          county="攻击者", receipt_expect="不在本单位登记的证书中"),
     # the XML itself
-    Case("xml-text", "指标完成情况 XML 中直接改 85天 → 60天", _xml(INDICATORS_XML, _edit_inline), "单元格 D4 与签名时的值不同"),
-    Case("xml-duplicate-cell", "任务进展 XML 中一个单元格写两次", _xml(TASKS_XML, _duplicate_cell), "任务进展"),
-    Case("xml-smuggled-cell", "任务进展 XML 在声明范围外加单元格 Z4900", _xml(TASKS_XML, _smuggle_cell), "单元格 Z4900 在签名后新增了内容"),
-    Case("byte-flip", "报送数据 压缩数据中一个字节翻转", lambda w, f: flip_byte_in(w.xlsx, f / w.xlsx.name, DATA_XML), "已损坏", state="unreadable", county=""),
+    Case("xml-text", "指标完成情况 XML 中直接改 85天 → 60天", _xml(INDICATORS, _edit_inline), "单元格 D4 与签名时的值不同"),
+    Case("xml-duplicate-cell", "任务进展 XML 中一个单元格写两次", _xml(TASKS, _duplicate_cell), "任务进展"),
+    Case("xml-smuggled-cell", "任务进展 XML 在声明范围外加单元格 Z4900", _xml(TASKS, _smuggle_cell), "单元格 Z4900 在签名后新增了内容"),
+    Case("byte-flip", "报送数据 压缩数据中一个字节翻转", lambda w, f: flip_byte_in(w.xlsx, f / w.xlsx.name, member(w.xlsx, DATA)), "已损坏", state="unreadable", county=""),
     Case("truncated", "工作簿截去后三分之一", _truncate, "不完整或已损坏", state="unreadable", county=""),
     # after a LibreOffice save (shared strings)
     # LibreOffice writes 85天 as rich text, a run per font: 85 and 天
     Case("resaved-value", "LibreOffice 另存后改共享字符串（富文本）85天 → 60天", _resaved_then(replace_once(b">85</t>", b">60</t>"), "xl/sharedStrings.xml"), "单元格 D4 与签名时的值不同"),
-    Case("resaved-hidden-row", "LibreOffice 另存后隐藏第 5 行", _resaved_then(lambda x: re.sub(rb'(<row r="5"[^>]*?)hidden="false"', rb'\1hidden="true"', x, count=1), INDICATORS_XML), "第 5 行被隐藏"),
+    Case("resaved-hidden-row", "LibreOffice 另存后隐藏第 5 行", _resaved_then(lambda x: re.sub(rb'(<row r="5"[^>]*?)hidden="false"', rb'\1hidden="true"', x, count=1), INDICATORS), "第 5 行被隐藏"),
     # the PDF
     Case("pdf-incremental", "PDF 签名后追加增量更新", _pdf(lambda w, pdf: pdf_incremental_update(pdf)), "追加了内容"),
     Case("pdf-second-signature", "PDF 追加金东区密钥的第二个签名", _pdf(lambda w, pdf: add_pdf_signature(pdf, w.keys[OTHER])), "又被另一证书（金东区营商办，金东区）签名"),
@@ -495,7 +513,7 @@ CASES: list[Case] = [
     Case("rezip", "重新压缩（不压缩、成员倒序）", lambda w, f: rewrite(w.xlsx, f / w.xlsx.name, {}, zipfile.ZIP_STORED, reverse=True), "", state="valid"),
     Case("signature-visible", "签名页改为可见", _xml("xl/workbook.xml", _signature_visible), "", state="valid"),
     Case("shared-strings", "所有字符串移入共享字符串表", lambda w, f: shared_strings(w.xlsx, f / w.xlsx.name), "", state="valid", note=RESAVED),
-    Case("prefixed-xml", "工作表 XML 元素全部带前缀 x:", _xml(DATA_XML, prefixed), "", state="valid", note=RESAVED),
+    Case("prefixed-xml", "工作表 XML 元素全部带前缀 x:", _xml(DATA, prefixed), "", state="valid", note=RESAVED),
     Case("cosmetic", "字体、填充、列宽、行高改动", _edit(_cosmetic), "", state="valid", note=RESAVED),
     Case("libreoffice", "LibreOffice 另存为 xlsx", _resaved, "", state="valid", note=RESAVED),
     Case("libreoffice-visible", "LibreOffice 另存后签名页改为可见", _resaved_then(lambda x: x.replace(b' state="hidden"', b' state="visible"'), "xl/workbook.xml"), "", state="valid", note=RESAVED),

@@ -93,6 +93,17 @@ def write_values_workbook(path: Path) -> None:
     workbook.save(path)
 
 
+def answer_in_form(form: Path, back: Path) -> None:
+    """The unit's answer: one progress report typed into the form it was sent."""
+    from openpyxl import load_workbook
+
+    from exchange.collection.form_writer import TASK_SHEET
+
+    workbook = load_workbook(form)
+    workbook[TASK_SHEET]["D4"] = "单位填报的进展"
+    workbook.save(back)
+
+
 def write_pkcs12(path: Path) -> None:
     """A PKCS#12 file as a CA would issue it: key and certificate, under the passphrase."""
     from datetime import datetime, timedelta, timezone
@@ -145,21 +156,21 @@ def day(tmp_path_factory) -> Day:
     assert d.query(county, "SELECT value FROM indicator_value JOIN indicator ON indicator.id = indicator_id "
                            "WHERE indicator.code = 'JH23-09' AND period_id = '2023-M10'") == [(77.5,)]
 
+    sent = d.run(county, "collect send", "--period", "2023-B22", "--out", str(d.folder / "forms"), "--due", "2023-11-03")
+    assert "已生成 17 份填报表" in sent.stdout
+    answer_in_form(d.folder / "forms" / "区税务局_2023-B22.xlsx", d.folder / "back.xlsx")
+    assert "（试运行，未写入）" in d.run(county, "collect receive", str(d.folder / "back.xlsx"), "--dry-run").stdout
+    assert "已写入 1 项" in d.run(county, "collect receive", str(d.folder / "back.xlsx")).stdout
+    status = json.loads(d.run(county, "collect status", "--period", "2023-B22", "--out", str(d.folder / "notices"),
+                              "--json").stdout)
+    assert {u["unit"]: u["state"] for u in status["units"]}["区税务局"] == "已报送"
+    assert status["notices"]  # the units with lagging tasks
+
     d.run(county, "export-plan", str(d.folder / "plan.xlsx"))
     assert (d.folder / "plan.xlsx").stat().st_size > 5000
     assert "试运行，未写入" in d.run("copy.db", "import-plan", str(d.folder / "plan.xlsx"), "--dry-run").stdout
     assert "38 项任务" in d.run("copy.db", "import-plan", str(d.folder / "plan.xlsx")).stdout
     assert d.query("copy.db", "SELECT count(*) FROM task") == [(38,)]
-
-    # 报送收集: a unit's form out and back, and who is late.
-    assert "已生成 17 份填报表" in d.run(county, "collect send", "--period", "2023-B22", "--out",
-                                     str(d.folder / "forms")).stdout
-    forms = d.folder / "forms"
-    assert "（试运行，未写入）" in d.run(county, "collect receive", str(forms), "--dry-run").stdout
-    assert "已写入 0 项" in d.run(county, "collect receive", str(forms / "区税务局_2023-B22.xlsx")).stdout  # unchanged
-    status = json.loads(d.run(county, "collect status", "--period", "2023-B22", "--out", str(d.folder / "notices"),
-                              "--json").stdout)
-    assert {u["state"] for u in status["units"]} == {"未报送"} and status["notices"]  # not yet due; lagging tasks
 
     assert "证书主题" in d.run(county, "identity new", "--county", "婺城区", "--office", "婺城区营商办",
                                "--passphrase-env", "LEDGER_PASS").stdout
@@ -188,6 +199,11 @@ def day(tmp_path_factory) -> Day:
     assert "已撤回" in d.run(county, "returns withdraw", "--period", "2023-B22", "--reason", "更正数值").stdout
     history = json.loads(d.run(county, "returns history", "--period", "2023-B22", "--json").stdout)
     assert [(h["version"], h["state"]) for h in history] == [(1, "已撤回")]
+    preview = d.run(county, "rollover", "--to", "2024", "--dry-run")
+    carried = int(re.search(r"结转 (\d+) 项未完成任务", preview.stdout)[1])
+    assert 30 < carried < 38 and "试运行，未写入" in preview.stdout
+    assert "已结转" in d.run(county, "rollover", "--to", "2024").stdout
+    assert d.query(county, "SELECT count(*) FROM task WHERE previous_id IS NOT NULL") == [(carried,)]
 
     d.run(city, "init")
     assert "单位级别：市级" in d.run(city, "office set", "--county", "金华市", "--office", "金华市营商办",

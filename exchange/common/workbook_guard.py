@@ -26,8 +26,8 @@ from models.errors import LedgerError
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 150 * 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 40 * 1024 * 1024  # openpyxl holds the whole table in memory
-MAX_RATIO = 100  # unpacked / packed; real members stay far below (a return's sheets: about 10)
-RATIO_FROM_BYTES = 4 * 1024 * 1024  # small members may compress better (a sheet of empty cells)
+MAX_RATIO = 200  # unpacked / packed; real members stay far below (a return's sheets: about 10)
+RATIO_FROM_BYTES = 8 * 1024 * 1024  # small members may compress better (a sheet of empty cells)
 MAX_ROWS = 5000
 MAX_COLUMNS = 60
 CELLS_PER_ROW = 60  # the cell limit of a sheet is its row limit times this
@@ -193,11 +193,19 @@ def open_workbook(path: Path, max_rows: int = MAX_ROWS, data_only: bool = True, 
     from openpyxl import load_workbook  # openpyxl is slow to import: only when a workbook is read
 
     try:
-        return load_workbook(path, read_only=True, data_only=data_only)
+        return read_whole(load_workbook(path, read_only=True, data_only=data_only))
     except LedgerError:
         raise
     except Exception as error:  # defusedxml, zip, XML and openpyxl's own errors all mean "bad file"
         raise parse_failure(path, error) from None
+
+
+def read_whole(book):
+    """The read-only workbook with each sheet's stated size forgotten: WPS may save a full sheet
+    as `<dimension ref="A1"/>`, and openpyxl's read-only rows then stop at A1."""
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()
+    return book
 
 
 def parse_failure(path: Path, error: Exception) -> LedgerError:
