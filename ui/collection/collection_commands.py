@@ -16,7 +16,7 @@ class AcceptAnswersCommand(LedgerCommand):
     says what was written); redo after an undo writes them again, checked anew against the ledger."""
 
     def __init__(self, store: Store, received: list[ReceivedForm], as_of: date, accepted: set[tuple[str, str]],
-                 confirm_outliers: bool, on_change: Callable[[], None]) -> None:
+                 confirm_outliers: bool, on_change: Callable[[], None] | None = None) -> None:
         super().__init__(f"接受填报内容（{len(accepted)} 项）", on_change)
         self.store, self.received, self.as_of = store, received, as_of
         self.accepted, self.confirm_outliers = accepted, confirm_outliers
