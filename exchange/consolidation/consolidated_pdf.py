@@ -24,6 +24,7 @@ from exchange.common.pdf_fonts import register_fonts
 from exchange.common.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
 from exchange.returns.pdf_return import CONSOLIDATION_SUBJECT_PREFIX
 from models.progress import Progress, no_progress
+from models.quantities import format_percent, format_value
 
 PAGE = landscape(A4)
 WIDTH = PAGE[0] - 2 * MARGIN
@@ -57,9 +58,6 @@ def _table(st: _Styles, header: list[str], rows: list[list[object]], widths_mm: 
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
-
-def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
 
 
 def _score(value: float | None) -> str:
@@ -168,9 +166,9 @@ def _notices(st: _Styles, result: Consolidation, issued: date) -> list:
             if indicators:
                 story += [para("滞后或未填报的指标", st.h2),
                           _table(st, ["编号", "指标", "目标", "本期值", "完成率", "状态", "排名"],
-                                 [[i.code, i.name, i.target_text, "" if i.values.get(county) is None else
-                                   f"{i.values[county]:g}{i.unit}", _percent(i.completions.get(county)),
-                                   i.statuses[county], i.ranks.get(county) or "—"] for i in indicators],
+                                 [[i.code, i.name, i.target_text, format_value(i.values.get(county), i.unit, None),
+                                   format_percent(i.completions.get(county), ""), i.statuses[county],
+                                   i.ranks.get(county) or "—"] for i in indicators],
                                  [20, 80, 30, 30, 20, 18, 14], 5)]
             if not tasks and not indicators:
                 story.append(para("　　本期无滞后事项，请继续保持。", st.body))

@@ -9,6 +9,7 @@ from exchange.consolidation.consolidate import COUNTED, Consolidation
 from exchange.common.files import write_atomically
 from exchange.signing.identity import SigningKey
 from exchange.signing.xlsx_signature import KIND_CONSOLIDATION, sign_workbook
+from models.quantities import excel_number_format
 
 _STATUS_FILL = {"滞后": "F8CBAD", "已完成": "C6EFCE", "已达标": "C6EFCE", "未填报": "EDEDED"}
 
@@ -35,7 +36,11 @@ def build_consolidated_workbook(result: Consolidation):
         for county in result.counties:
             row += [line.values.get(county), line.completions.get(county), line.ranks.get(county)]
         sheet.append(row)
+        total = sheet.cell(sheet.max_row, len(fixed))
+        total.number_format = excel_number_format(line.total if line.additive else None)
         for index, county in enumerate(result.counties):
+            value = sheet.cell(sheet.max_row, len(fixed) + 1 + index * 3)
+            value.number_format = excel_number_format(line.values.get(county))
             cell = sheet.cell(sheet.max_row, len(fixed) + 2 + index * 3)
             cell.number_format = "0.0%"
             if line.statuses.get(county) in fills:

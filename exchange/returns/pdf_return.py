@@ -27,6 +27,7 @@ from exchange.common.pdf_page import MARGIN, PageFooter, StampBox, document, dra
 from exchange.returns.return_data import ReturnData, return_digest
 from exchange.signing.verify import CONSOLIDATION, RETURN
 from models.progress import Progress, no_progress
+from models.quantities import format_percent
 
 CONTENT_W = A4[0] - 2 * MARGIN
 SUBJECT_PREFIX = "reform-ledger-return"
@@ -62,9 +63,6 @@ class _Styles:
                                    wordWrap="CJK")
         self.fonts = fonts
 
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 def _table(st: _Styles, header: list[str], rows: list[list[object]], widths_mm: list[float]) -> Table:
@@ -200,7 +198,7 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
     story += [KeepTogether([heading, _chart(data, st.fonts), Spacer(1, 3 * mm)]) if data.indicators else heading]
     story.append(_table(st, ["编号", "指标名称", "目标", "本期值", "数据期次", "完成率", "序时进度", "状态"],
                         [[i.code, i.name, i.target_text, i.value_text or "—", i.value_period or "—",
-                          _percent(i.completion), _percent(i.time_progress), _status(st, i.status)]
+                          format_percent(i.completion), format_percent(i.time_progress), _status(st, i.status)]
                          for i in data.indicators], [17, 48, 21, 22, 20, 17, 17, 18]))
 
     story += [CondPageBreak(60 * mm), Paragraph("三、任务推进情况", st.h1)]

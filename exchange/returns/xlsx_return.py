@@ -24,6 +24,7 @@ from exchange.returns.return_data import FLAT_HEADER, ReturnData, flat_rows, fro
 from exchange.signing.xlsx_signature import KIND_RETURN, MAX_ROWS, sign_workbook
 from models.errors import LedgerError
 from models.progress import Progress, no_progress
+from models.quantities import format_percent
 
 DATA_SHEET = "报送数据"
 FLAT_ROWS_PER_PAGE = 50  # printed rows of 报送数据 a page: about 8 pt text, still legible
@@ -49,9 +50,6 @@ def put(ws: Worksheet, row: int, column: int, value: Any) -> Any:
         cell.value = value
     return cell
 
-
-def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
 
 
 def _table(ws: Worksheet, title: str, data: ReturnData, header: list[tuple[str, float]],
@@ -184,8 +182,8 @@ def build_workbook(data: ReturnData) -> Workbook:
     _table(wb.create_sheet("指标完成情况"), f"{data.cover.county}指标完成情况表", data,
            [("编号", 10), ("指标名称", 36), ("目标", 14), ("本期值", 14), ("数据期次", 10), ("完成率", 10),
             ("序时进度", 10), ("状态", 8), ("说明", 30)],
-           [[i.code, i.name, i.target_text, i.value_text, i.value_period, _percent(i.completion),
-             _percent(i.time_progress), i.status, i.note] for i in data.indicators])
+           [[i.code, i.name, i.target_text, i.value_text, i.value_period, format_percent(i.completion, ""),
+             format_percent(i.time_progress, ""), i.status, i.note] for i in data.indicators])
     _flat_sheet(wb.create_sheet(DATA_SHEET), data)
     return wb
 
