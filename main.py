@@ -467,6 +467,8 @@ def cmd_export(args: argparse.Namespace, store) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from exchange.signing.identity import load_certificate
     from exchange.signing.verify import verification_json, verify_file
+    from models.beijing_time import format_moment
+    from models.periods import period_name
 
     trusted = [load_certificate(path) for path in args.trust]
     results = [verify_file(path, trusted) for path in args.files]
@@ -475,11 +477,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for r in [] if args.json else results:
         print(f"{r.path}：{'有效' if r.valid else '无效'}")
         if r.signed:
-            when = f"{r.signed_at.astimezone():%Y-%m-%d %H:%M:%S}" if r.signed_at else "未知"
-            print(f"  签名人：{r.signer}（{r.county}　{r.office}）  签名时间：{when}")
+            print(f"  签名人：{r.signer}（{r.county}　{r.office}）  签名时间：{format_moment(r.signed_at) or '未知'}")
             print(f"  证书指纹：{r.fingerprint}")
         version = f"  版本：{r.version or '未知'}" if r.versioned else ""  # a consolidation has none
-        print(f"  文件：{r.document_label}  期次：{r.period_id or '未知'}{version}")
+        print(f"  文件：{r.document_label}  期次：{period_name(r.period_id) or '未知'}{version}")
         for problem in r.problems:
             print(f"  ✗ {problem}")
     return EXIT_OK if all(r.valid for r in results) else EXIT_FAILED

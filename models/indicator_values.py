@@ -28,7 +28,7 @@ from models.errors import LedgerError
 from models.indicator_rules import Evaluation, PeriodChange, evaluate_latest, is_outlier, period_change
 from models.ledger import IndicatorValue, Period
 from models.locks import locked_period_ids
-from models.periods import PeriodError, parse_period_id, period, periods_of_year
+from models.periods import PeriodError, parse_period_id, period, period_name, periods_of_year
 from models.plan import Indicator, Plan, Task
 from models.plan_loader import ensure_periods
 from models.quantities import QuantityError, format_number, format_target, format_value, parse_quantity, parse_target
@@ -177,7 +177,8 @@ def _read_cell(session: Session, edit: CellEdit, indicator: Indicator | None,
     if indicator is None:
         check.error = "未知指标。"
         return check
-    check.label, check.unit, check.decimals = f"{indicator.name} {edit.period_id}", indicator.unit, indicator.decimals
+    check.label = f"{indicator.name} {period_name(edit.period_id)}"
+    check.unit, check.decimals = indicator.unit, indicator.decimals
     try:
         span = parse_period_id(edit.period_id)
     except PeriodError as error:

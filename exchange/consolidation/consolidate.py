@@ -16,6 +16,7 @@ from typing import Any
 
 from models.enums import IndicatorStatus, LabelledEnum, TaskStatus
 from models.errors import LedgerError
+from models.periods import period_name
 from models.progress import Progress, no_progress
 from models.ranking import AreaScore, area_score, competition_ranks, is_additive, rank_areas
 
@@ -156,11 +157,11 @@ def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Re
         receipt.county = trusted[check.fingerprint]
         if check.period_id != period_id:
             receipt.state = ReceiptState.OTHER_PERIOD
-            receipt.problems.append(f"报表期次为 {check.period_id}，不是 {period_id}。")
+            receipt.problems.append(f"报表期次为 {period_name(check.period_id)}，不是 {period_name(period_id)}。")
         elif cover.period_id != check.period_id or cover.version != check.version:
             receipt.state = ReceiptState.COVER_MISMATCH
-            receipt.problems.append(f"封面写的是 {cover.period_id} 第 {cover.version} 版，"
-                                    f"签名针对 {check.period_id} 第 {check.version} 版。")
+            receipt.problems.append(f"封面写的是 {period_name(cover.period_id)} 第 {cover.version} 版，"
+                                    f"签名针对 {period_name(check.period_id)} 第 {check.version} 版。")
         elif cover.county != receipt.county:
             receipt.state = ReceiptState.COVER_MISMATCH
             receipt.problems.append(f"封面单位为“{cover.county}”，签名证书登记给“{receipt.county}”。")
@@ -188,7 +189,8 @@ def pdf_copy_problems(pdf: Path, workbook, data) -> list[str]:
     if copy.fingerprint != workbook.fingerprint:
         return [f"PDF 副本 {pdf.name} 的签名证书（{copy.signer}）与工作簿的不同。"]
     if (copy.period_id, copy.version) != (cover.period_id, cover.version):
-        return [f"PDF 副本 {pdf.name} 是 {copy.period_id} 第 {copy.version} 版，工作簿是 {cover.period_id} 第 {cover.version} 版。"]
+        return [f"PDF 副本 {pdf.name} 是 {period_name(copy.period_id)} 第 {copy.version} 版，"
+                f"工作簿是 {period_name(cover.period_id)} 第 {cover.version} 版。"]
     if copy.digest != digest:
         return [f"PDF 副本 {pdf.name} 的报表摘要 {copy.digest[:16]} 与工作簿的 {digest[:16]} 不符，两者内容不一致。"]
     return []

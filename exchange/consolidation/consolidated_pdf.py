@@ -23,6 +23,8 @@ from exchange.common.files import write_atomically
 from exchange.common.pdf_fonts import register_fonts
 from exchange.common.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
 from exchange.returns.pdf_return import CONSOLIDATION_SUBJECT_PREFIX
+from models.beijing_time import format_moment
+from models.periods import period_name
 from models.progress import Progress, no_progress
 from models.quantities import format_percent, format_value
 
@@ -116,8 +118,8 @@ def _receipts(st: _Styles, result: Consolidation, stamp: StampBox) -> list:
              para(f"收到并计入 {counted} 个县（市、区）的报表；未计入或未报送的见下表“说明”。", st.body),
              Spacer(0, 3 * mm)]
     rows = [[r.county or "（不明）", r.state.label, "是" if r.state in COUNTED else "否",
-             r.path.name if r.path else "", r.signed_at.strftime("%Y-%m-%d %H:%M") if r.signed_at else "",
-             r.period_id, r.version or "", "；".join(r.problems)[:300]] for r in result.receipts]
+             r.path.name if r.path else "", format_moment(r.signed_at),
+             period_name(r.period_id), r.version or "", "；".join(r.problems)[:300]] for r in result.receipts]
     story.append(_table(st, ["县（市、区）", "状态", "计入", "文件", "签发时间", "期次", "版本", "说明"], rows,
                         [24, 26, 12, 50, 28, 18, 12, 88]))
     story.append(KeepTogether([Spacer(0, 4 * mm), para("市改革办（签章）", ParagraphStyle("stamp", parent=st.body,

@@ -9,6 +9,8 @@ from exchange.consolidation.consolidate import COUNTED, Consolidation
 from exchange.common.files import write_atomically
 from exchange.signing.identity import SigningKey
 from exchange.signing.xlsx_signature import KIND_CONSOLIDATION, sign_workbook
+from models.beijing_time import format_moment
+from models.periods import period_name
 from models.quantities import excel_number_format
 
 _STATUS_FILL = {"滞后": "F8CBAD", "已完成": "C6EFCE", "已达标": "C6EFCE", "未填报": "EDEDED"}
@@ -74,8 +76,7 @@ def build_consolidated_workbook(result: Consolidation):
     for receipt in result.receipts:
         sheet.append([receipt.county, receipt.state.label, "是" if receipt.state in COUNTED else "否",
                       receipt.path.name if receipt.path else "", receipt.signer,
-                      receipt.signed_at.strftime("%Y-%m-%d %H:%M") if receipt.signed_at else "",
-                      receipt.period_id, receipt.version or "", receipt.fingerprint[:16],
+                      format_moment(receipt.signed_at), period_name(receipt.period_id), receipt.version or "", receipt.fingerprint[:16],
                       "；".join(receipt.problems)[:2000]])
     _head(sheet, 1, bold, center)
     sheet.column_dimensions["J"].width = 60

@@ -26,6 +26,7 @@ from exchange.common.pdf_fonts import FontSet, register_fonts
 from exchange.common.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
 from exchange.returns.return_data import ReturnData, return_digest
 from exchange.signing.verify import CONSOLIDATION, RETURN
+from models.periods import period_name
 from models.progress import Progress, no_progress
 from models.quantities import format_percent
 
@@ -176,7 +177,7 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
         Paragraph(escape(f"{c.period_label}　第 {c.version} 版"), st.subtitle),
         Spacer(1, 5 * mm),
     ]
-    cover_rows = [["报送单位", c.office, "期次编号", c.period_id],
+    cover_rows = [["报送单位", c.office, "期次", period_name(c.period_id)],
                   ["方案", c.plan, "报送截止", c.due.isoformat()],
                   ["填报人", c.preparer, "统计日期", c.as_of.isoformat()],
                   ["联系电话", c.phone, "版本", f"第 {c.version} 版"],
@@ -197,7 +198,7 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
     heading = Paragraph("二、指标完成情况", st.h1)
     story += [KeepTogether([heading, _chart(data, st.fonts), Spacer(1, 3 * mm)]) if data.indicators else heading]
     story.append(_table(st, ["编号", "指标名称", "目标", "本期值", "数据期次", "完成率", "序时进度", "状态"],
-                        [[i.code, i.name, i.target_text, i.value_text or "—", i.value_period or "—",
+                        [[i.code, i.name, i.target_text, i.value_text or "—", period_name(i.value_period) or "—",
                           format_percent(i.completion), format_percent(i.time_progress), _status(st, i.status)]
                          for i in data.indicators], [17, 48, 21, 22, 20, 17, 17, 18]))
 

@@ -23,6 +23,7 @@ from exchange.signing.identity import SigningKey
 from exchange.returns.return_data import FLAT_HEADER, ReturnData, flat_rows, from_flat_rows, return_digest
 from exchange.signing.xlsx_signature import KIND_RETURN, MAX_ROWS, sign_workbook
 from models.errors import LedgerError
+from models.periods import period_name
 from models.progress import Progress, no_progress
 from models.quantities import format_percent
 
@@ -97,7 +98,7 @@ def _page_setup(ws: Worksheet, data: ReturnData, landscape: bool = True) -> None
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     # &A is the sheet's name: a printout of the whole workbook says which sheet each page is from.
-    ws.oddFooter.left.text = f"&A · {data.cover.county} {data.cover.period_id} 第 {data.cover.version} 版"
+    ws.oddFooter.left.text = f"&A · {data.cover.county} {period_name(data.cover.period_id)} 第 {data.cover.version} 版"
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.right.text = f"摘要 {return_digest(data)[:12]}"
 
@@ -108,7 +109,7 @@ def _cover_sheet(ws: Worksheet, data: ReturnData, digest: str) -> None:
     ws.merge_cells("A1:D1")
     ws["A1"].alignment = _CENTER
     ws.row_dimensions[1].height = 36
-    lines = [("报送单位", c.office), ("方案", c.plan), ("期次", c.period_label), ("期次编号", c.period_id),
+    lines = [("报送单位", c.office), ("方案", c.plan), ("期次", c.period_label),
              ("报送截止日期", c.due.isoformat()), ("统计日期", c.as_of.isoformat()), ("版本", f"第 {c.version} 版"),
              ("填报人", c.preparer), ("审核人", c.reviewer), ("签发人", c.approver), ("联系电话", c.phone),
              ("内容摘要", digest)]
@@ -182,7 +183,7 @@ def build_workbook(data: ReturnData) -> Workbook:
     _table(wb.create_sheet("指标完成情况"), f"{data.cover.county}指标完成情况表", data,
            [("编号", 10), ("指标名称", 36), ("目标", 14), ("本期值", 14), ("数据期次", 10), ("完成率", 10),
             ("序时进度", 10), ("状态", 8), ("说明", 30)],
-           [[i.code, i.name, i.target_text, i.value_text, i.value_period, format_percent(i.completion, ""),
+           [[i.code, i.name, i.target_text, i.value_text, period_name(i.value_period), format_percent(i.completion, ""),
              format_percent(i.time_progress, ""), i.status, i.note] for i in data.indicators])
     _flat_sheet(wb.create_sheet(DATA_SHEET), data)
     return wb

@@ -6,6 +6,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QUndoCommand
 
+from models.beijing_time import format_moment
 from models.office import Return
 from models.returns import GapItem, explain_gap
 from models.store import Store
@@ -75,20 +76,17 @@ class ReturnHistoryTableModel(RowsTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
 
-        def when(moment) -> str:
-            return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
-
         match index.column():
             case self.VERSION:
                 return self.tr("第 %1 版").replace("%1", str(ret.version))
             case self.STATE:
                 return ret.state.label
             case self.REVIEWED:
-                return f"{ret.reviewed_by} {when(ret.reviewed_at)}".strip()
+                return f"{ret.reviewed_by} {format_moment(ret.reviewed_at)}".strip()
             case self.SIGNED:
-                return f"{ret.signed_by} {when(ret.signed_at)}".strip()
+                return f"{ret.signed_by} {format_moment(ret.signed_at)}".strip()
             case self.SUBMITTED:
-                return when(ret.submitted_at)
+                return format_moment(ret.submitted_at)
             case self.NOTE:
                 return ret.withdraw_reason
             case self.FILES:
