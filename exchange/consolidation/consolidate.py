@@ -97,6 +97,7 @@ class Consolidation:
     indicators: list[IndicatorLine]
     tasks: list[TaskLine]
     areas: dict[str, list[AreaScore]]  # area name → ranked scores
+    office: str = "市改革办"  # the city office as named in 设置, who signs the 提示单
 
     def notice_receipts(self) -> list[Receipt]:
         """One receipt per county for its 提示单: the one that counts, else the first received."""
@@ -199,7 +200,10 @@ def pdf_copy_problems(pdf: Path, workbook, data) -> list[str]:
 def consolidate(store, period_id: str, paths: list[Path], progress: Progress = no_progress) -> Consolidation:
     """Check every file and combine the returns that count."""
     from exchange.signing.trust_list import trusted_by_fingerprint
+    from sqlalchemy import select
+
     from models.ledger import Period
+    from models.office import Office
     from models.plan_loader import require_plan
 
     period_id = period_id.strip().upper()
@@ -211,6 +215,7 @@ def consolidate(store, period_id: str, paths: list[Path], progress: Progress = n
         indicator_area = {i.code: i.task.area.name if i.task else "" for i in plan.indicators}
         area_order = [a.name for a in plan.areas]
         period_label, due, plan_name = period.label, period.due, plan.name
+        office = session.scalar(select(Office.office_name).limit(1)) or Consolidation.office
     trusted = {fp: county for fp, (county, _cert) in trusted_by_fingerprint(store).items()}
     if not trusted:
         raise LedgerError("尚未登记任何县（市、区）的签名证书，无法核验报表。请先用“trust add”登记。")
@@ -231,7 +236,7 @@ def consolidate(store, period_id: str, paths: list[Path], progress: Progress = n
     areas = _area_boards(counties, tasks, indicators, area_order)
     receipts.sort(key=lambda r: (county_order.index(r.county) if r.county in county_order else len(county_order),
                                  r.county, -r.version))
-    return Consolidation(period_id, period_label, due, plan_name, receipts, counties, indicators, tasks, areas)
+    return Consolidation(period_id, period_label, due, plan_name, receipts, counties, indicators, tasks, areas, office)
 
 
 def _mark_superseded(receipts: list[Receipt]) -> None:

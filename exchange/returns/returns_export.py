@@ -62,7 +62,8 @@ def export_return(store: Store, period_id: str, out_dir: Path, as_of: date, pass
         from exchange.signing.pdf_sign import sign_pdf  # pyHanko is slow to import; only when signing
 
         progress(2, 5, "正在为 PDF 报表签名…")
-        pdf = sign_pdf(pdf, key, stamp, f"签发 {period_name(data.cover.period_id)} 第 {data.cover.version} 版", data.cover.county)
+        reason = f"签发 {period_name(data.cover.period_id)} 第 {data.cover.version} 版"
+        pdf = sign_pdf(pdf, key, stamp, reason, data.cover.county)
     progress(3, 5, "正在写入报表文件…")
     # From here on no progress call, so a cancel cannot fall between the files and their record.
     digest = return_digest(data)
