@@ -28,16 +28,47 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def qt_translation_folders() -> list[Path]:
+    """Where Qt's own translations may be: Qt's configured folder, else the one inside the
+    PySide6 package (a frozen build's qt.conf may point elsewhere)."""
+    import PySide6
+
+    return [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+            Path(PySide6.__file__).parent / "Qt" / "translations"]
+
+
+class QtGapsTranslator(QTranslator):
+    """The few strings of Qt 6 that its bundled qtbase_zh_CN.qm still lacks (their old forms,
+    without the shortcut mark, are translated there)."""
+
+    TEXTS = {("QFileDialog", "&Look in:"): "查找范围(&L)：", ("QFileDialog", "Files of &type:"): "文件类型(&T)："}
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        return self.TEXTS.get((context, source))  # None: not ours, Qt asks the next translator
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def install_qt_translations(app: QApplication) -> bool:
+    """Qt's own dialogs and buttons in Chinese (查找范围, 文件类型, 取消 …) from PySide6's bundled
+    qtbase_zh_CN.qm; dates and numbers in Qt widgets as in China. False if no file was found."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator, gaps = QTranslator(app), QtGapsTranslator(app)
+    for folder in qt_translation_folders():
+        if translator.load("qtbase_zh_CN", str(folder)):
+            app.installTranslator(translator)
+            return app.installTranslator(gaps)  # the last installed is asked first
+    return False
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName("改革台账")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "app.svg")))
-    translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
-                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)  # Qt's own buttons (OK, Cancel, …) in Chinese
+    install_qt_translations(app)
     font = QFont()
     font.setFamilies(UI_FONTS)
     font.setPointSize(10)
