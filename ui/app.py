@@ -37,28 +37,17 @@ def qt_translation_folders() -> list[Path]:
             Path(PySide6.__file__).parent / "Qt" / "translations"]
 
 
-class QtGapsTranslator(QTranslator):
-    """The few strings of Qt 6 that its bundled qtbase_zh_CN.qm still lacks (their old forms,
-    without the shortcut mark, are translated there)."""
-
-    TEXTS = {("QFileDialog", "&Look in:"): "查找范围(&L)：", ("QFileDialog", "Files of &type:"): "文件类型(&T)："}
-
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
-        return self.TEXTS.get((context, source))  # None: not ours, Qt asks the next translator
-
-    def isEmpty(self) -> bool:
-        return False
-
-
 def install_qt_translations(app: QApplication) -> bool:
     """Qt's own dialogs and buttons in Chinese (查找范围, 文件类型, 取消 …) from PySide6's bundled
-    qtbase_zh_CN.qm; dates and numbers in Qt widgets as in China. False if no file was found."""
+    qtbase_zh_CN.qm, with resources/translations/qtbase_gaps_zh_CN.qm for the few strings Qt 6
+    renamed since; dates and numbers in Qt widgets as in China. False if Qt's file was not found."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    translator, gaps = QTranslator(app), QtGapsTranslator(app)
+    qtbase, gaps = QTranslator(app), QTranslator(app)
+    if gaps.load("qtbase_gaps_zh_CN", str(resources_dir() / "translations")):
+        app.installTranslator(gaps)
     for folder in qt_translation_folders():
-        if translator.load("qtbase_zh_CN", str(folder)):
-            app.installTranslator(translator)
-            return app.installTranslator(gaps)  # the last installed is asked first
+        if qtbase.load("qtbase_zh_CN", str(folder)):
+            return app.installTranslator(qtbase)  # installed last, asked first: the gaps only fill in
     return False
 
 
