@@ -11,15 +11,16 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from models.backups import backup_copy
 from models.errors import LedgerError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision; tests/test_store.py checks it against the migration scripts.
-HEAD = "0002"
+HEAD = "0014"
 
 
 def alembic_config(connection: Connection | None = None):
-    from alembic.config import Config
+    from alembic.config import Config  # alembic is slow to import: only when a store needs it
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -29,7 +30,7 @@ def alembic_config(connection: Connection | None = None):
 
 def head_revision() -> str:
     """The head as the migration scripts say (slow: loads them all)."""
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # alembic is slow to import: only when a store needs it
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -43,13 +44,12 @@ def current_revision(connection: Connection) -> str | None:
 
 def upgrade_store(engine: Engine, db_path: Path, target: str = "head") -> Path | None:
     """Migrate to ``target``; return the backup made of an older, non-empty store (else None)."""
-    from models.store import backup_copy
-
     with engine.connect() as connection:
         current = current_revision(connection)
         if current == (HEAD if target == "head" else target):
             return None
         has_tables = bool(inspect(connection).get_table_names())
+    # alembic is slow to import: only for a store that is not up to date
     from alembic import command
     from alembic.script import ScriptDirectory
 

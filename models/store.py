@@ -7,7 +7,6 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -16,7 +15,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.audit import set_actor
 from models.errors import LedgerError
+from models.migrate import upgrade_store
 
 APP_NAME = "ReformLedger"
 DB_ENV = "LEDGER_DB"
@@ -44,6 +45,7 @@ class StoreLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(self.path, "a+")
         try:
+            # Each platform's own lock call; neither module exists on the other platform.
             if sys.platform == "win32":
                 import msvcrt
 
@@ -89,21 +91,6 @@ def make_engine(db_path: Path) -> Engine:
     return engine
 
 
-def backup_copy(db_path: Path, tag: str) -> Path:
-    """A consistent copy beside the file, named with the date and why it was made."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = db_path.with_name(f"{db_path.stem}.backup-{stamp}-{tag}{db_path.suffix}")
-    source = sqlite3.connect(db_path)
-    try:
-        dest = sqlite3.connect(target)
-        with dest:
-            source.backup(dest)
-        dest.close()
-    finally:
-        source.close()
-    return target
-
-
 class Store:
     """An open ledger file. Use as a context manager, or call open() and close()."""
 
@@ -124,8 +111,6 @@ class Store:
         return self.folder / f"{self.path.stem}.files" / "evidence"
 
     def open(self) -> "Store":
-        from models.migrate import upgrade_store
-
         self.lock.acquire()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,8 +144,6 @@ class Store:
     @contextmanager
     def transaction(self, who: str | None = None) -> Iterator[Session]:
         """One unit of work: committed as a whole, or rolled back as a whole on any error."""
-        from models.audit import set_actor
-
         with self.session() as session, session.begin():
             set_actor(session, who)
             yield session

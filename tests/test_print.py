@@ -22,7 +22,8 @@ from exchange.signing.identity import create_identity, export_certificate, unloc
 from exchange.signing.trust_list import register_certificate
 from models.beijing_time import BEIJING
 from models.plan import Milestone, Task
-from models.service import initialise, save_office_profile
+from models.office_profile import save_office_profile
+from models.plan_loader import initialise
 from models.store import Store
 from tests.conftest import ROOT
 

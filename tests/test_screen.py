@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel
 
 from models.enums import OfficeRole
-from models.service import save_office_role
+from models.office_profile import save_office_role
 from ui.app import create_application
 from ui.indicators.indicator_table_model import IndicatorTableModel
 from ui.main_window import MainWindow
@@ -87,11 +87,12 @@ def test_go_menu_shortcuts_follow_the_entries_shown(window, demo_store):
     def shown() -> list[tuple[str, str]]:
         return [(a.text(), a.shortcut().toString()) for a in window.go_actions.values() if a.isVisible()]
 
-    assert shown() == [("首页", "Ctrl+1"), ("任务清单", "Ctrl+2"), ("指标填报", "Ctrl+3"), ("报表报送", "Ctrl+4"),
-                       ("设置", "Ctrl+5")]
+    county_pages = [title for key, title, *_ in MainWindow.PAGES if key != "consolidation"]
+    assert shown() == [(title, f"Ctrl+{n}") for n, title in enumerate(county_pages, 1)]
+    assert shown()[-1] == ("设置", f"Ctrl+{len(county_pages)}")
     save_office_role(demo_store, OfficeRole.CITY)
     window.ctx.ledgerChanged.emit()
-    assert shown()[4:] == [("汇总", "Ctrl+5"), ("设置", "Ctrl+6")]
+    assert shown() == [(title, f"Ctrl+{n}") for n, (_key, title, *_) in enumerate(MainWindow.PAGES, 1)]
 
 
 def test_the_indicator_grid_keeps_completion_and_status_in_sight_at_1024(window, qtbot):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from exchange.consolidation.consolidate import COUNTED, Consolidation
+from exchange.consolidation.consolidation_data import COUNTED, Consolidation
 from exchange.common.files import write_atomically
 from exchange.signing.identity import SigningKey
-from exchange.signing.xlsx_signature import KIND_CONSOLIDATION, sign_workbook
+from exchange.signing.documents import CONSOLIDATION
+from exchange.signing.xlsx_signature import sign_workbook
 from models.beijing_time import format_moment
 from models.periods import period_name
 from models.quantities import excel_number_format
@@ -17,6 +18,7 @@ _STATUS_FILL = {"滞后": "F8CBAD", "已完成": "C6EFCE", "已达标": "C6EFCE"
 
 
 def build_consolidated_workbook(result: Consolidation):
+    # openpyxl is slow to import: loaded when the workbook is written, not with the 汇总 workspace
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -97,7 +99,7 @@ def write_consolidated_xlsx(result: Consolidation, path: Path, key: SigningKey |
     """Write the workbook atomically, signed with the city's key when one is given."""
     book = build_consolidated_workbook(result)
     if key is not None:
-        return write_atomically(Path(path), sign_workbook(book, key, KIND_CONSOLIDATION, result.period_id))
+        return write_atomically(Path(path), sign_workbook(book, key, CONSOLIDATION, result.period_id))
     buffer = io.BytesIO()
     book.save(buffer)
     return write_atomically(Path(path), buffer.getvalue())

@@ -20,6 +20,7 @@ from exchange.returns.xlsx_return import write_xlsx
 from models.periods import period_name
 from models.progress import Progress, no_progress
 from models.returns import SignedFiles, check_can_sign, mark_signed, next_version
+from models.settings import as_of_date
 from models.store import Store
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -43,12 +44,14 @@ def file_stem(data: ReturnData) -> str:
     return _UNSAFE.sub("_", data.file_stem)
 
 
-def export_return(store: Store, period_id: str, out_dir: Path, as_of: date, passphrase: str | None = None,
-                  progress: Progress = no_progress) -> ExportResult:
-    """Write the return of ``period_id`` into ``out_dir``; sign it when a passphrase is given."""
+def export_return(store: Store, period_id: str, out_dir: Path, as_of: date | None = None,
+                  passphrase: str | None = None, progress: Progress = no_progress) -> ExportResult:
+    """Write the return of ``period_id`` into ``out_dir``; sign it when a passphrase is given.
+    ``as_of`` None: the stored working date."""
     progress(0, 5, "正在汇总报表数据…")
     key = unlock(identity_folder(store), passphrase) if passphrase is not None else None
     with store.session() as session:
+        as_of = as_of_date(session, as_of)
         data = build_return(session, period_id, as_of, next_version(session, period_id.strip().upper()))
         if key is not None:  # refused here, before the slow PDF and signature, as mark_signed would
             check_can_sign(session, period_id, return_digest(data))
