@@ -16,7 +16,7 @@ from models.office_profile import save_office_role
 from ui.app import create_application
 from ui.indicators.indicator_table_model import IndicatorTableModel
 from ui.main_window import MainWindow
-from ui.tasks.task_tree_model import TaskFilterProxyModel
+from ui.palette import SEARCH_HIT
 from ui.widgets import DateBox
 
 
@@ -52,7 +52,7 @@ def test_search_shows_the_milestone_that_matched_and_areas_count_what_is_shown(w
     task = proxy.index(0, 0, area)
     assert task.data() == "22" and tree.isExpanded(task)
     hits = [proxy.index(row, 1, task) for row in range(proxy.rowCount(task))
-            if proxy.index(row, 1, task).data(Qt.ItemDataRole.BackgroundRole) == TaskFilterProxyModel.MATCH_BACKGROUND]
+            if proxy.index(row, 1, task).data(Qt.ItemDataRole.BackgroundRole) == SEARCH_HIT]
     assert [hit.data() for hit in hits] == ["构建跨区域跨部门信用协同监管和联防联控网络"]
     page.clear_filter()
     assert proxy.index(0, 0).data() == "政务环境（10）"

@@ -32,7 +32,7 @@ from exchange.returns.return_data import ReturnData, return_digest
 from exchange.signing.documents import return_subject
 from models.periods import period_name
 from models.progress import Progress, no_progress
-from models.quantities import format_percent
+from models.quantities import format_number, format_percent
 
 CONTENT_W = content_width(A4)
 TAIL_ROWS = 2  # rows of the last table that go over to the next page with the signature block
@@ -232,13 +232,35 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
     closing = [Spacer(1, 6 * mm), para("签发", st.h1), SignatureBlock(data, st.fonts, stamp)]
     for n, (title, room, header, rows, widths) in enumerate(sections, 2):
         story += [CondPageBreak(room * mm), para(f"{_NUMERALS[n]}、{title}", st.h1)]
-        if n == len(sections) + 1 and rows:
+        if n == len(sections) + 1 and rows and not data.problem_figures:
             story += _closing_table(st, header, rows, widths, closing)
         else:
             story.append(_table(st, header, rows, widths))
-    if not sections[-1][3]:
+    if data.problem_figures:
+        story += _problem_section(data, st, closing)
+    elif not sections[-1][3]:
         story.append(KeepTogether(closing))
     return story
+
+
+def _problem_section(data: ReturnData, st: _Styles, closing: list[Flowable]) -> list[Flowable]:
+    """附: the 营商台账 figures and the problems handled in the period, personal data masked; its last
+    table carries the signature block."""
+    story: list[Flowable] = [CondPageBreak(50 * mm), para("附：涉企问题办理情况（营商台账）", st.h1)]
+    figures = (["范围", "主办单位", "受理", "办结", "按期", "办结率", "按期办结率", "满意率", "重办率", "平均用时"],
+               [[f.scope, f.unit, f.received, f.closed, f.closed_on_time, format_percent(f.close_rate),
+                 format_percent(f.on_time_rate), format_percent(f.satisfaction_rate), format_percent(f.reopen_rate),
+                 "—" if f.mean_close_days is None else format_number(f.mean_close_days)]
+                for f in data.problem_figures], [18, 46, 10, 10, 10, 17, 19, 16, 16, 18])
+    if not data.problems:
+        return story + _closing_table(st, *figures, closing)
+    story += [_table(st, *figures), Spacer(1, 3 * mm), para("本期办理的涉企问题（联系人、电话已脱敏）", st.cell),
+              Spacer(1, 1 * mm)]
+    return story + _closing_table(st, ["编号", "企业 / 联系人", "问题", "主办单位", "期限", "状态"],
+                                  [[p.number, f"{p.enterprise}\n{p.contact} {p.phone}", p.description, p.lead_handler,
+                                    p.due.isoformat() if p.due else "—",
+                                    p.state + (f"（{p.satisfaction}）" if p.satisfaction else "")]
+                                   for p in data.problems], [23, 36, 52, 27, 21, 21], closing)
 
 
 def build_pdf(data: ReturnData, draft: bool = False, progress: Progress = no_progress) -> tuple[bytes, StampBox]:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from models.beijing_time import format_moment
 from models.errors import LedgerError
 from models.task_list import MilestoneRow, TaskRow
-from ui.tasks.task_tree_model import STATUS_COLOURS
+from ui.palette import BEHIND, DONE, DUE_SOON, ON_TRACK, TASK_STATUS_COLOURS
 
 LABEL_WIDTH = 300
 ROW_HEIGHT = 24
@@ -24,10 +24,6 @@ AREA_HEIGHT = 26
 HEADER_HEIGHT = 72  # legend, quarter names, the today label
 TITLE_HEIGHT = 56  # the exported image's title: whose chart, drawn when
 MARGIN = 12
-DONE = QColor("#1e8449")
-OVERDUE = QColor("#c0392b")
-DUE_SOON = QColor("#e67e22")
-UPCOMING = QColor("#2471a3")
 GRID = QColor("#dde3ea")
 QUARTERS = ["一季度", "二季度", "三季度", "四季度"]
 SOON_DAYS = 14
@@ -37,8 +33,8 @@ def milestone_colour(m: MilestoneRow, as_of: date) -> QColor:
     if m.done is not None:
         return DONE
     if m.overdue:
-        return OVERDUE
-    return DUE_SOON if (m.due - as_of).days <= SOON_DAYS else UPCOMING
+        return BEHIND
+    return DUE_SOON if (m.due - as_of).days <= SOON_DAYS else ON_TRACK
 
 
 class GanttChart(QWidget):
@@ -161,7 +157,7 @@ class GanttChart(QWidget):
         self._width = width
         painter.fillRect(QRectF(0, 0, width, HEADER_HEIGHT), QColor("white"))
         painter.setPen(QColor("#1d3557"))
-        legend = [(DONE, "已完成"), (OVERDUE, "逾期未完成"), (DUE_SOON, f"{SOON_DAYS}天内到期"), (UPCOMING, "未到期"),
+        legend = [(DONE, "已完成"), (BEHIND, "逾期未完成"), (DUE_SOON, f"{SOON_DAYS}天内到期"), (ON_TRACK, "未到期"),
                   (None, "原定时限（已延期）")]
         heading = f"{self.year}年 · 今日 {self.as_of.month}月{self.as_of.day}日"
         painter.drawText(QRectF(MARGIN, 4, LABEL_WIDTH, 20), Qt.AlignmentFlag.AlignVCenter, heading)
@@ -201,14 +197,14 @@ class GanttChart(QWidget):
         middle = top + ROW_HEIGHT / 2
         painter.setPen(QPen(QColor("#f0f3f6"), 1))
         painter.drawLine(QPointF(0, top + ROW_HEIGHT), QPointF(self._width, top + ROW_HEIGHT))
-        painter.setBrush(STATUS_COLOURS[task.status])
+        painter.setBrush(TASK_STATUS_COLOURS[task.status])
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawEllipse(QPointF(MARGIN + 4, middle), 4, 4)
         painter.setPen(QColor("#222"))
         room = LABEL_WIDTH - 56 - (MARGIN + 14) - 8  # up to the status word
         label = metrics.elidedText(f"{task.number}. {task.title}", Qt.TextElideMode.ElideRight, room)
         painter.drawText(QRectF(MARGIN + 14, top, room, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter, label)
-        painter.setPen(STATUS_COLOURS[task.status])
+        painter.setPen(TASK_STATUS_COLOURS[task.status])
         painter.drawText(QRectF(LABEL_WIDTH - 56, top, 50, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter, task.status.label)
         if task.milestones:  # the task's span, from the year start to its last milestone
             end = self._x(max(m.due for m in task.milestones))
@@ -237,18 +233,18 @@ class GanttChart(QWidget):
 
     def _paint_today_line(self, painter: QPainter, top: float, bottom: float) -> None:
         if self.as_of.year == self.year:
-            painter.setPen(QPen(OVERDUE, 1.5, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(BEHIND, 1.5, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(self._x(self.as_of), top), QPointF(self._x(self.as_of), bottom))
 
     def _paint_today_label(self, painter: QPainter) -> None:
         if self.as_of.year != self.year:
             return
         x = self._x(self.as_of)
-        painter.setPen(QPen(OVERDUE, 1.5, Qt.PenStyle.DashLine))
+        painter.setPen(QPen(BEHIND, 1.5, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(x, 52), QPointF(x, HEADER_HEIGHT))
         label = QRectF(x - 50, 54, 100, 16)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(OVERDUE)
+        painter.setBrush(BEHIND)
         painter.drawRoundedRect(label, 3, 3)
         painter.setPen(QColor("white"))
         painter.drawText(label, Qt.AlignmentFlag.AlignCenter, f"今日 {self.as_of.month}月{self.as_of.day}日")
