@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QLabel, QMessageBox
 
 from models.enums import OfficeRole
 from models.office_profile import save_office_role
@@ -110,3 +110,86 @@ def test_the_indicator_grid_keeps_completion_and_status_in_sight_at_1024(window,
     qtbot.wait(50)
     assert len(view.narrowed) < len(view.optional_columns)
     assert view.model().index(0, 0, QModelIndex()).isValid()
+
+
+def _pdf_text(path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+
+
+def test_one_reason_for_many_gaps_and_the_preview_follows(qtbot, demo_store, monkeypatch):
+    """报表报送: three selected gaps get one reason in one undo step; the draft preview is rebuilt
+    after the reason, after a review and after the office is renamed."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    from models.office_profile import save_office_profile
+    from exchange.returns.review import return_status
+    from ui.context import AppContext
+    from ui.returns.returns_page import ReturnsPage
+
+    create_application()
+    ctx = AppContext(demo_store)
+    page = ReturnsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.mouseClick(page.buttons["build"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.preview_path is not None and page.preview_is_draft, timeout=30000)
+    assert "统一延后报送" not in _pdf_text(page.preview_path)
+
+    selection = page.gap_view.selectionModel()
+    for row in range(3):
+        selection.select(page.gap_model.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+                         | QItemSelectionModel.SelectionFlag.Rows)
+    chosen = [g.subject for g in page.gap_model.rows[:3]]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("统一延后报送", True))
+    refused = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: refused.append(a[2]))
+    built = page.preview_path.stat().st_mtime_ns
+    qtbot.mouseClick(page.buttons["reason"], Qt.MouseButton.LeftButton)
+    stored = {g.subject: g.reason for g in return_status(demo_store, "2023-B22").gaps}
+    assert [stored[s] for s in chosen] == ["统一延后报送"] * 3
+    assert sum(reason == "统一延后报送" for reason in stored.values()) == 3
+    qtbot.waitUntil(lambda: refused or page.preview_path.stat().st_mtime_ns != built, timeout=30000)
+    assert not refused
+    assert "统一延后报送" in _pdf_text(page.preview_path)
+
+    ctx.undo_stack.undo()  # the three as one step
+    assert not any(g.reason for g in return_status(demo_store, "2023-B22").gaps if g.subject in chosen)
+
+    save_office_profile(demo_store, county="婺城区", office_name="婺城区营商环境改革专班")
+    ctx.ledgerChanged.emit()
+    qtbot.waitUntil(lambda: "婺城区营商环境改革专班" in _pdf_text(page.preview_path), timeout=30000)
+
+
+def test_the_city_makes_its_own_key_and_registers_a_county_by_its_certificate(qtbot, plan_store, monkeypatch,
+                                                                             tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    from exchange.signing.identity import create_identity, export_certificate, office_identity
+    from exchange.signing.trust_list import list_trusted
+    from ui.consolidation.consolidation_page import ConsolidationPage
+    from ui.context import AppContext
+    from ui.returns.returns_dialogs import PassphraseDialog
+
+    from models.office_profile import save_office_profile
+
+    create_application()
+    save_office_profile(plan_store, OfficeRole.CITY, county="金华市", office_name="金华市营商环境优化提升工作专班办公室")
+    refused = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: refused.append(a[2]))
+    page = ConsolidationPage(AppContext(plan_store))
+    qtbot.addWidget(page)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda parent, title, label, items, *a, **k: (items[0], True))
+    monkeypatch.setattr(PassphraseDialog, "get_passphrase", staticmethod(lambda *a, **k: "city-secret-1"))
+    qtbot.mouseClick(page.buttons["identity"], Qt.MouseButton.LeftButton)
+    assert not refused and office_identity(plan_store).office == "金华市营商环境优化提升工作专班办公室"
+
+    create_identity(tmp_path / "jd", "金东区", "金东区营商办", "county-secret")
+    cert = export_certificate(tmp_path / "jd", tmp_path / "金东区.cer")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(cert), ""))
+    offered = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: offered.append(k.get("text")) or (k["text"], True))
+    qtbot.mouseClick(page.buttons["trust"], Qt.MouseButton.LeftButton)
+    assert offered == ["金东区"] and not refused
+    assert [t["county"] for t in list_trusted(plan_store)] == ["金东区"]

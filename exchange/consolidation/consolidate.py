@@ -121,7 +121,7 @@ def consolidate(store, period_id: str, paths: list[Path], progress: Progress = n
         office = session.scalar(select(Office.office_name).limit(1)) or Consolidation.office
     trusted = {fp: county for fp, (county, _cert) in trusted_by_fingerprint(store).items()}
     if not trusted:
-        raise LedgerError("尚未登记任何县（市、区）的签名证书，无法核验报表。请先用“trust add”登记。")
+        raise LedgerError("尚未登记任何县（市、区）的签名证书，无法核验报表。请先点“登记证书…”登记（命令行：trust add）。")
     files = collect_files(paths)
     receipts = []
     for done, path in enumerate(files):
