@@ -79,7 +79,7 @@ class ConsolidationPage(QWidget):
         self.receipt_label = QLabel(self.tr("各地报表"), objectName="sectionTitle")
         splitter.addWidget(self._titled(self.receipt_label, self._table(self.receipt_model, ReceiptTableModel.PROBLEMS,
                                                                         "receiptTable")))
-        splitter.setSizes([380, 820])
+        splitter.setSizes([300, 900])  # the returns, with their 说明, get the room
         layout.addWidget(splitter, 1)
         ctx.ledgerChanged.connect(self.refresh)
         self.refresh()

@@ -1,6 +1,7 @@
 """Item models of the 报表报送 workspace: the gaps of a period and the history of its returns."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -70,22 +71,24 @@ class ReturnHistoryTableModel(RowsTableModel):
         ret = self.rows[index.row()]
         if role == self.RawRole:  # the Return itself: the page opens its files
             return ret
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.FILES:
+            return "\n".join(p for p in (ret.xlsx_path, ret.pdf_path) if p)  # the full paths
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-
+        # Name and time on two lines, file names without their folder: the files stay in sight at 1024 px.
         match index.column():
             case self.VERSION:
                 return self.tr("第 %1 版").replace("%1", str(ret.version))
             case self.STATE:
                 return ret.state.label
             case self.REVIEWED:
-                return f"{ret.reviewed_by} {format_moment(ret.reviewed_at)}".strip()
+                return f"{ret.reviewed_by}\n{format_moment(ret.reviewed_at)}".strip()
             case self.SIGNED:
-                return f"{ret.signed_by} {format_moment(ret.signed_at)}".strip()
+                return f"{ret.signed_by}\n{format_moment(ret.signed_at)}".strip()
             case self.SUBMITTED:
                 return format_moment(ret.submitted_at)
             case self.NOTE:
                 return ret.withdraw_reason
             case self.FILES:
-                return "\n".join(p for p in (ret.xlsx_path, ret.pdf_path) if p)
+                return "\n".join(Path(p).name for p in (ret.xlsx_path, ret.pdf_path) if p)
         return None
