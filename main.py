@@ -104,6 +104,7 @@ class Command:
     show: Callable[[Any, argparse.Namespace], int | None]  # prints the result; None means EXIT_OK
     arguments: tuple[Arg, ...] = ()
     store: bool = True  # the operation takes the open store as its first argument
+    shows_year: bool = False  # a reading command: --year chooses the plan; a year ended or not begun is said
     confirm: str = ""  # the flag that confirms what an operation refused only for want of confirmation
 
     def function(self) -> Callable[..., Any]:
@@ -133,7 +134,10 @@ def show_init(result, args) -> None:
     print(f"数据文件：{result.db_path}")
     if result.backup:
         print(f"已升级数据结构，升级前的副本：{result.backup}")
-    print(f"方案：{result.plan_name}（{'已载入' if result.plan_added else '已存在，未改动'}）")
+    print(f"方案：{result.plan_name}（{result.year}年，{'已载入' if result.plan_added else '已存在，未改动'}）")
+    if result.as_of_set:
+        print(f"台账日期：已设为 {result.as_of_set.isoformat()}（内置方案是 {result.year} 年度的示例，"
+              "按该年度内的日期查看；可在“设置”中修改或清除）")
     if args.demo:
         print("演示数据：" + ("已载入" if result.demo_added else "已有台账数据，未载入"))
 
@@ -142,7 +146,10 @@ def show_summary(data, args) -> None:
     if args.json:
         return print_json(data)
     plan = data["plan"]
-    print(f"方案：{plan['name']}（{plan['year']}年）" if plan else "方案：尚未载入（运行 init）")
+    mark = "，示例" if data["sample"] else ""
+    print(f"方案：{plan['name']}（{plan['year']}年{mark}）" if plan else "方案：尚未载入（运行 init）")
+    if len(data["years"]) > 1:
+        print("台账年度：" + "、".join(str(y) for y in data["years"]))
     print(f"台账日期：{data['as_of']}    当前期次：{data['current_period']['label']}")
     for key, label in (("areas", "领域"), ("tasks", "任务"), ("milestones", "节点举措"), ("indicators", "指标"),
                        ("indicator_values", "指标数据"), ("periods", "期次"), ("progress_reports", "进展")):
@@ -158,14 +165,15 @@ def show_periods(spans, args) -> None:
         print(f"{s.id}\t{s.label}\t报送截止 {s.due.isoformat()}")
 
 
-def show_tasks(rows, args) -> None:
+def show_tasks(table, args) -> None:
+    year, rows = table
     if args.json:
         return print_json([row.as_dict() for row in rows])
     for row in rows:
         following = row.next_milestone
         step = f"{following.due.isoformat()} {following.title}" if following else "全部节点已完成"
         print(f"{row.number}\t{row.status.label}\t{row.area}\t{row.title}\t下一节点：{step}")
-    print(f"共 {len(rows)} 项任务")
+    print(f"{year} 年度共 {len(rows)} 项任务")
 
 
 def show_indicators(table, args) -> None:
@@ -184,8 +192,8 @@ def show_indicators(table, args) -> None:
             "change": row.change.delta if row.change else None,
         })
     if args.json:
-        return print_json({"as_of": table.as_of, "indicators": data})
-    print(f"台账日期：{table.as_of}")
+        return print_json({"year": table.year, "as_of": table.as_of, "indicators": data})
+    print(f"{table.year} 年度指标，台账日期：{table.as_of}")
     for d in data:
         completion = f"{d['completion']:.1%}" if d["completion"] is not None else "—"
         print(f"{d['code']}\t{d['name']}\t目标 {d['target_text']}\t最新 {d['latest_text'] or '—'}"
@@ -258,18 +266,41 @@ def show_verify(results, args) -> int:
         print(f"  文件：{r.document_label}  期次：{period_name(r.period_id) or '未知'}{version}")
         for problem in r.problems:
             print(f"  ✗ {problem}")
-    return EXIT_OK if all(r.valid for r in results) else EXIT_FAILED
+        for note in r.notes:
+            print(f"  注：{note}")
+        for problem in r.copy_problems:
+            print(f"  ✗ {problem}")
+    return EXIT_OK if all(r.valid and not r.copy_problems for r in results) else EXIT_FAILED
 
 
 def show_import_plan(outcome, args) -> None:
     data, diff = outcome
     if args.json:
         return print_json(diff.as_dict() | {"dry_run": args.dry_run, "tasks": len(data["tasks"]),
-                                            "indicators": len(data["indicators"])})
-    print(f"方案：{data['name']}（{data['code']}），{len(data['tasks'])} 项任务、{len(data['indicators'])} 个指标")
-    for line in diff.lines():
+                                            "indicators": len(data["indicators"]),
+                                            "warnings": [str(w) for w in data["warnings"]],
+                                            "carried": data["carried"]})
+    print(f"方案：{data['name']}（{data['year']}年，{data['code']}），"
+          f"{len(data['tasks'])} 项任务、{len(data['indicators'])} 个指标")
+    for warning in data["warnings"]:
+        print(f"警告：{warning}")
+    for line in [*data["carried"], *diff.lines()]:
         print(line)
     print("（试运行，未写入）" if args.dry_run else "已导入。")
+
+
+def show_rollover(result, args) -> None:
+    if args.json:
+        return print_json(result.as_dict() | {"dry_run": args.dry_run})
+    for line in result.lines():
+        print(line)
+    print("（试运行，未写入）" if args.dry_run else f"已结转。结转前的副本：{result.backup}")
+
+
+def show_registered(row, args) -> None:
+    print(f"已登记：{row['county']}  指纹 {row['fingerprint']}  有效期 {row['not_before']} 至 {row['not_after']}")
+    for warning in row["warnings"]:
+        print(f"注意：{warning}", file=sys.stderr)
 
 
 def show_trusted(rows, args) -> None:
@@ -278,7 +309,7 @@ def show_trusted(rows, args) -> None:
     if not rows:
         print("尚未登记任何证书。")
     for row in rows:
-        print(f"{row['county']}\t{row['fingerprint']}\t有效期至 {row['not_after']}\t{row['subject']}")
+        print(f"{row['county']}\t{row['fingerprint']}\t有效期 {row['not_before']} 至 {row['not_after']}\t{row['subject']}")
 
 
 def show_consolidation(output, args) -> None:
@@ -366,15 +397,16 @@ COMMANDS: tuple[Command, ...] = (
             lambda a: {"demo": a.demo}, show_init,
             (arg("--demo", action="store_true", help="同时载入演示数据（标注为演示）"),)),
     Command("summary", "数据文件中各类数据的数量", "models.summary:ledger_summary",
-            lambda a: {"as_of": a.as_of}, show_summary, (JSON,)),
+            lambda a: {"as_of": a.as_of, "year": a.year}, show_summary, (JSON,), shows_year=True),
     Command("periods", "列出一年的期次", "models.periods:list_periods",
             lambda a: {"year": a.year, "ptype": a.type}, show_periods,
-            (arg("--year", type=int, required=True),
+            (arg("--year", type=int, default=argparse.SUPPRESS, help="年份（也可用全局 --year）"),
              arg("--type", choices=["biweekly", "monthly", "quarterly", "yearly"], default="biweekly"), JSON),
             store=False),
     Command("tasks", "列出任务及其状态（由节点与进展推算）", "models.task_list:list_tasks",
-            lambda a: {"as_of": a.as_of, "status": a.status}, show_tasks,
-            (arg("--status", choices=["not_started", "on_track", "lagging", "done"], help="只列出此状态的任务"), JSON)),
+            lambda a: {"as_of": a.as_of, "status": a.status, "year": a.year}, show_tasks,
+            (arg("--status", choices=["not_started", "on_track", "lagging", "done"], help="只列出此状态的任务"), JSON),
+            shows_year=True),
     Command("report", "记录一项任务某期次的进展", "models.task_actions:record_report",
             lambda a: {"number": a.task, "period_id": a.period, "progress": a.progress, "problems": a.problems,
                        "next_steps": a.next_steps},
@@ -390,7 +422,7 @@ COMMANDS: tuple[Command, ...] = (
              arg("--milestone", type=int, required=True, metavar="K", help="节点序号（第几个节点）"),
              arg("--date", type=_date_arg, required=True, metavar="YYYY-MM-DD", help="完成日期"))),
     Command("indicators", "指标定义、最新数值、完成率与状态", "models.indicator_values:indicator_table",
-            lambda a: {"as_of": a.as_of}, show_indicators, (JSON,)),
+            lambda a: {"as_of": a.as_of, "year": a.year}, show_indicators, (JSON,), shows_year=True),
     Command("value", "填报一个指标在一个期次的数值", "models.indicator_values:set_value",
             lambda a: {"ref": a.indicator, "period_id": a.period, "text": a.value, "note": a.note, "source": a.source,
                        "confirm_outlier": a.confirm_outlier}, show_value,
@@ -422,7 +454,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("identity show", "显示证书主题、有效期和指纹", "exchange.signing.identity:store_identity",
             lambda a: {}, show_identity),
     Command("returns status", "期次的缺报事项和报表状态", "exchange.returns.review:return_status",
-            lambda a: {"period_id": a.period, "as_of": a.as_of}, show_return_status, (PERIOD, JSON)),
+            lambda a: {"period_id": a.period, "as_of": a.as_of}, show_return_status, (PERIOD, JSON), shows_year=True),
     Command("returns explain", "为尚未说明的缺报事项填写原因", "models.returns:explain_gaps",
             lambda a: {"period_id": a.period, "reason": a.reason},
             lambda n, a: print(f"已为 {n} 项缺报事项填写原因。"), (PERIOD, arg("--reason", required=True))),
@@ -439,29 +471,38 @@ COMMANDS: tuple[Command, ...] = (
                                  f"下次签发为第 {ret.version + 1} 版"),
             (PERIOD, arg("--reason", required=True))),
     Command("returns history", "各期报表的所有版本及文件", "models.returns:return_history",
-            lambda a: {"period_id": a.period}, show_return_history, (arg("--period", metavar="ID"), JSON)),
+            lambda a: {"period_id": a.period, "year": a.year}, show_return_history, (arg("--period", metavar="ID"), JSON),
+            shows_year=True),
     Command("export", "导出期次报表 <县>_<期次>_v<版本>.xlsx 和 .pdf（可签发）", "exchange.returns.returns_export:export_return",
             lambda a: {"period_id": a.period, "out_dir": a.out, "as_of": a.as_of,
                        "passphrase": passphrase(a.passphrase_env) if a.sign else None}, show_export,
             (PERIOD, arg("--out", required=True, type=Path, metavar="DIR", help="输出文件夹"),
              arg("--sign", action="store_true", help="签发：以本单位私钥签名并锁定期次（须已审核）"), PASSPHRASE_ENV)),
     Command("verify", "验证报表文件的签名，列出改动之处；全部有效时退出码为 0", "exchange.signing.verify:verify_files",
-            lambda a: {"paths": a.files, "trust": a.trust}, show_verify,
+            lambda a: {"paths": a.files, "trust": a.trust or []}, show_verify,
             (arg("files", nargs="+", type=Path, metavar="FILE"),
-             arg("--trust", nargs="+", type=Path, default=[], metavar="CERT", help="受信任的证书文件"), JSON),
+             arg("--trust", action="append", type=Path, metavar="CERT",
+                 help="受信任的证书文件（每个 --trust 一个，可重复）"), JSON),
             store=False),
     Command("import-plan", "从 Excel 工作簿导入或更新方案（全部成功或全不导入）", "exchange.plans.plan_import:import_plan_workbook",
-            lambda a: {"path": a.file, "code": a.code, "dry_run": a.dry_run}, show_import_plan,
+            lambda a: {"path": a.file, "code": a.code, "dry_run": a.dry_run, "strict": a.strict}, show_import_plan,
             (arg("file", type=Path, metavar="FILE.xlsx"),
              arg("--dry-run", action="store_true", help="只显示将作的改动，不写入"),
-             arg("--code", help="方案编号（更新库中某一方案时指定）"), JSON)),
+             arg("--code", help="方案编号（更新库中某一方案时指定）"),
+             arg("--strict", action="store_true", help="有存疑之处（警告）时也不导入"), JSON)),
+    Command("rollover", "年度结转：由上一年度未完成的任务生成新年度台账（先预览，全部成功或全不写入）",
+            "models.rollover:rollover_or_preview",
+            lambda a: {"to_year": a.to_year, "dry_run": a.dry_run, "undated": a.undated}, show_rollover,
+            (arg("--to", type=int, required=True, metavar="YYYY", dest="to_year", help="新年度，如 2024"),
+             arg("--dry-run", action="store_true", help="只显示将结转的内容，不写入"),
+             arg("--undated", action="store_true", help="未完成的节点不按同月同日顺延，放到年底待逐项确定时限"), JSON)),
     Command("export-plan", "把库中的方案导出为 Excel 工作簿（可再用 import-plan 读回）",
             "exchange.plans.plan_export:export_store_plan",
             lambda a: {"path": a.file}, lambda path, a: print(f"已导出：{path}"),
             (arg("file", type=Path, metavar="FILE.xlsx"),)),
     Command("trust add", "登记一个县（市、区）的证书（.cer/.pem/.der）", "exchange.signing.trust_list:register_certificate",
             lambda a: {"path": a.cert, "county": a.county},
-            lambda row, a: print(f"已登记：{row['county']}  指纹 {row['fingerprint']}  有效期至 {row['not_after']}"),
+            show_registered,
             (arg("cert", type=Path, metavar="CERT"), arg("--county", required=True, help="县（市、区）名称"))),
     Command("trust list", "列出已登记的证书", "exchange.signing.trust_list:list_trusted",
             lambda a: {}, show_trusted, (JSON,)),
@@ -667,7 +708,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="main.py", description="改革台账：县（市、区）改革任务与指标台账。不带子命令时打开窗口。")
     parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录，或环境变量 LEDGER_DB）")
     parser.add_argument("--as-of", type=_date_arg, dest="as_of", metavar="YYYY-MM-DD",
-                        help="按此日期计算当前期次、到期与滞后（默认取设置中的台账日期，否则今天）")
+                        help="按此日期计算当前期次、到期与滞后（默认取设置中的台账日期，否则今天；"
+                             "已结束的年度按其最后一天）")
+    parser.add_argument("--year", type=int, metavar="YYYY",
+                        help="查看哪一年度的方案与台账（默认最新年度）：summary、tasks、indicators、returns status/history")
     sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseArgumentParser)
     groups: dict[str, argparse._SubParsersAction] = {}
     for command in COMMANDS:
@@ -683,6 +727,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def say_year(store, args: argparse.Namespace) -> None:
+    """One line on stderr (stdout stays clean for --json) when the year shown has ended or not begun."""
+    from models.periods import parse_period_id
+    from models.settings import year_notice
+
+    year = args.year or (parse_period_id(args.period).year if getattr(args, "period", None) else None)
+    with store.session() as session:
+        if notice := year_notice(session, args.as_of, year):
+            print(f"注意：{notice}", file=sys.stderr)
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run the parsed subcommand: its operation on the store (opened here, closed after), then its printer."""
     command: Command = args.subcommand
@@ -694,6 +749,8 @@ def run_command(args: argparse.Namespace) -> int:
 
             with Store(args.db or default_db_path()) as store:
                 result = operation(store, **inputs)
+                if command.shows_year:
+                    say_year(store, args)
         else:
             result = operation(**inputs)
         code = command.show(result, args)

@@ -28,18 +28,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import audit, tasks
+import models.tasks as tasks
+from models.audit import set_reason
 from models.enums import TaskStatus
 from models.errors import LedgerError
 from models.indicator_values import CellEdit, ValueState, check_block, write_block, write_states
 from models.ledger import IndicatorValue, Period
-from models.office import Office
 from models.locks import ensure_unlocked, locked_period_ids
+from models.office import Office
 from models.plan import Indicator, Milestone, Plan, Task
 from models.plan_loader import require_plan
 from models.plan_update import plan_to_data
 from models.quantities import format_number, format_target, format_value
-from models.returns import due_value_period, get_period
+from models.returns import due_value_period, get_period, return_periods
 from models.settings import LAG_TOLERANCE
 from models.status import task_statuses
 from models.store import Store
@@ -49,9 +50,9 @@ FORM_MARK = "改革台账填报表"  # the first value of the hidden sheet: what
 NEW, CHANGED, CONFLICT, REFUSED = "新增", "修改", "冲突", "不能接受"
 USABLE, REFUSED_FILE, SUPERSEDED = "可采用", "已拒绝", "已被较新的文件取代"
 DONE, NOT_DONE = "已完成", "未完成"
-MESSAGE_LINES = 20
+MESSAGE_LINES = 20  # differences a refusal lists before it says “and N more”
 # What a spreadsheet shows for a formula that fails: never taken as an answer.
-SPREADSHEET_ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"}  # differences a refusal lists before it says “and N more”
+SPREADSHEET_ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"}
 
 
 def ledger_uid(session: Session) -> str:
@@ -379,7 +380,7 @@ def _compare(ledger: str, base: str, answer: str) -> str | None:
     return NEW if not ledger else CHANGED
 
 
-def _task_answers(session: Session, form: UnitForm, received: ReceivedForm) -> list[Answer]:
+def _task_answers(session: Session, form: UnitForm, received: ReceivedForm, as_of: date) -> list[Answer]:
     answers = []
     for key, spec in form.inputs.items():
         kind, *ids = key.split(":")
@@ -424,6 +425,8 @@ def _task_answers(session: Session, form: UnitForm, received: ReceivedForm) -> l
                 item.error = f"完成日期“{written}”无法识别，应写作 2023-11-05。"
             elif said == NOT_DONE:
                 item.error = f"填写了完成日期 {done.isoformat()}，完成情况却是“{NOT_DONE}”。"
+            elif done > as_of:
+                item.error = f"完成日期 {done.isoformat()} 晚于台账日期 {as_of.isoformat()}。"
             else:
                 state = _compare(ledger, spec["base"], done.isoformat())
                 if state is None:
@@ -503,7 +506,7 @@ def review_forms(session: Session, received: list[ReceivedForm], as_of: date,
             latest.message = f"此前已接收本单位保存得更晚的 {accepted.file_name}，本文件未采用。"
             continue
         form = forms[item.meta["表单编号"]]
-        latest.answers = _task_answers(session, form, item) + _value_answers(session, form, item)
+        latest.answers = _task_answers(session, form, item, as_of) + _value_answers(session, form, item)
         if form.plan_version != ledger.plan_version:
             latest.message = "方案已更新，但本单位的任务和指标未变，仍可采用。"
     return reviews
@@ -564,7 +567,7 @@ def apply_answers(store: Store, received: list[ReceivedForm], as_of: date,
             picked = chosen.get(review.ref)
             if not picked:
                 continue
-            audit.set_reason(session, f"回收填报表 {review.name}（{review.unit}）")
+            set_reason(session, f"回收填报表 {review.name}（{review.unit}）")
             _write_answers(session, review, picked, undo)
             item = by_ref[review.ref]
             form = session.scalar(select(UnitForm).where(UnitForm.uid == item.meta["表单编号"]))
@@ -576,7 +579,7 @@ def apply_answers(store: Store, received: list[ReceivedForm], as_of: date,
             undo.receipts.append(receipt.id)
             undo.periods.add(review.period_id)
             written += len(picked)
-        audit.set_reason(session, "")
+        set_reason(session, "")
         return AcceptResult(reviews, written, undo)
 
 
@@ -675,8 +678,7 @@ def collection_status(session: Session, period_id: str, as_of: date) -> list[Uni
             result.append(UnitStatus(unit, "未发送", False, lagging=lagging.get(unit, [])))
             continue
         status = UnitStatus(unit, "", False, form.due, form.sent_at, form.file_name, lagging=lagging.get(unit, []))
-        status.expected = [key for key in form.items if key.startswith(("任务", "指标"))]
-        status.expected = [f"{key} {form.items[key]}" for key in status.expected]
+        status.expected = [f"{key} {text}" for key, text in form.items.items() if key.startswith(("任务", "指标"))]
         if got:
             answer = max(got, key=lambda r: (r.saved_at or r.received_at, r.received_at))
             status.received_at, status.received_file = answer.received_at, answer.file_name
@@ -699,8 +701,6 @@ class PeriodChoice:
 
 def collection_periods(store: Store, as_of: date) -> tuple[list[PeriodChoice], str]:
     """The periods forms are sent for (the plan's progress cycle) and the one ``as_of`` falls in."""
-    from models.returns import return_periods
-
     with store.session() as session:
         periods = [PeriodChoice(p.id, p.label, p.end) for p in return_periods(session)]
     current = next((p.id for p in periods if p.end >= as_of), periods[-1].id if periods else "")

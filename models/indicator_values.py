@@ -472,15 +472,18 @@ def indicator_rows(session: Session, plan: Plan, as_of: date) -> list[IndicatorR
 
 @dataclass
 class IndicatorTable:
+    year: int
     as_of: date
     rows: list[IndicatorRow]
 
 
-def indicator_table(store: Store, as_of: date | None = None) -> IndicatorTable:
-    """The current plan's indicators with their latest values, completion and status."""
+def indicator_table(store: Store, as_of: date | None = None, year: int | None = None) -> IndicatorTable:
+    """The indicators of the plan of ``year`` (default: the newest) with their latest values,
+    completion and status."""
     with store.session() as session:
-        as_of = as_of_date(session, as_of)
-        return IndicatorTable(as_of, indicator_rows(session, require_plan(session), as_of))
+        plan = require_plan(session, year=year)
+        as_of = as_of_date(session, as_of, plan.year)
+        return IndicatorTable(plan.year, as_of, indicator_rows(session, plan, as_of))
 
 
 def year_periods(session: Session, year: int, types: set[PeriodType]) -> list[Period]:

@@ -80,8 +80,11 @@ class Task(Timestamped, Base):
     follow_up: Mapped[bool] = mapped_column(default=False)  # 需持续跟进
     follow_up_note: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(default=False)  # removed by a later plan version
+    # 上年度结转: the task of the previous year this one was carried from (models.rollover)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
+    previous: Mapped[Task | None] = relationship(remote_side=[id])
     area: Mapped[Area] = relationship(back_populates="tasks")
     list_kind: Mapped[ListKind | None] = relationship()
     milestones: Mapped[list[Milestone]] = relationship(
@@ -106,6 +109,7 @@ class Milestone(Timestamped, Base):
     postpone_reason: Mapped[str] = mapped_column(Text, default="")
     done_date: Mapped[date | None]
     note: Mapped[str] = mapped_column(Text, default="")
+    continuing: Mapped[bool] = mapped_column(default=False)  # 长期坚持 / 常态化: due at the year's end, never over
 
     task: Mapped[Task] = relationship(back_populates="milestones")
 
@@ -135,6 +139,7 @@ class Indicator(Timestamped, Base):
     source_unit: Mapped[str] = mapped_column(String(100), default="")
     source_text: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(default=False)
+    target_pending: Mapped[bool] = mapped_column(default=False)  # carried from last year: 目标待确认
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")
     task: Mapped[Task | None] = relationship(back_populates="indicators")

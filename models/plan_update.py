@@ -8,6 +8,8 @@ never deleted, so their history stays readable.
 """
 from __future__ import annotations
 
+import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -41,7 +43,8 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
             "number": t.number, "area": t.area.code, "list_kind": t.list_kind.code if t.list_kind else "KEY",
             "title": t.title, "text": t.text, "lead_unit": t.lead_unit,
             "responsible_units": list(t.responsible_units), "supporting_units": list(t.supporting_units),
-            "milestones": [{"seq": m.seq, "title": m.title, "due": m.original_due.isoformat()} for m in t.milestones],
+            "milestones": [{"seq": m.seq, "title": m.title, "due": m.original_due.isoformat()}
+                           | ({"continuing": True} if m.continuing else {}) for m in t.milestones],
         } for t in plan.tasks if t.origin == Origin.CITY and not t.archived],
         "indicators": [{
             "code": i.code, "name": i.name, "task": i.task.number if i.task else None, "unit": i.unit,
@@ -150,6 +153,60 @@ def reconcile(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return new
 
 
+def title_key(text: str) -> str:
+    """A task title as compared across rows and years: full-width forms, spaces and punctuation do not count."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PS")
+
+
+SIMILAR = 0.6  # titles this alike (difflib ratio of their keys) are the same task reworded
+
+
+def match_carried(session: Session, new: dict[str, Any]) -> list[str]:
+    """The city's plan for a year the ledger already holds by rollover: pair its tasks with the
+    carried ones (same or similar title; the number decides between equals), renumber the carried
+    tasks to the city's numbers (unpaired ones out of the way, to be archived with their entries
+    kept), and make ``new`` an update of that plan. Returns one line per pairing; [] when the
+    year was not rolled over. Changes the session: call it in the transaction that applies ``new``
+    (or in a session that is thrown away, for a preview)."""
+    plan = session.scalar(select(Plan).where(Plan.year == int(new["year"])).order_by(Plan.id.desc()).limit(1))
+    if plan is None or plan.code == new["code"]:
+        return []
+    carried = [t for t in plan.tasks if t.previous_id is not None and t.origin == Origin.CITY and not t.archived]
+    if not carried:
+        return []
+    scores = []
+    for item in new["tasks"]:
+        for task in carried:
+            ratio = difflib.SequenceMatcher(None, title_key(item["title"]), title_key(task.title)).ratio()
+            if ratio >= SIMILAR:
+                scores.append((ratio, item["number"] == task.number, item["number"], task))
+    pairs: dict[int, Task] = {}
+    for ratio, _same_number, number, task in sorted(scores, key=lambda s: (-s[0], not s[1], s[2])):
+        if number not in pairs and task not in pairs.values():
+            pairs[number] = task
+    lines = []
+    for number, task in sorted(pairs.items()):
+        item = next(t for t in new["tasks"] if t["number"] == number)
+        how = "同名" if title_key(item["title"]) == title_key(task.title) else "名称相近"
+        lines.append(f"对照结转任务：本年度任务 {number} {item['title']} ← 结转任务 {task.number} {task.title}（{how}）")
+    lines += [f"结转任务未在本年度方案中（将归档，已填内容保留）：任务 {t.number} {t.title}"
+              for t in carried if t not in pairs.values()]
+    top = max([t.number for t in plan.tasks] + [t["number"] for t in new["tasks"]] + [0])
+    for offset, task in enumerate(plan.tasks, start=1):  # two steps: numbers are unique within a plan
+        task.number = -offset
+    session.flush()
+    spare = top
+    for task in plan.tasks:
+        paired = next((n for n, t in pairs.items() if t is task), None)
+        if paired is None:
+            spare += 1
+        task.number = paired if paired is not None else spare
+    session.flush()
+    new["code"] = plan.code
+    return lines
+
+
 def plan_diff(session: Session, new: dict[str, Any]) -> PlanDiff:
     """What loading ``new`` would change (and reconciles its codes with the store's in place)."""
     plan = session.scalar(select(Plan).where(Plan.code == new["code"]))
@@ -230,7 +287,7 @@ def apply_plan(session: Session, new: dict[str, Any]) -> PlanDiff:
             indicator = Indicator(code=item["code"], name=item["name"], kind=ValueKind(item.get("kind", "point")),
                                   decimals=int(item.get("decimals", 0)))
             plan.indicators.append(indicator)
-        indicator.archived = False
+        indicator.archived = indicator.target_pending = False  # the city's target has arrived
         indicator.name, indicator.unit = item["name"], item.get("unit", "")
         indicator.task = tasks.get(item.get("task"))
         indicator.comparison = item.get("comparison", ">=")
@@ -256,9 +313,10 @@ def _update_milestones(task: Task, items: list[dict[str, Any]]) -> None:
         due = date.fromisoformat(item["due"])
         milestone = existing.get(item["seq"])
         if milestone is None:
-            task.milestones.append(Milestone(seq=item["seq"], title=item["title"], due_date=due, original_due=due))
+            task.milestones.append(Milestone(seq=item["seq"], title=item["title"], due_date=due, original_due=due,
+                                             continuing=bool(item.get("continuing"))))
             continue
-        milestone.title = item["title"]
+        milestone.title, milestone.continuing = item["title"], bool(item.get("continuing"))
         if milestone.postpone_count == 0:
             milestone.due_date = due
         milestone.original_due = due

@@ -64,7 +64,7 @@ def due_value_period(session: Session, indicator: Indicator, period: Period) -> 
 def completeness(session: Session, period_id: str) -> list[GapItem]:
     """Tasks without a report for the period and due indicator values without a value."""
     period = get_period(session, period_id)
-    plan = current_plan(session)
+    plan = current_plan(session, period.year) or current_plan(session)
     if plan is None:
         return []
     reports = {r.task_id: r for r in session.scalars(
@@ -231,9 +231,9 @@ def withdraw(session: Session, period_id: str, reason: str) -> Return:
     return ret
 
 
-def return_periods(session: Session) -> list[Period]:
-    """The periods a return is made for: the current plan's progress cycle, in its year."""
-    plan = current_plan(session)
+def return_periods(session: Session, year: int | None = None) -> list[Period]:
+    """The periods a return is made for: the plan's progress cycle, in its year (default: the newest)."""
+    plan = current_plan(session, year)
     if plan is None:
         return []
     return list(session.scalars(select(Period).where(Period.type == plan.progress_cycle, Period.year == plan.year)
@@ -267,9 +267,10 @@ def withdraw_return(store: Store, period_id: str, reason: str) -> Return:
         return withdraw(session, period_id, reason)
 
 
-def return_history(store: Store, period_id: str | None = None) -> list[Return]:
+def return_history(store: Store, period_id: str | None = None, year: int | None = None) -> list[Return]:
+    """Every version of every return (of one period, or of one year's periods), newest first."""
     with store.session() as session:
-        return history(session, period_id)
+        return [r for r in history(session, period_id) if year is None or r.period.year == year]
 
 
 def latest_return_of(store: Store, period_id: str) -> Return | None:

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Generic, TypeVar
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.errors import LedgerError
 from models.office import Setting
+from models.plan import Plan
 from models.store import Store
 
 T = TypeVar("T")
@@ -65,15 +67,44 @@ AS_OF = SettingVar[date | None]("as_of", "台账日期", None, _optional_date, l
 LAG_TOLERANCE = SettingVar[float]("lag_tolerance", "滞后容差", 0.25, _fraction)
 
 
-def as_of_date(session: Session, override: date | None = None) -> date:
-    """The working date: a command-line --as-of, else the stored setting, else today."""
-    return override or AS_OF.get(session) or date.today()
+def as_of_date(session: Session, override: date | None = None, year: int | None = None) -> date:
+    """The working date: a command-line --as-of, else the stored setting, else today — except
+    that a past year (``year``, default the newest plan's) is judged as of its last day."""
+    chosen = override or AS_OF.get(session)
+    if chosen:
+        return chosen
+    year = year or _shown_year(session)
+    today = date.today()
+    return date(year, 12, 31) if year and today.year > year else today
 
 
-def working_date(store: Store, override: date | None = None) -> date:
+def year_notice(session: Session, override: date | None = None, year: int | None = None) -> str:
+    """One plain sentence when the working date lies outside the plan's year, else ""."""
+    year = year or _shown_year(session)
+    if not year:
+        return ""
+    chosen = override or AS_OF.get(session)
+    if chosen and chosen.year != year:
+        return f"台账日期 {chosen.isoformat()} 不在 {year} 年度内，各项状态按该日期判断。"
+    today = date.today()
+    if not chosen and today.year > year:
+        newest = session.scalar(select(func.max(Plan.year)))
+        advice = f"；新的年度请导入本年度方案或从 {year} 年度结转" if year == newest else ""
+        return f"{year} 年度已结束（今天是 {today.isoformat()}），状态按 {year}-12-31 判断{advice}。"
+    if not chosen and today.year < year:
+        return f"{year} 年度尚未开始（今天是 {today.isoformat()}）。"
+    return ""
+
+
+def _shown_year(session: Session) -> int | None:
+    """The year shown: the store's view year (models.store.Store.view_year), else the newest plan's."""
+    return session.info.get("view_year") or session.scalar(select(func.max(Plan.year)))
+
+def working_date(store: Store, override: date | None = None, year: int | None = None) -> date:
     """``as_of_date`` in a session of its own."""
     with store.session() as session:
-        return as_of_date(session, override)
+        return as_of_date(session, override, year)
+
 
 # Column roles a user assigned on plan import, per header shape: {shape: {column letter: role}}.
 PLAN_COLUMN_ROLES = SettingVar[dict[str, dict[str, str]]](

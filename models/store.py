@@ -96,6 +96,9 @@ class Store:
 
     def __init__(self, db_path: Path | str) -> None:
         self.path = Path(db_path).expanduser().resolve()
+        # The plan year the window (or a --year command) shows; None: the newest. Every session
+        # carries it, so models.plan_loader.current_plan answers with that year's plan.
+        self.view_year: int | None = None
         self.lock = StoreLock(self.path)
         self.engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
@@ -139,7 +142,9 @@ class Store:
 
     def session(self) -> Session:
         assert self._sessions is not None, "store is not open"
-        return self._sessions()
+        session = self._sessions()
+        session.info["view_year"] = self.view_year
+        return session
 
     @contextmanager
     def transaction(self, who: str | None = None) -> Iterator[Session]:

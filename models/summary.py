@@ -12,7 +12,7 @@ from models.ledger import IndicatorValue, Period, ProgressReport
 from models.office import Office
 from models.periods import period_containing
 from models.plan import Area, Indicator, Milestone, Plan, Task
-from models.plan_loader import current_plan
+from models.plan_loader import current_plan, is_sample, plan_years
 from models.settings import as_of_date
 from models.store import Store
 
@@ -21,8 +21,10 @@ def _count(session: Session, what: Any, *where: Any) -> int:
     return session.scalar(select(func.count()).select_from(what).where(*where)) or 0
 
 
-def store_summary(session: Session, as_of: date) -> dict[str, Any]:
-    plan = current_plan(session)
+def store_summary(session: Session, as_of: date, year: int | None = None) -> dict[str, Any]:
+    """Counts for the plan of ``year`` (default: the newest); ``plans`` and ``years`` for the store."""
+    plan = current_plan(session, year)
+    own = [Task.plan_id == plan.id] if plan else []
     office = session.scalar(select(Office).limit(1))
     cycle = plan.progress_cycle if plan else PeriodType.BIWEEKLY
     current = period_containing(as_of, cycle)
@@ -36,22 +38,27 @@ def store_summary(session: Session, as_of: date) -> dict[str, Any]:
         per_area = [{"area": name, "lead_unit": lead, "tasks": n} for name, lead, n in rows]
     return {
         "plan": {"code": plan.code, "name": plan.name, "year": plan.year} if plan else None,
+        "sample": bool(plan and is_sample(plan)),
         "office": {"county": office.county, "office_name": office.office_name} if office else None,
         "as_of": as_of.isoformat(),
         "current_period": {"id": current.id, "label": current.label},
         "plans": _count(session, Plan),
-        "areas": _count(session, Area),
-        "tasks": _count(session, Task, Task.archived.is_(False)),
-        "milestones": _count(session, Milestone),
-        "indicators": _count(session, Indicator, Indicator.archived.is_(False)),
-        "indicator_values": _count(session, IndicatorValue),
-        "periods": _count(session, Period),
-        "progress_reports": _count(session, ProgressReport),
+        "years": plan_years(session),
+        "areas": _count(session, Area, *([Area.plan_id == plan.id] if plan else [])),
+        "tasks": _count(session, Task, Task.archived.is_(False), *own),
+        "milestones": _count(session, select(Milestone).join(Task).where(*own).subquery()),
+        "indicators": _count(session, Indicator, Indicator.archived.is_(False),
+                             *([Indicator.plan_id == plan.id] if plan else [])),
+        "indicator_values": _count(session, select(IndicatorValue).join(Indicator).where(
+            *([Indicator.plan_id == plan.id] if plan else [])).subquery()),
+        "periods": _count(session, Period, *([Period.year == plan.year] if plan else [])),
+        "progress_reports": _count(session, select(ProgressReport).join(Task).where(*own).subquery()),
         "tasks_per_area": per_area,
     }
 
 
-def ledger_summary(store: Store, as_of: date | None = None) -> dict[str, Any]:
-    """What the store holds, as of the working date (``as_of`` overrides the stored one)."""
+def ledger_summary(store: Store, as_of: date | None = None, year: int | None = None) -> dict[str, Any]:
+    """What the store holds for the plan of ``year`` (default: the newest), as of the working date
+    (``as_of`` overrides the stored one; a past year is judged as of its last day)."""
     with store.session() as session:
-        return store_summary(session, as_of_date(session, as_of))
+        return store_summary(session, as_of_date(session, as_of, year), year)

@@ -6,6 +6,7 @@ plain column queries rather than ORM objects, so 5,000 tasks read in a fraction 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -193,8 +194,16 @@ def task_detail(session: Session, task_id: int) -> TaskDetail | None:
         evidence)
 
 
-def list_tasks(store: Store, as_of: date | None = None, status: TaskStatus | str | None = None) -> list[TaskRow]:
-    """The current plan's tasks with their derived status; only those of ``status`` when given."""
+class YearTasks(NamedTuple):
+    year: int
+    rows: list[TaskRow]
+
+
+def list_tasks(store: Store, as_of: date | None = None, status: TaskStatus | str | None = None,
+               year: int | None = None) -> YearTasks:
+    """The tasks of the plan of ``year`` (default: the newest) with their derived status; only
+    those of ``status`` when given."""
     with store.session() as session:
-        rows = task_list(session, require_plan(session), as_of_date(session, as_of))
-    return rows if status is None else [row for row in rows if row.status is TaskStatus(status)]
+        plan = require_plan(session, year=year)
+        rows = task_list(session, plan, as_of_date(session, as_of, plan.year))
+        return YearTasks(plan.year, rows if status is None else [row for row in rows if row.status is TaskStatus(status)])

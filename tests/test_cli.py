@@ -58,7 +58,7 @@ def test_periods_listing():
 
 
 @pytest.mark.parametrize("args,needle", [
-    (["periods"], "缺少必需的参数"),
+    (["periods"], "请用 --year 指定年份"),
     (["periods", "--year", "2023", "--type", "weekly"], "无效的选项"),
     (["--as-of", "2023-13-01", "summary"], "不是有效日期"),
     (["frobnicate"], "无效的选项"),

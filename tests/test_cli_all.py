@@ -159,9 +159,12 @@ def day(tmp_path_factory) -> Day:
     sent = d.run(county, "collect send", "--period", "2023-B22", "--out", str(d.folder / "forms"), "--due", "2023-11-03")
     assert "已生成 17 份填报表" in sent.stdout
     answer_in_form(d.folder / "forms" / "区税务局_2023-B22.xlsx", d.folder / "back.xlsx")
+    assert "（试运行，未写入）" in d.run(county, "collect receive", str(d.folder / "back.xlsx"), "--dry-run").stdout
     assert "已写入 1 项" in d.run(county, "collect receive", str(d.folder / "back.xlsx")).stdout
-    units = json.loads(d.run(county, "collect status", "--period", "2023-B22", "--json").stdout)["units"]
-    assert {u["unit"]: u["state"] for u in units}["区税务局"] == "已报送"
+    status = json.loads(d.run(county, "collect status", "--period", "2023-B22", "--out", str(d.folder / "notices"),
+                              "--json").stdout)
+    assert {u["unit"]: u["state"] for u in status["units"]}["区税务局"] == "已报送"
+    assert status["notices"]  # the units with lagging tasks
 
     d.run(county, "export-plan", str(d.folder / "plan.xlsx"))
     assert (d.folder / "plan.xlsx").stat().st_size > 5000
@@ -196,6 +199,11 @@ def day(tmp_path_factory) -> Day:
     assert "已撤回" in d.run(county, "returns withdraw", "--period", "2023-B22", "--reason", "更正数值").stdout
     history = json.loads(d.run(county, "returns history", "--period", "2023-B22", "--json").stdout)
     assert [(h["version"], h["state"]) for h in history] == [(1, "已撤回")]
+    preview = d.run(county, "rollover", "--to", "2024", "--dry-run")
+    carried = int(re.search(r"结转 (\d+) 项未完成任务", preview.stdout)[1])
+    assert 30 < carried < 38 and "试运行，未写入" in preview.stdout
+    assert "已结转" in d.run(county, "rollover", "--to", "2024").stdout
+    assert d.query(county, "SELECT count(*) FROM task WHERE previous_id IS NOT NULL") == [(carried,)]
 
     d.run(city, "init")
     assert "单位级别：市级" in d.run(city, "office set", "--county", "金华市", "--office", "金华市营商办",

@@ -25,15 +25,17 @@ from exchange.collection.form_writer import (INDICATOR_SHEET, META_SHEET, MILEST
 from exchange.collection.reminder_pdf import write_notices
 from exchange.returns.returns_export import export_return
 from exchange.returns.xlsx_return import read_return
-from models.collection import (CHANGED, CONFLICT, NEW, REFUSED, REFUSED_FILE, SUPERSEDED, USABLE, UnitFormReceipt,
-                               collection_status, undo_answers)
+from models.collection import (CHANGED, CONFLICT, NEW, REFUSED, REFUSED_FILE, SUPERSEDED, USABLE, collection_status,
+                               undo_answers)
 from models.ledger import IndicatorValue, ProgressReport
 from models.office import AuditEntry
 from models.plan import Milestone, Task
-from models.returns import SignedFiles, completeness, explain_gap, mark_signed, review, unexplained
+from models.returns import SignedFiles, completeness, explain_gap, mark_signed, unexplained
+from models.returns import review as review_period
 from models.plan_loader import initialise
 from models.store import Store
 from models.tasks import save_report
+from models.unit_forms import UnitFormReceipt
 from tests.conftest import ROOT
 
 PERIOD, AS_OF = "2023-B22", date(2023, 10, 27)
@@ -150,11 +152,29 @@ def test_every_unit_answer_reaches_the_ledger_and_the_exported_return(round_trip
 
 
 def test_milestones_and_values_received_as_typed(round_trip):
+    """Values typed as numbers or as text alike; each unit named as its values' source."""
+    from models.plan import Indicator
+
     with round_trip.store.session() as session:
         done = session.scalars(select(Milestone).where(Milestone.done_date == date(2023, 10, 25))).all()
-        assert len(done) >= 10
-        value = session.scalar(select(IndicatorValue).where(IndicatorValue.period_id == "2023-M10"))
-        assert value is not None and value.source
+        assert len(done) == sum(1 for r in round_trip.reviews for a in r.answers if a.kind == "节点")
+        received = dict(session.execute(select(Indicator.code, IndicatorValue.value).join(IndicatorValue)
+                                        .where(IndicatorValue.period_id == "2023-M10")).all())
+        sources = set(session.scalars(select(IndicatorValue.source).where(IndicatorValue.period_id == "2023-M10")))
+    typed = {code: float(v) for code, v in latest_values(round_trip.store).items() if code in received}
+    assert received and received == typed
+    assert "区市场监管局" in sources
+
+
+def test_a_cell_formatted_as_percent_reads_as_percent(sent):
+    """92.5% typed into Excel is stored as 0.925 formatted as percent: it is 92.5 in a % indicator."""
+    def edit(wb):
+        cell = wb[INDICATOR_SHEET]["H4"]  # 税务事项网上办、掌上办覆盖率, in %
+        cell.value, cell.number_format = 0.925, "0.0%"
+    path = answer(sent, "区税务局", edit)
+    _received, (review,) = review_files(sent.store, [path], AS_OF)
+    (value,) = [a for a in review.answers if a.kind == "指标"]
+    assert value.payload.text == "92.5%" and value.answer == "92.5%" and not value.error
 
 
 def test_the_audit_log_names_the_units_file(round_trip):
@@ -269,6 +289,15 @@ def test_a_form_of_a_reissued_plan_says_what_changed(sent):
     assert f"任务 {task.number}：原为“{task.title}”，现为“税费服务再升级”" in review.message
 
 
+def test_a_reissued_plan_that_leaves_the_units_tasks_alone_still_takes_its_form(sent):
+    other = task_of(sent.store, "区发改委")
+    with sent.store.transaction() as session:
+        session.get(Task, other.id).title = "另一个单位的任务改了名"
+    path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "照常填报的进展"))
+    _received, (review,) = review_files(sent.store, [path], AS_OF)
+    assert review.state == USABLE and "方案已更新" in review.message and review.answers
+
+
 def test_a_unit_sending_twice_the_later_file_wins(sent):
     first = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "第一次"), "税务局第一次.xlsx")
     time.sleep(1.1)  # a workbook's saved time counts whole seconds
@@ -282,12 +311,18 @@ def test_a_unit_sending_twice_the_later_file_wins(sent):
     assert again.state == SUPERSEDED and "税务局_改.xlsx" in again.message
 
 
+def test_a_file_named_twice_is_read_once(sent):
+    path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "一次"))
+    _received, reviews = review_files(sent.store, [path, path.parent, path], AS_OF)
+    assert [(r.name, r.state) for r in reviews] == [(path.name, USABLE)]
+
+
 def test_a_signed_period_takes_no_forms(sent):
     path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "进展"))
     with sent.store.transaction() as session:
         for gap in unexplained(completeness(session, PERIOD)):
             explain_gap(session, gap, "数据延后报送")
-        review(session, PERIOD, "李晓东", lambda _return: "0" * 64)
+        review_period(session, PERIOD, "李晓东", lambda _return: "0" * 64)
         mark_signed(session, PERIOD, "王建华", SignedFiles("0" * 64, "x.xlsx", "0" * 64, "x.pdf", "0" * 64))
     _received, (checked,) = review_files(sent.store, [path], AS_OF)
     assert checked.state == REFUSED_FILE and "已签发" in checked.message
@@ -296,6 +331,7 @@ def test_a_signed_period_takes_no_forms(sent):
 def test_answers_pass_the_rules_of_typing(sent):
     def edit(wb):
         wb[MILESTONE_SHEET]["F4"] = "已完成"  # without a date
+        wb[MILESTONE_SHEET]["F5"], wb[MILESTONE_SHEET]["G5"] = "已完成", "2023/12/1"  # after the working date
         wb[INDICATOR_SHEET]["H4"] = "45"  # 企业开办办结时间: allowed up to 30 days
         wb[TASK_SHEET]["D4"] = "长" * 2001
     path = answer(sent, "区市场监管局", edit)
@@ -303,6 +339,7 @@ def test_answers_pass_the_rules_of_typing(sent):
     errors = {a.where: a.error for a in review.answers if a.state == REFUSED}
     assert "最多 2000 个字" in errors[f"{TASK_SHEET}!D4"]
     assert "没有填写完成日期" in errors[f"{MILESTONE_SHEET}!G4"]
+    assert "完成日期 2023-12-01 晚于台账日期 2023-10-27" in errors[f"{MILESTONE_SHEET}!G5"]
     assert "大于允许的最大值" in errors[f"{INDICATOR_SHEET}!H4"]
     result, _reviews = receive_files(sent.store, [path], AS_OF)
     assert result.written == 0
@@ -320,6 +357,33 @@ def test_accepting_is_undone_as_one_step(sent):
         assert session.scalar(select(ProgressReport.progress).where(ProgressReport.task_id == task.id,
                                                                     ProgressReport.period_id == PERIOD)) == before
         assert session.scalar(select(UnitFormReceipt.id)) is None
+
+
+def test_an_undo_once_the_period_is_signed_is_refused_and_changes_nothing(sent, qtbot):
+    from ui.collection.collection_commands import AcceptAnswersCommand
+    from ui.undo import LedgerUndoStack
+
+    task = task_of(sent.store, "区税务局")
+    path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "签发前回收的进展"))
+    stack = LedgerUndoStack()
+    received, (review,) = review_files(sent.store, [path], AS_OF)
+    stack.push(AcceptAnswersCommand(sent.store, received, AS_OF, {(review.ref, a.key) for a in review.answers}, False,
+                                    lambda: None))
+    with sent.store.transaction() as session:
+        for gap in unexplained(completeness(session, PERIOD)):
+            explain_gap(session, gap, "数据延后报送")
+        review_period(session, PERIOD, "李晓东", lambda _return: "0" * 64)
+        mark_signed(session, PERIOD, "王建华", SignedFiles("0" * 64, "x.xlsx", "0" * 64, "x.pdf", "0" * 64))
+    with qtbot.waitSignal(stack.refused) as refused:
+        stack.undo()
+    assert "已签发" in refused.args[0] and stack.canUndo()
+    assert progress_of(sent.store, task.id) == "签发前回收的进展"
+
+
+def progress_of(store: Store, task_id: int) -> str | None:
+    with store.session() as session:
+        return session.scalar(select(ProgressReport.progress).where(ProgressReport.task_id == task_id,
+                                                                    ProgressReport.period_id == PERIOD))
 
 
 def test_status_and_reminders_of_late_units(sent, tmp_path):

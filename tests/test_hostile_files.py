@@ -1,4 +1,6 @@
-"""Files that are not what they claim: each refused with the file's name and the reason, nothing stored."""
+"""Files that are not what they claim: each refused with the file's name and the reason, nothing stored;
+and every reader (plan, values, verify, consolidation, return, collected form, certificate) against every hostile
+class of tests/hostile_matrix.py, each refused within 10 s and 250 MB in a process of its own."""
 from __future__ import annotations
 
 import io
@@ -13,6 +15,7 @@ from sqlalchemy import func, select
 from exchange.plans.plan_import import import_plan_workbook
 from models.errors import LedgerError
 from models.plan import Plan
+from tests.hostile_matrix import CLASSES, READERS, make_files, measure, refused_within_limits
 
 BOMB = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
         + "".join(f'<!ENTITY lol{n} "{("&lol%s;" % (n - 1 if n > 1 else "")) * 10}">' for n in range(1, 10))
@@ -126,3 +129,12 @@ def test_a_sheet_of_200000_rows_is_refused_in_bounded_memory(store, huge_sheet):
     finally:
         tracemalloc.stop()
     assert peak < 40 * 2**20
+
+
+def test_every_reader_refuses_every_hostile_file_within_time_and_memory(tmp_path):
+    make_files(tmp_path)
+    lines = measure(list(READERS), tmp_path)
+    assert {(line["reader"], line["class"]) for line in lines} == {(r, c) for r in READERS for c in CLASSES}
+    failed = [(line["reader"], line["class"], line["seconds"], line["rss_mb"], line["message"][:80])
+              for line in lines if not refused_within_limits(line)]
+    assert not failed, failed

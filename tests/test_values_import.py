@@ -76,7 +76,7 @@ def test_every_refused_cell_is_reported_and_nothing_written(plan_store, tmp_path
     assert values(plan_store) == {}
 
 
-@pytest.mark.parametrize("content, message", [(b"not a workbook", "不是可读取的 Excel 工作簿"), (None, "找不到文件")])
+@pytest.mark.parametrize("content, message", [(b"not a workbook", "不是 Excel 工作簿"), (None, "找不到文件")])
 def test_unreadable_files_are_refused(plan_store, tmp_path, content, message):
     path = tmp_path / "x.xlsx"
     if content is not None:

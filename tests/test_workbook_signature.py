@@ -78,7 +78,7 @@ def test_a_formula_in_place_of_the_same_text_is_caught(signed):
 
     original = load_workbook(signed)["汇总表"]["C2"]
     assert (original.value, original.data_type) == ("=1+1", "s")
-    assert verify_file(edit(signed, change)).problems == ["工作表“汇总表”单元格 C2 与签名时的值不同"]
+    assert verify_file(edit(signed, change)).problems == ["工作表“汇总表”单元格 C2 在签名后被改为公式"]
 
 
 def test_a_cell_beyond_the_stated_size_of_the_sheet_is_caught(signed, tmp_path):
@@ -110,7 +110,7 @@ def test_sheets_added_or_removed_and_the_signature_sheet_edited(signed):
     assert not result.valid and result.problems[0].startswith("签名无效")
 
 
-@pytest.mark.parametrize("cell, value", [("C12", None), ("B11", None), ("B4", "第二版"), ("B6", "2023-11-01"), ("B7", "xyz")])
+@pytest.mark.parametrize("cell, value", [("D12", None), ("B12", None), ("C12", None), ("B4", "第二版"), ("B6", "2023-11-01"), ("B7", "xyz")])
 def test_a_mangled_signature_sheet_is_reported_not_raised(signed, cell, value):
     def mangle(book):
         book[SIGNATURE_SHEET][cell] = value
@@ -130,3 +130,59 @@ def test_an_unsigned_workbook_and_a_second_signature(key, signed):
     assert not result.valid and not result.signed and "工作簿未签名（没有签名页）。" in result.problems
     with pytest.raises(LedgerError, match="不能再次签名"):
         sign_workbook(load_workbook(signed), key, KIND_CONSOLIDATION, "2023-B22")
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_workbook_signed_in_the_previous_format_still_verifies_and_names_changes(tmp_path):
+    """tests/data/signed_v2.xlsx was signed by format /2 (value and type per cell only)."""
+    from exchange.signing.identity import load_certificate
+
+    original = DATA / "signed_v2.xlsx"
+    result = verify_file(original, [load_certificate(DATA / "signed_v2.cer")])
+    assert result.valid and not result.notes, result.problems
+    changed = tmp_path / "signed_v2.xlsx"
+    book = load_workbook(original)
+    book["汇总表"]["B2"] = 13
+    book.save(changed)
+    assert verify_file(changed).problems == ["工作表“汇总表”单元格 B2 与签名时的值不同"]
+
+
+def test_a_fresh_signature_carries_no_note(signed):
+    result = verify_file(signed)
+    assert result.valid and result.notes == []
+
+
+@pytest.fixture(scope="module")
+def formatted_and_resaved(key, tmp_path_factory):
+    """A signed workbook with percent, date and decimal formats, and LibreOffice's save of it."""
+    import shutil
+    import subprocess
+    from datetime import date
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice not installed")
+    folder = tmp_path_factory.mktemp("formats")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "指标对比"
+    sheet.append(["婺城区", 0.941, date(2023, 11, 1), 1234.5, "=A1"])
+    sheet["E1"].data_type = "s"
+    sheet["B1"].number_format, sheet["C1"].number_format, sheet["D1"].number_format = "0.0%", "yyyy-mm-dd", "#,##0.00"
+    path = folder / "formats.xlsx"
+    path.write_bytes(sign_workbook(book, key, KIND_CONSOLIDATION, "2023-B22"))
+    out = folder / "out"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/lo", "--headless", "--convert-to", "xlsx",
+                    "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180)
+    return path, out / path.name
+
+
+def test_number_formats_survive_a_libreoffice_save_and_a_changed_one_is_named(formatted_and_resaved, tmp_path):
+    path, resaved = formatted_and_resaved
+    result = verify_file(resaved)
+    assert result.valid and result.notes == ["文件已被其他程序另存，内容未变。"], result.problems
+    book = load_workbook(resaved)
+    book["指标对比"]["B1"].number_format = "0%"
+    book.save(tmp_path / "changed.xlsx")
+    assert verify_file(tmp_path / "changed.xlsx").problems == ["工作表“指标对比”单元格 B1 的显示格式被改动（现为 0%）"]

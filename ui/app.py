@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from models.errors import LedgerError
 from models.logs import log_exception
@@ -73,18 +73,45 @@ def run_gui(db_path: Path | None, as_of: date | None) -> int:
     _install_excepthook()
     try:
         store = Store(db_path or default_db_path()).open()
-        ensure_plan(store)
     except LedgerError as error:
         QMessageBox.critical(None, "无法打开台账", str(error))
         return 2
-    from ui.main_window import MainWindow
+    # The window's modules load once the store is open: a store that cannot be opened is told at once.
     from ui.office_dialog import OfficeDialog
 
     try:
+        choice = None
         if not office_profile(store).is_set_up:
-            OfficeDialog(store, first_run=True).exec()
-        window = MainWindow(store, as_of)
+            dialog = OfficeDialog(store, first_run=True)
+            if dialog.exec() == OfficeDialog.DialogCode.Accepted:
+                choice = dialog.start_choice
+        window = start_ledger(store, choice, as_of)
         window.show()
         return app.exec()
     finally:
         store.close()
+
+
+def start_ledger(store: Store, choice: str | None, as_of: date | None = None):
+    """Carry out how the first start chose to begin, then build the main window: the city's
+    workbook imported (the sample only if none was), the sample, or the rollover dialog."""
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.office_dialog import START_IMPORT, START_ROLLOVER
+
+    if choice == START_IMPORT:
+        from ui.plan_import_dialog import PlanImportDialog
+
+        path, _filter = QFileDialog.getOpenFileName(None, "选择本市方案工作簿", "", "Excel 工作簿 (*.xlsx)")
+        if path:
+            try:
+                PlanImportDialog(AppContext(store), Path(path)).exec()
+            except LedgerError as error:
+                QMessageBox.warning(None, "无法导入", str(error))
+    if ensure_plan(store) and choice == START_IMPORT:
+        QMessageBox.information(None, "未导入方案", "没有导入方案，已先载入内置示例方案（2023 年度）。"
+                                "可随时用“文件 → 导入方案工作簿…”导入本市方案。")
+    window = MainWindow(store, as_of)
+    if choice == START_ROLLOVER:
+        window.rollover()
+    return window

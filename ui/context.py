@@ -26,3 +26,8 @@ class AppContext(QObject):
 
     def as_of(self) -> date:
         return working_date(self.store, self.as_of_override)
+
+    def set_year(self, year: int | None) -> None:
+        """Show the plan year ``year`` (None: the newest) in every workspace."""
+        self.store.view_year = year
+        self.ledgerChanged.emit()

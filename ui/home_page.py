@@ -19,6 +19,7 @@ from models.overview import (
     DUE_SOON_DAYS, home_overview, lagging_tasks, milestones_due_within, status_by_area, status_counts,
     tasks_without_report,
 )
+from models.plan_loader import year_state
 from models.problems.supervision import attention
 from models.task_list import TaskRow
 from ui.context import AppContext
@@ -82,6 +83,11 @@ class HomePage(QWidget):
         self.ctx = ctx
         self._dirty = True
         layout, self.header = page_layout(self, self.tr("首页"))
+        # Said once, plainly, when the working date lies outside the year shown (models.settings.year_notice).
+        self.year_notice = QLabel(objectName="yearNotice", wordWrap=True)
+        self.year_notice.setStyleSheet("background: #fff4e0; border: 1px solid #f0b45a; padding: 6px;")
+        self.year_notice.hide()
+        layout.addWidget(self.year_notice)
 
         cards = QGridLayout()
         self.period_card = Card(self.tr("当前期次"))
@@ -173,10 +179,14 @@ class HomePage(QWidget):
         summary_plan = data["plan"]
         office = data["office"]
         self.header.title.setText(summary_plan["name"] if summary_plan else self.tr("尚未载入方案"))
+        sample = self.tr("（示例）") if data["sample"] else ""
         self.header.subtitle.setText(
-            self.tr("%s年度 · %s · 台账日期 %s") % (summary_plan["year"], office["office_name"] if office
-                                                 else self.tr("未设置本单位"), as_of.isoformat())
+            self.tr("%s年度%s · %s · 台账日期 %s") % (summary_plan["year"], sample, office["office_name"] if office
+                                                   else self.tr("未设置本单位"), as_of.isoformat())
             if summary_plan else "")
+        notice = year_state(self.ctx.store, None, self.ctx.as_of_override).notice
+        self.year_notice.setText(notice)
+        self.year_notice.setVisible(bool(notice))
         self.period_card.set_values(data["current_period"]["label"].split("（")[0],
                                     data["current_period"]["label"].split("（")[-1].rstrip("）"))
         counts = status_counts(rows)

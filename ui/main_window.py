@@ -1,5 +1,6 @@
 """The main window: a navigation bar on the left, one workspace at a time on the right, the
-store's path and the current period in the status bar. Geometry is kept in QSettings."""
+store's path, the year shown (a chooser; 示例 for the built-in plan; a notice when the working
+date lies outside that year) and the current period in the status bar. Geometry is kept in QSettings."""
 from __future__ import annotations
 
 import importlib
@@ -9,13 +10,13 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget, QWidget,
+    QComboBox, QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget, QWidget,
     QHBoxLayout,
 )
 
 from models.enums import OfficeRole
 from models.errors import LedgerError
-from models.plan_loader import current_period
+from models.plan_loader import current_period, year_state
 from models.resources import resources_dir
 from models.office_profile import office_profile
 from models.store import Store
@@ -67,7 +68,15 @@ class MainWindow(QMainWindow):
         self.period_label = QLabel()
         self.path_label = QLabel(self.tr("数据文件：%s") % store.path)
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.year_notice = QLabel(objectName="statusYearNotice")
+        self.year_notice.setStyleSheet("color: #b35900;")
+        self.year_combo = QComboBox(objectName="yearChooser")
+        self.year_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.year_combo.setToolTip(self.tr("查看哪一年度的台账；往年可查阅、可验证其报表"))
+        self.year_combo.activated.connect(lambda index: self.ctx.set_year(self.year_combo.itemData(index)))
         self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addPermanentWidget(self.year_notice)
+        self.statusBar().addPermanentWidget(self.year_combo)
         self.statusBar().addPermanentWidget(self.period_label)
         self._build_menus()
         self.ctx.ledgerChanged.connect(self._update_status)
@@ -81,6 +90,9 @@ class MainWindow(QMainWindow):
         import_plan = QAction(self.tr("导入方案工作簿…"), self, objectName="importPlanAction")
         import_plan.triggered.connect(self.import_plan)
         file_menu.addAction(import_plan)
+        rollover = QAction(self.tr("新年度结转…"), self, objectName="rolloverAction")
+        rollover.triggered.connect(self.rollover)
+        file_menu.addAction(rollover)
         quit_action = QAction(self.tr("退出(&X)"), self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -104,7 +116,7 @@ class MainWindow(QMainWindow):
 
     def import_plan(self) -> None:
         """文件 → 导入方案工作簿: pick the workbook, then check and import it in its dialog."""
-        from ui.plan_import_dialog import PlanImportDialog
+        from ui.plan_import_dialog import PlanImportDialog  # the plan reader loads when first used, not at start-up
 
         path, _filter = QFileDialog.getOpenFileName(self, self.tr("选择方案工作簿"), "", self.tr("Excel 工作簿 (*.xlsx)"))
         if not path:
@@ -143,10 +155,28 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         page.refresh()
 
+    def rollover(self) -> None:
+        """文件 → 新年度结转: preview, then make the new year from the last one."""
+        from ui.rollover_dialog import RolloverDialog
+
+        RolloverDialog(self.ctx, self).exec()
+
     def _update_status(self) -> None:
-        as_of = self.ctx.as_of()
+        state = year_state(self.ctx.store, None, self.ctx.as_of_override)
+        as_of = state.as_of
         current = current_period(self.ctx.store, as_of)
         self.period_label.setText(self.tr("台账日期 %s　当前期次：%s") % (as_of.isoformat(), current.label))
+        sample = self.tr("（示例）") if state.sample else ""
+        year = self.tr("%d 年度%s") % (state.year, sample) if state.year else ""
+        self.setWindowTitle(self.tr("改革台账") + (f" — {year}" if year else ""))
+        self.year_notice.setText(state.notice.split("；")[0])  # the advice that follows is on 首页
+        self.year_notice.setToolTip(state.notice)
+        self.year_combo.clear()
+        for held in state.years:
+            self.year_combo.addItem(self.tr("%d 年度") % held + (sample if held == state.year else ""),
+                                    None if held == state.years[0] else held)
+        self.year_combo.setCurrentIndex(max(state.years.index(state.year), 0) if state.year in state.years else 0)
+        self.year_combo.setVisible(bool(state.years))
         # 汇总 is the city office's work (设置 → 单位级别); a county office sees only its own ledger.
         city = office_profile(self.ctx.store).role is OfficeRole.CITY
         self.nav.item(self._row("consolidation")).setHidden(not city)

@@ -1,13 +1,21 @@
-"""本单位 profile: the form (also used in 设置) and the first-run dialog around it."""
+"""本单位 profile: the form (also used in 设置) and the first-run dialog around it, which also
+asks for the office's level (县级 / 市级), offers the counties of the plan's city as a list beside
+free text, and asks how to begin (``START_CHOICES``; app.start_ledger carries the choice out)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+    QButtonGroup, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QLineEdit, QRadioButton, QVBoxLayout, QWidget,
 )
 
+from models.enums import OfficeRole
 from models.errors import LedgerError
 from models.office_profile import OFFICE_FIELDS, office_profile, save_office_profile
+from models.plan_loader import year_state
 from models.store import Store
+
+# How a first start begins: import the city's workbook (first), the built-in sample, or last year.
+START_IMPORT, START_SAMPLE, START_ROLLOVER = "import", "sample", "rollover"
 
 PLACEHOLDERS = {"county": "例如：婺城区", "office_name": "例如：婺城区营商环境优化提升专班办公室",
                 "phone": "例如：0579-8220 1234"}
@@ -42,10 +50,10 @@ class OfficeForm(QWidget):
         for key, edit in self.edits.items():
             edit.setText(getattr(office, key) or "")
 
-    def save(self) -> bool:
-        """Save, or say why not beside the fields and keep everything typed."""
+    def save(self, role: OfficeRole | None = None) -> bool:
+        """Save (with the level, when given), or say why not beside the fields and keep everything typed."""
         try:
-            save_office_profile(self.store, **{key: edit.text() for key, edit in self.edits.items()})
+            save_office_profile(self.store, role, **{key: edit.text() for key, edit in self.edits.items()})
         except LedgerError as error:
             self.error_label.setText(self.tr("未保存：%s") % error)
             self.error_label.show()
@@ -66,13 +74,71 @@ class OfficeDialog(QDialog):
             intro.setWordWrap(True)
             layout.addWidget(intro)
         self.form = OfficeForm(store)
+        self.role_combo: QComboBox | None = None
+        self.start_group = QButtonGroup(self)
+        if first_run:
+            layout.addLayout(self._level_and_county(store))
         layout.addWidget(self.form)
+        if first_run:
+            layout.addWidget(self._start_box(store))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
 
+    def _level_and_county(self, store: Store) -> QHBoxLayout:
+        state = year_state(store)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("单位级别")))
+        self.role_combo = QComboBox(objectName="officeRole")
+        for role in OfficeRole:
+            self.role_combo.addItem(self.tr(role.label), role)
+        row.addWidget(self.role_combo)
+        row.addSpacing(16)
+        row.addWidget(QLabel(self.tr("%s所辖县（市、区）") % state.city if state.city else self.tr("县（市、区）")))
+        self.county_list = QComboBox(objectName="countyChoice")
+        self.county_list.addItem(self.tr("从列表选择，或在下面直接填写"), "")
+        for county in ([state.city] if state.city else []) + state.counties:
+            self.county_list.addItem(county, county)
+        self.county_list.activated.connect(self._county_chosen)
+        row.addWidget(self.county_list, 1)
+        county_edit = self.form.edits["county"]
+        county_edit.setCompleter(QCompleter(state.counties, county_edit))
+        return row
+
+    def _county_chosen(self, index: int) -> None:
+        county = self.county_list.itemData(index)
+        if county:
+            self.form.edits["county"].setText(county)
+            if self.role_combo is not None and county.endswith("市") and county == self.county_list.itemText(1):
+                self.role_combo.setCurrentIndex(self.role_combo.findData(OfficeRole.CITY))  # the city itself
+
+    def _start_box(self, store: Store) -> QGroupBox:
+        state = year_state(store)
+        box = QGroupBox(self.tr("如何开始"))
+        column = QVBoxLayout(box)
+        choices = [(START_IMPORT, self.tr("导入本市方案工作簿（市里下发的任务清单 Excel）"))]
+        if not state.years:
+            choices.append((START_SAMPLE, self.tr("使用内置示例方案（金华市 2023 年度，用于熟悉本程序）")))
+        else:
+            newest = state.years[0]
+            choices.append((START_ROLLOVER, self.tr("从上一年度结转（由 %d 年度未完成的任务生成 %d 年度台账）")
+                            % (newest, newest + 1)))
+        for n, (key, text) in enumerate(choices):
+            button = QRadioButton(text, objectName=f"start_{key}")
+            button.setProperty("choice", key)
+            button.setChecked(n == 0)
+            self.start_group.addButton(button)
+            column.addWidget(button)
+        return box
+
+    @property
+    def start_choice(self) -> str | None:
+        """The way chosen to begin (START_…), None outside a first start."""
+        button = self.start_group.checkedButton()
+        return button.property("choice") if button else None
+
     def accept(self) -> None:
-        if self.form.save():
+        if self.form.save(self.role_combo.currentData() if self.role_combo is not None else None):
             super().accept()

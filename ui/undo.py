@@ -92,16 +92,21 @@ class LedgerUndoStack(QUndoStack):
     def action(self, parent: QObject, label: str, undo: bool) -> QAction:
         """A menu action for 撤销 / 重做 that goes through this stack's checks (Qt's own
         createUndoAction would call the C++ slot and skip them)."""
-        action = QAction(label, parent)
+        action = StepAction(label, parent)
         action.triggered.connect(self.undo if undo else self.redo)
-        can, text = (self.canUndoChanged, self.undoTextChanged) if undo else (self.canRedoChanged, self.redoTextChanged)
-
-        def update(*_args: object) -> None:
-            step = self.undoText() if undo else self.redoText()
-            action.setEnabled(self.canUndo() if undo else self.canRedo())
-            action.setText(f"{label} {step}" if step else label)
-
-        can.connect(update)
-        text.connect(update)
-        update()
+        (self.canUndoChanged if undo else self.canRedoChanged).connect(action.setEnabled)
+        (self.undoTextChanged if undo else self.redoTextChanged).connect(action.show_step)
+        action.setEnabled(self.canUndo() if undo else self.canRedo())
+        action.show_step(self.undoText() if undo else self.redoText())
         return action
+
+
+class StepAction(QAction):
+    """撤销 / 重做 followed by the step it would undo or redo, as Qt's own actions read."""
+
+    def __init__(self, label: str, parent: QObject) -> None:
+        super().__init__(label, parent)
+        self.label = label
+
+    def show_step(self, step: str) -> None:
+        self.setText(f"{self.label} {step}" if step else self.label)

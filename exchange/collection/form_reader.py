@@ -55,14 +55,12 @@ def read_form(path: Path) -> ReceivedForm:
             ws.reset_dimensions()  # a declared dimension may be wrong (WPS): read what is there
             try:
                 for row in ws.iter_rows(max_col=MAX_COLUMNS):
+                    if ws.title == META_SHEET:  # key, value
+                        if len(row) > 1:
+                            meta[_text(row[0].value, "")] = _text(row[1].value, "")
+                        continue
                     for cell in row:
-                        if cell.value is None:
-                            continue
-                        text = _text(cell.value, getattr(cell, "number_format", ""))
-                        if ws.title == META_SHEET:
-                            if cell.column == 2:
-                                meta[_text(ws.cell(cell.row, 1).value, "")] = text
-                        elif text:
+                        if cell.value is not None and (text := _text(cell.value, getattr(cell, "number_format", ""))):
                             cells[f"{ws.title}!{cell.coordinate}"] = text
             except LedgerError:
                 raise
@@ -78,14 +76,15 @@ def read_form(path: Path) -> ReceivedForm:
 
 
 def form_files(paths: list[Path]) -> list[Path]:
-    """The .xlsx files given, folders searched (not their sub-folders), Office's lock files left out."""
+    """The .xlsx files given, folders searched (not their sub-folders), Office's lock files left
+    out, each file once however often it was named."""
     found = []
     for path in map(Path, paths):
         if path.is_dir():
             found += sorted(p for p in path.glob("*.xlsx") if not p.name.startswith(("~$", ".~lock")))
         else:
             found.append(path)
-    return found
+    return list({p.resolve(): p for p in found}.values())
 
 
 def read_forms(paths: list[Path], progress: Progress = no_progress) -> tuple[list[ReceivedForm], list[FormReview]]:

@@ -2,8 +2,8 @@
 
 Every file is checked before its figures count: its signature (exchange.signing.verify), that the
 certificate is on the city's trust list, the period, the cover, and the version; a PDF copy
-lying beside the workbook under the same name must verify and match it (else a note). Each
-county gets one state (``Receipt``); the valid returns, late ones included, are combined into
+lying beside the workbook under the same name must verify and match it (else a note). An
+altered file is named for the county whose certificate signed it. Each county gets one state (``Receipt``); the valid returns, late ones included, are combined into
 per-indicator and per-task comparisons and per-area ranking boards (models.ranking). The files
 that come out are written by exchange.consolidation.consolidated_xlsx and exchange.consolidation.consolidated_pdf;
 the data types they share are in exchange.consolidation.consolidation_data.
@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from exchange.common.files import safe_file_name
 from exchange.consolidation.consolidation_data import COUNTED, Consolidation, IndicatorLine, Receipt, ReceiptState, \
     TaskLine
-from exchange.returns.return_data import return_digest
 from exchange.signing.identity import identity_folder, unlock
 from exchange.signing.trust_list import trusted_by_fingerprint
 from models.errors import LedgerError
@@ -47,17 +47,20 @@ def collect_files(paths: list[Path]) -> list[Path]:
 
 
 def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Receipt:
-    """One file's state. ``trusted`` maps certificate fingerprints to registered counties."""
+    """One file's state. ``trusted`` maps certificate fingerprints to registered counties. A signed
+    file is named for the county its certificate is registered to (else the certificate's own)."""
     from exchange.signing.verify import verify_and_read  # loads openpyxl and the signature readers
 
     check, data = verify_and_read(path)  # one pass: the guard, the signature of every cell, the data
-    receipt = Receipt("", ReceiptState.VALID, path, check.signer, check.fingerprint, check.signed_at,
+    signer_county = (trusted.get(check.fingerprint) or check.county) if check.signed else ""
+    receipt = Receipt(signer_county, ReceiptState.VALID, path, check.signer, check.fingerprint, check.signed_at,
                       check.period_id, check.version, list(check.problems), data)
-    if data is None:
-        receipt.state = ReceiptState.UNREADABLE
+    receipt.problems += check.copy_problems + check.notes
+    if data is None:  # an altered return may no longer read as one: its signature says whose it was
+        receipt.state = ReceiptState.ALTERED if check.altered else ReceiptState.UNREADABLE
         return receipt
     cover = data.cover
-    receipt.county = cover.county
+    receipt.county = signer_county or cover.county
     if not check.signed:
         receipt.state = ReceiptState.UNSIGNED
     elif check.problems:
@@ -65,46 +68,22 @@ def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Re
     elif check.fingerprint not in trusted:
         receipt.state = ReceiptState.UNREGISTERED
         receipt.problems.append(f"签名证书（指纹 {check.fingerprint[:16]}…，{check.signer}）不在本单位登记的证书中。")
-    else:
-        receipt.county = trusted[check.fingerprint]
-        if check.period_id != period_id:
-            receipt.state = ReceiptState.OTHER_PERIOD
-            receipt.problems.append(f"报表期次为 {period_name(check.period_id)}，不是 {period_name(period_id)}。")
-        elif cover.period_id != check.period_id or cover.version != check.version:
-            receipt.state = ReceiptState.COVER_MISMATCH
-            receipt.problems.append(f"封面写的是 {period_name(cover.period_id)} 第 {cover.version} 版，"
-                                    f"签名针对 {period_name(check.period_id)} 第 {check.version} 版。")
-        elif cover.county != receipt.county:
-            receipt.state = ReceiptState.COVER_MISMATCH
-            receipt.problems.append(f"封面单位为“{cover.county}”，签名证书登记给“{receipt.county}”。")
-        elif check.signed_at is not None and check.signed_at.date() > due:
-            receipt.state = ReceiptState.LATE
-            receipt.problems.append(f"签发于 {check.signed_at:%Y-%m-%d}，晚于报送截止日 {due:%Y-%m-%d}。")
-    pdf = path.with_suffix(".pdf")
-    if pdf.is_file():
-        receipt.problems += pdf_copy_problems(pdf, check, data)
+    elif check.period_id != period_id:
+        receipt.state = ReceiptState.OTHER_PERIOD
+        receipt.problems.append(f"报表期次为 {period_name(check.period_id)}，不是 {period_name(period_id)}。")
+    elif cover.period_id != check.period_id or cover.version != check.version:
+        receipt.state = ReceiptState.COVER_MISMATCH
+        receipt.problems.append(f"封面写的是 {period_name(cover.period_id)} 第 {cover.version} 版，"
+                                f"签名针对 {period_name(check.period_id)} 第 {check.version} 版。")
+    elif cover.county != receipt.county:
+        receipt.state = ReceiptState.COVER_MISMATCH
+        receipt.problems.append(f"封面单位为“{cover.county}”，签名证书登记给“{receipt.county}”。")
+    elif check.signed_at is not None and check.signed_at.date() > due:
+        receipt.state = ReceiptState.LATE
+        receipt.problems.append(f"签发于 {check.signed_at:%Y-%m-%d}，晚于报送截止日 {due:%Y-%m-%d}。")
     if receipt.state not in COUNTED:
         receipt.data = None  # figures that do not count are not kept
     return receipt
-
-
-def pdf_copy_problems(pdf: Path, workbook, data) -> list[str]:
-    """What is wrong with the PDF copy beside a return's workbook (none: []): it must verify, be
-    signed with the same certificate, and print the same period, version and digest."""
-    from exchange.signing.verify import verify_file  # loads openpyxl and the signature readers
-
-    copy = verify_file(pdf)
-    if not copy.valid:
-        return [f"PDF 副本 {pdf.name} 未通过核验：{'；'.join(copy.problems)}"]
-    cover, digest = data.cover, return_digest(data)
-    if copy.fingerprint != workbook.fingerprint:
-        return [f"PDF 副本 {pdf.name} 的签名证书（{copy.signer}）与工作簿的不同。"]
-    if (copy.period_id, copy.version) != (cover.period_id, cover.version):
-        return [f"PDF 副本 {pdf.name} 是 {period_name(copy.period_id)} 第 {copy.version} 版，"
-                f"工作簿是 {period_name(cover.period_id)} 第 {cover.version} 版。"]
-    if copy.digest != digest:
-        return [f"PDF 副本 {pdf.name} 的报表摘要 {copy.digest[:16]} 与工作簿的 {digest[:16]} 不符，两者内容不一致。"]
-    return []
 
 
 def consolidate(store, period_id: str, paths: list[Path], progress: Progress = no_progress) -> Consolidation:
@@ -217,7 +196,7 @@ def write_outputs(result: Consolidation, folder: Path, issued, key=None,
     from exchange.consolidation.consolidated_pdf import write_consolidated_pdf
     from exchange.consolidation.consolidated_xlsx import write_consolidated_xlsx
 
-    stem = Path(folder) / f"汇总_{result.period_id}"
+    stem = Path(folder) / safe_file_name(f"汇总_{result.period_id}")
     xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"), key)
     pdf = write_consolidated_pdf(result, stem.with_suffix(".pdf"), issued, key, progress)
     return [xlsx, pdf]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from exchange.consolidation.consolidation_data import COUNTED, Consolidation
 from exchange.common.files import write_atomically
+from exchange.common.xlsx_cells import append
 from exchange.signing.identity import SigningKey
 from exchange.signing.documents import CONSOLIDATION
 from exchange.signing.xlsx_signature import sign_workbook
@@ -28,10 +29,10 @@ def build_consolidated_workbook(result: Consolidation):
 
     sheet = book.active
     sheet.title = "指标对比"
-    sheet.append([f"{result.plan_name} 指标汇总（{result.period_label}）"])
+    append(sheet, [f"{result.plan_name} 指标汇总（{result.period_label}）"])
     fixed = ["指标编号", "指标名称", "单位", "目标", "全市合计"]
-    sheet.append(fixed + [c for c in result.counties for _ in range(3)])
-    sheet.append([""] * len(fixed) + ["本期值", "完成率", "排名"] * len(result.counties))
+    append(sheet, fixed + [c for c in result.counties for _ in range(3)])
+    append(sheet, [""] * len(fixed) + ["本期值", "完成率", "排名"] * len(result.counties))
     for index, _county in enumerate(result.counties):
         column = len(fixed) + 1 + index * 3
         sheet.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + 2)
@@ -39,7 +40,7 @@ def build_consolidated_workbook(result: Consolidation):
         row = [line.code, line.name, line.unit, line.target_text, line.total if line.additive else "—"]
         for county in result.counties:
             row += [line.values.get(county), line.completions.get(county), line.ranks.get(county)]
-        sheet.append(row)
+        append(sheet, row)
         total = sheet.cell(sheet.max_row, len(fixed))
         total.number_format = excel_number_format(line.total if line.additive else None)
         for index, county in enumerate(result.counties):
@@ -54,9 +55,9 @@ def build_consolidated_workbook(result: Consolidation):
     sheet.column_dimensions["B"].width = 30
 
     sheet = book.create_sheet("任务状态")
-    sheet.append(["序号", "领域", "任务"] + result.counties)
+    append(sheet, ["序号", "领域", "任务"] + result.counties)
     for line in result.tasks:
-        sheet.append([line.number, line.area, line.title] + [line.statuses.get(c, "") for c in result.counties])
+        append(sheet, [line.number, line.area, line.title] + [line.statuses.get(c, "") for c in result.counties])
         for index, county in enumerate(result.counties, start=4):
             if line.statuses.get(county) in fills:
                 sheet.cell(sheet.max_row, index).fill = fills[line.statuses[county]]
@@ -65,29 +66,29 @@ def build_consolidated_workbook(result: Consolidation):
     sheet.column_dimensions["C"].width = 30
 
     sheet = book.create_sheet("领域排名")
-    sheet.append(["领域", "排名", "县（市、区）", "得分", "任务得分", "指标得分", "已完成", "推进中", "未启动", "滞后"])
+    append(sheet, ["领域", "排名", "县（市、区）", "得分", "任务得分", "指标得分", "已完成", "推进中", "未启动", "滞后"])
     for area, scores in result.areas.items():
         for s in scores:
-            sheet.append([area, s.rank, s.county, s.score, _round(s.task_score), _round(s.indicator_score),
+            append(sheet, [area, s.rank, s.county, s.score, _round(s.task_score), _round(s.indicator_score),
                           s.tasks.get("已完成", 0), s.tasks.get("推进中", 0), s.tasks.get("未启动", 0),
                           s.tasks.get("滞后", 0)])
     _head(sheet, 1, bold, center)
 
     if result.problems:
         sheet = book.create_sheet("营商台账晾晒")
-        sheet.append(["排名", "县（市、区）", "得分", "受理", "办结", "办结率", "按期办结率", "满意率", "重办率",
+        append(sheet, ["排名", "县（市、区）", "得分", "受理", "办结", "办结率", "按期办结率", "满意率", "重办率",
                       "平均办结用时（工作日）"])
         for p in result.problems:
-            sheet.append([p.rank, p.county, p.score, p.received, p.closed, p.close_rate, p.on_time_rate,
+            append(sheet, [p.rank, p.county, p.score, p.received, p.closed, p.close_rate, p.on_time_rate,
                           p.satisfaction_rate, p.reopen_rate, p.mean_close_days])
             for column in range(6, 10):
                 sheet.cell(sheet.max_row, column).number_format = "0.0%"
         _head(sheet, 1, bold, center)
 
     sheet = book.create_sheet("报表接收")
-    sheet.append(["县（市、区）", "状态", "是否计入", "文件", "签名人", "签发时间", "期次", "版本", "证书指纹", "说明"])
+    append(sheet, ["县（市、区）", "状态", "是否计入", "文件", "签名人", "签发时间", "期次", "版本", "证书指纹", "说明"])
     for receipt in result.receipts:
-        sheet.append([receipt.county, receipt.state.label, "是" if receipt.state in COUNTED else "否",
+        append(sheet, [receipt.county, receipt.state.label, "是" if receipt.state in COUNTED else "否",
                       receipt.path.name if receipt.path else "", receipt.signer,
                       format_moment(receipt.signed_at), period_name(receipt.period_id), receipt.version or "", receipt.fingerprint[:16],
                       "；".join(receipt.problems)[:2000]])

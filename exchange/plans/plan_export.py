@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from exchange.common.files import write_atomically
+from exchange.common.xlsx_cells import append
 from exchange.plans.plan_import import AREA_HEADER, INFO_FIELDS, INFO_SHEET
 from models.enums import PeriodType
 from models.plan_loader import require_plan
@@ -47,11 +48,11 @@ def build_plan_workbook(data: dict[str, Any]):
     book = Workbook()
     sheet = book.active
     sheet.title = "任务清单"
-    sheet.append([data["name"]])
+    append(sheet, [data["name"]])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     sheet["A1"].font = Font(size=14, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([name for name, _width in COLUMNS])
+    append(sheet, [name for name, _width in COLUMNS])
     for index, (_name, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[sheet.cell(2, index).column_letter].width = width
         sheet.cell(2, index).font = Font(bold=True)
@@ -74,7 +75,7 @@ def build_plan_workbook(data: dict[str, Any]):
             i = indicators[line] if line < len(indicators) else None
             row += [i["code"], i["name"], _target(i), i["target_text"], i["unit"],
                     PeriodType(i["period_type"]).label] if i else [None] * 6
-            sheet.append(row)
+            append(sheet, row)
             sheet.cell(sheet.max_row, 10).number_format = "yyyy-mm-dd"
         for column in range(1, TASK_COLUMNS + 1):
             sheet.cell(first, column).alignment = wrap
@@ -85,11 +86,11 @@ def build_plan_workbook(data: dict[str, Any]):
     info = book.create_sheet(INFO_SHEET)
     labels = {key: label for label, key in INFO_FIELDS.items()}
     for key, label in labels.items():
-        info.append([label, "" if data.get(key) is None else str(data[key])])
-    info.append([])
-    info.append(list(AREA_HEADER))
+        append(info, [label, "" if data.get(key) is None else str(data[key])])
+    append(info, [])
+    append(info, list(AREA_HEADER))
     for area in data["areas"]:
-        info.append([area["code"], area["seq"], area["name"], area["title"], area["lead_unit"]])
+        append(info, [area["code"], area["seq"], area["name"], area["title"], area["lead_unit"]])
     info.column_dimensions["A"].width = 12
     info.column_dimensions["B"].width = 60
     return book

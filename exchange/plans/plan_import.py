@@ -26,11 +26,12 @@ from sqlalchemy import select
 from models.enums import PeriodType
 from models.errors import LedgerError
 from models.plan import Plan
-from models.plan_update import apply_plan, plan_diff
+from models.plan_update import apply_plan, match_carried, plan_diff, title_key
 from models.quantities import QuantityError, normalise, parse_target
 from models.resources import builtin_plan_path
 from models.settings import PLAN_COLUMN_ROLES, read_setting, save_setting
 from exchange.common.workbook_guard import column_letter, open_workbook, sheet_rows
+from exchange.plans.deadlines import Deadline, examples, read_deadline
 
 # role → (label, header words); the longest word found in a header decides its role.
 ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -53,7 +54,6 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 TASK_FIELDS = ("number", "area", "list_kind", "task", "text", "lead_unit", "responsible_units", "supporting_units")
 HEADER_SCAN_ROWS = 30
-PREVIEW_ROWS = 8
 INFO_SHEET = "方案信息"
 INFO_FIELDS = {"方案编号": "code", "方案名称": "name", "年度": "year", "发文单位": "issuer",
                "发文日期": "issued_on", "进展周期": "progress_cycle", "来源": "source"}
@@ -62,8 +62,8 @@ AREA_HEADER = ("领域编号", "序号", "领域", "全称", "牵头单位")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMBERING = re.compile(r"^\s*(?:[（(]\s*([一二三四五六七八九十\d]+)\s*[)）]|([一二三四五六七八九十]+)\s*[、.．]"
                         r"|(\d+)\s*[、.．](?!\d)|([①-⑳]))\s*")
+_NOTE = re.compile(r"^(注|备注|说明|填报说明|附)")
 _SPLIT_UNITS = re.compile(r"[、，,；;/\n]+")
-_MONTH = re.compile(r"(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日|底|末|份)?")
 
 
 class PlanImportError(LedgerError):
@@ -95,7 +95,6 @@ class Layout:
     sheet: str
     header_row: int  # 1-based, the last header row
     columns: list[Column]
-    preview: list[list[str]] = field(default_factory=list)
     title: str = ""
 
     @property
@@ -168,35 +167,12 @@ def parse_number_cell(text: str) -> int:
     raise ValueError(text)
 
 
-def parse_deadline(value: Any, year: int) -> date | None:
-    """A date cell, 2023-06-30, 2023.6.30, 2023年6月底, 6月30日前, 年底前, 长期坚持 → a date."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = normalise(cell_text(value))
-    if not text:
-        return None
-    if match := re.fullmatch(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?(?:前)?", text):
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    if match := _MONTH.search(text):
-        y, m = int(match[1] or year), int(match[2])
-        if not 1 <= m <= 12:
-            raise ValueError(text)
-        if match[3]:
-            return date(y, m, int(match[3]))
-        return _month_end(y, m)
-    if re.search(r"年底|年末|全年|长期|持续|常态", text):
-        return date(year, 12, 31)
-    if match := re.fullmatch(r"(\d{4})年?(?:底|末)?(?:前)?", text):
-        return date(int(match[1]), 12, 31)
-    raise ValueError(text)
-
-
-def _month_end(year: int, month: int) -> date:
-    if month == 12:
-        return date(year, 12, 31)
-    return date.fromordinal(date(year, month + 1, 1).toordinal() - 1)
+def _is_number(text: str) -> bool:
+    try:
+        parse_number_cell(text)
+    except (ValueError, KeyError):
+        return False
+    return True
 
 
 def split_units(text: str) -> list[str]:
@@ -291,8 +267,7 @@ def find_layout(path: Path, remembered: dict[str, dict[str, str]] | None = None)
             if found is None or score > sum(1 for c in found.columns if c.role):
                 title = max((cell_text(v) for r in rows[:number] for v in r if isinstance(v, str)),
                             key=lambda t: (bool(re.search(r"方案|清单|任务|计划|表$", t)), len(t)), default="")
-                preview = [[cell_text(v) for v in r[:len(columns)]] for r in rows[number + 1:number + 1 + PREVIEW_ROWS]]
-                found = Layout(path, sheet.title, number + 1, columns, preview, title.replace("\n", ""))
+                found = Layout(path, sheet.title, number + 1, columns, title.replace("\n", ""))
     finally:
         book.close()
     if found is None:
@@ -305,29 +280,55 @@ def find_layout(path: Path, remembered: dict[str, dict[str, str]] | None = None)
     return found
 
 
+@dataclass(frozen=True)
+class CellNote:
+    """A doubt about one cell, read anyway: shown by sheet, row and column, never blocking."""
+
+    sheet: str
+    row: int
+    column: int | None  # 0-based; None when the note is about the row
+    label: str
+    text: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行" + (f" {column_letter(self.column)} 列（{self.label}）" if self.column is not None else "")
+        return f"工作表“{self.sheet}”{where}：{self.text}"
+
+
 @dataclass
 class _TaskDraft:
     row: int
-    number: int | None
     cells: dict[str, str]
-    milestones: list[tuple[str, date]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    milestones: list[tuple[str, date, bool]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Reader:
-    """One pass over the table rows, collecting tasks, areas and problems."""
+    """One pass over the table rows, collecting tasks, areas, errors (rows that mean nothing) and
+    warnings (cells read with a doubt)."""
 
     def __init__(self, layout: Layout, year: int) -> None:
         self.layout = layout
         self.year = year
         self.roles = {c.role: c.index for c in layout.columns if c.role}
         self.problems: list[str] = []
+        self.warnings: list[CellNote] = []
         self.tasks: list[_TaskDraft] = []
-        self.area = ""  # current area text from an area row or the area column
+        self.by_title: dict[tuple[str, str], _TaskDraft] = {}
+        self.current: _TaskDraft | None = None
+        self.area = ""  # current area name, from an area row or the area column
+        self.areas: dict[str, tuple[str, str]] = {}  # area name → (title, lead unit) from its heading
+
+    def note(self, row: int, role: str | None, text: str) -> CellNote:
+        index = self.roles.get(role) if role else None
+        return CellNote(self.layout.sheet, row, index, ROLES[role][0] if role else "", text)
 
     def problem(self, row: int, role: str, text: str) -> None:
-        letter = column_letter(self.roles[role])
-        self.problems.append(f"工作表“{self.layout.sheet}”第 {row} 行 {letter} 列（{ROLES[role][0]}）：{text}")
+        self.problems.append(str(self.note(row, role, text)))
+
+    def warn(self, row: int, role: str | None, text: str) -> None:
+        self.warnings.append(self.note(row, role, text))
 
     def get(self, values: tuple, role: str) -> str:
         index = self.roles.get(role)
@@ -335,49 +336,73 @@ class _Reader:
             return ""
         return cell_text(values[index])
 
+    def set_area(self, text: str) -> None:
+        name, title, lead = area_heading(text)
+        self.area = name
+        old_title, old_lead = self.areas.get(name, ("", ""))
+        self.areas[name] = (old_title or title, old_lead or lead)
+
+    def is_area_row(self, values: tuple, texts: list[str]) -> bool:
+        """A heading inside the table: one text alone in its row (merged across, or in the task
+        column), or one text carrying its 〔lead unit〕 beside a lead-unit cell."""
+        if any(self.get(values, role) for role in ("milestone", "indicator", "deadline", "target")):
+            return False
+        lead = self.roles.get("lead_unit")
+        filled = [t for i, t in enumerate(texts) if t and i != lead]
+        if len(filled) != 1 or _NOTE.match(filled[0]) or _is_number(filled[0]):
+            return False
+        return len([t for t in texts if t]) == 1 or bool(_LEAD_IN_HEADING.search(filled[0]))
+
     def read_row(self, row: int, values: tuple) -> None:
         texts = [cell_text(v) for v in values]
-        filled = [t for t in texts if t]
-        if not filled:
+        if not any(texts):
             return
-        if len(filled) == 1 and not self.get(values, "task") and not self.get(values, "milestone") \
-                and not self.get(values, "indicator"):
-            text = filled[0]
-            if not re.match(r"^(注|备注|说明|填报说明|附)", text):
-                self.area = split_numbering(text)[1] or text  # an area row inside the table
+        if len([t for t in texts if t]) == 1 and _NOTE.match(next(t for t in texts if t)):
+            return  # a note under the table
+        if self.is_area_row(values, texts):
+            self.set_area(next(t for t in texts if t))
             return
         cells = {role: self.get(values, role) for role in TASK_FIELDS}
         if cells["area"]:
-            self.area = cells["area"]
+            self.set_area(cells["area"])
         cells["area"] = self.area
         number = None
         if cells["number"]:
             try:
                 number = parse_number_cell(cells["number"])
             except (ValueError, KeyError):
-                self.problem(row, "number", f"序号“{cells['number']}”无法识别。")
+                self.warn(row, "number", f"序号“{cells['number']}”无法识别，已按顺序编号。")
         title = cells["task"]
-        if title and number is None and "number" not in self.roles:
+        if title and "number" not in self.roles:
             number, title = split_numbering(title)
             cells["task"] = title
-        current = self.tasks[-1] if self.tasks else None
-        new_task = (number is not None and (current is None or number != current.number)) or \
-                   (title and (current is None or title != current.cells["task"]))
-        if new_task:
-            if not title:
-                self.problem(row, "task", "有序号但没有任务名称。")
-            current = _TaskDraft(row, number, cells)
-            self.tasks.append(current)
-        elif current is None:
+        if title:
+            key = (self.area, title_key(title))
+            task = self.by_title.get(key)
+            if task is None:
+                task = self.by_title[key] = _TaskDraft(row, cells)
+                self.tasks.append(task)
+            else:
+                self._fill(task, cells)
+        elif self.current is not None:  # a continuation row: the title merged down or left out
+            task = self.current
+            self._fill(task, cells)
+        else:
             if "task" in self.roles:
-                self.problem(row, "task", "表头下的第一行数据没有任务名称。")
+                self.problem(row, "task", "这一行没有任务名称，也不接续上面的任务。")
             return
-        else:  # a continuation row: fill what the task row left empty (cells merged down)
-            for role, text in cells.items():
-                if text and not current.cells.get(role):
-                    current.cells[role] = text
-        self.read_milestones(row, values, current)
-        self.read_indicator(row, values, current)
+        self.current = task
+        if number is not None and number not in task.numbers:
+            task.numbers.append(number)
+        self.read_milestones(row, values, task)
+        self.read_indicator(row, values, task)
+
+    @staticmethod
+    def _fill(task: _TaskDraft, cells: dict[str, str]) -> None:
+        """Fill what the task's first row left empty (cells merged down)."""
+        for role, text in cells.items():
+            if text and not task.cells.get(role):
+                task.cells[role] = text
 
     def read_milestones(self, row: int, values: tuple, task: _TaskDraft) -> None:
         text = self.get(values, "milestone")
@@ -385,83 +410,102 @@ class _Reader:
             return
         raw_deadline = values[self.roles["deadline"]] if "deadline" in self.roles and \
             self.roles["deadline"] < len(values) else None
-        lines = text.split("\n")
         parts: list[str] = []
-        for line in lines:  # numbered lines are separate steps; other lines continue the step above
+        for line in text.split("\n"):  # numbered lines are separate steps; other lines continue the step above
             if parts and not _NUMBERING.match(line):
                 parts[-1] += line
             else:
                 parts.append(line)
         parts = [split_numbering(p)[1] or p for p in parts]
         deadline_lines = cell_text(raw_deadline).split("\n")
-        try:
-            column_due = parse_deadline(raw_deadline, self.year)
-            # one deadline per line beside one step per line: pair them
-            dues = [parse_deadline(d, self.year) for d in deadline_lines] \
-                if len(parts) > 1 and len(deadline_lines) == len(parts) else []
-        except ValueError:
-            self.problem(row, "deadline", f"完成时限“{cell_text(raw_deadline)}”无法识别，可写 2023-06-30、6月底前、年底前。")
-            return
+        paired = len(parts) > 1 and len(deadline_lines) == len(parts)  # one deadline per line beside one step per line
+        column_due = read_deadline(raw_deadline, self.year)
+        doubts: list[str] = []
         for index, part in enumerate(parts):
-            due = dues[index] if dues else column_due
-            if not dues and (due is None or len(parts) > 1):
-                try:
-                    due = parse_deadline(part, self.year) if _MONTH.search(normalise(part)) else None
-                except ValueError:
-                    due = None
-                due = due or column_due or date(self.year, 12, 31)
-            task.milestones.append((part, due))
+            due = read_deadline(deadline_lines[index], self.year) if paired else column_due
+            if due is None or due.doubt:
+                in_text = read_deadline(part, self.year) if re.search(r"月|季度|半年|年底", part) else None
+                if in_text and not in_text.doubt:
+                    due = in_text
+            if due is None:
+                due = Deadline([("", date(self.year, 12, 31))], doubt="没有完成时限，按年底计")
+            if due.doubt and due.doubt not in doubts:
+                doubts.append(due.doubt)
+            for label, day in due.dues:
+                step = (part + label, day, due.continuing)
+                if step not in task.milestones:
+                    task.milestones.append(step)
+        for doubt in doubts:
+            self.warn(row, "deadline" if "deadline" in self.roles else "milestone",
+                      f"{doubt}；可写 {examples(self.year)}。")
 
     def read_indicator(self, row: int, values: tuple, task: _TaskDraft) -> None:
         name = self.get(values, "indicator").replace("\n", "")
-        if not name:
+        if not name or any(i["name"] == name for i in task.indicators):
             return
         unit = normalise(self.get(values, "unit"))
         written = self.get(values, "target")
         target_text = self.get(values, "target_text").replace("\n", "") or written.replace("\n", "")
         source = written or self.get(values, "target_text")
-        role = "target" if written else "target_text" if "target_text" in self.roles else "target"
-        if not source:
-            if "target" not in self.roles:
-                self.problems.append(f"工作表“{self.layout.sheet}”第 {row} 行：指标“{name}”没有目标值列。")
-            else:
-                self.problem(row, "target", f"指标“{name}”没有目标值。")
-            return
+        role = "target" if written or "target_text" not in self.roles else "target_text"
+        indicator: dict[str, Any] = {"code": self.get(values, "indicator_code") or None, "name": name, "unit": unit,
+                                     "comparison": ">=", "direction": "higher", "target": None, "target_high": None,
+                                     "target_text": target_text, "decimals": 0}
         try:
-            target = parse_target(source, unit)
-        except QuantityError as error:
-            self.problem(row, role, str(error))
-            return
-        unit = unit or target.unit
+            target = parse_target(source, unit) if source else None
+        except QuantityError:
+            target = None
+        if target is None:
+            said = f"目标“{source}”没有可比较的数，按文字保留" if source else "没有目标值"
+            self.warn(row, role, f"指标“{name}”{said}，完成率不计算；可在导入后填写目标值。")
+        else:
+            indicator |= {"unit": unit or target.unit, "comparison": target.comparison,
+                          "direction": "band" if target.comparison == "band"
+                          else "lower" if target.comparison.startswith("<") else "higher",
+                          "target": target.value, "target_high": target.high, "decimals": _decimals(source)}
         period_text = self.get(values, "period_type")
-        indicator: dict[str, Any] = {
-            "code": self.get(values, "indicator_code") or None, "name": name, "unit": unit,
-            "comparison": "band" if target.comparison == "band" else target.comparison,
-            "direction": "band" if target.comparison == "band" else "lower" if target.comparison.startswith("<") else "higher",
-            "target": target.value, "target_high": target.high, "target_text": target_text,
-            "decimals": _decimals(source),
-        }
         if period_text:
             try:
                 indicator["period_type"] = PeriodType.from_label(period_text).value
             except ValueError:
-                self.problem(row, "period_type", f"统计周期“{period_text}”无法识别，可写 双周、月度、季度、年度。")
+                self.warn(row, "period_type", f"统计周期“{period_text}”无法识别，按月度计；可写 双周、月度、季度、年度。")
         task.indicators.append(indicator)
 
+    def units(self, task: _TaskDraft) -> tuple[str, list[str]]:
+        """The lead unit and the responsible units: the first unit listed leads (列第一位的为牵头单位)."""
+        leads = split_units(task.cells["lead_unit"])
+        responsible = split_units(task.cells["responsible_units"])
+        if leads:
+            return leads[0], [u for u in leads[1:] if u not in responsible] + responsible
+        if responsible:
+            return responsible[0], responsible[1:]
+        area_lead = self.areas.get(task.cells["area"], ("", ""))[1]
+        role = next((r for r in ("lead_unit", "responsible_units") if r in self.roles), None)
+        said = f"，按领域牵头单位“{area_lead}”计" if area_lead else ""
+        self.warn(task.row, role, f"任务“{task.cells['task']}”没有牵头单位或责任单位{said}。")
+        return area_lead, []
 
 def _decimals(text: str) -> int:
     match = re.search(r"\d+\.(\d+)", normalise(text))
     return len(match[1]) if match else 0
 
 
-def _area_name(text: str) -> tuple[str, str]:
-    """“打造便捷高效的政务环境” → (政务环境, 打造便捷高效的政务环境); “政务环境” → (政务环境, "")."""
-    text = text.replace("\n", "")
+_LEAD_IN_HEADING = re.compile(r"[〔【\[［]\s*(?:牵头单位[:：])?([^〔〕【】\[\]［］]+?)\s*[〕】\]］]\s*$")
+
+
+def area_heading(text: str) -> tuple[str, str, str]:
+    """An area as headed in a plan → (name, title, lead unit):
+    “一、政务环境” → (政务环境, "", ""); “（一）打造便捷高效的政务环境〔市政管办（放管服办）〕” →
+    (政务环境, 打造便捷高效的政务环境, 市政管办（放管服办）)."""
+    text = text.replace("\n", "").strip()
+    lead = ""
+    if match := _LEAD_IN_HEADING.search(text):
+        lead, text = match[1].strip(), text[:match.start()].strip()
+    text = split_numbering(text)[1] or text
     match = re.search(r"的([^的]{2,10})$", text)
     if match and len(text) > len(match[1]) + 1:
-        return match[1], text
-    return text, ""
-
+        return match[1], text, lead
+    return text, "", lead
 
 def _read_info(path: Path) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """The 方案信息 sheet that export-plan writes: plan fields and the area table."""
@@ -488,9 +532,30 @@ def builtin_list_kinds() -> list[dict[str, str]]:
     return json.loads(builtin_plan_path().read_text(encoding="utf-8"))["list_kinds"]
 
 
+Overrides = dict[tuple[int, int], str]  # (sheet row, 0-based column) → the value the user typed in the preview
+
+
+def plan_year(layout: Layout, info: dict[str, str], name: str, fallback: int | None = None) -> int:
+    """The plan's year: its info sheet, else a year in its title, else ``fallback`` or this year."""
+    found = re.search(r"(20\d\d)", name) or re.search(r"(20\d\d)", layout.path.name)
+    return int(info.get("year") or (found[1] if found else fallback or date.today().year))
+
+
+def table_rows(layout: Layout) -> list[tuple[int, list[str]]]:
+    """Every row under the header as text, with its sheet row number (for the preview)."""
+    book = open_workbook(layout.path)
+    try:
+        return [(number, [cell_text(v) for v in values[:len(layout.columns)]])
+                for number, values in enumerate(sheet_rows(layout.path, book[layout.sheet]), start=1)
+                if number > layout.header_row and any(v is not None for v in values)]
+    finally:
+        book.close()
+
+
 def read_plan(path: Path, layout: Layout | None = None, *, code: str | None = None,
-              year: int | None = None) -> dict[str, Any]:
-    """The plan in the workbook as plan data; ``PlanImportError`` lists every unreadable cell."""
+              year: int | None = None, overrides: Overrides | None = None) -> dict[str, Any]:
+    """The plan in the workbook as plan data, with ``warnings`` (CellNote) for cells read with a
+    doubt; ``PlanImportError`` lists every row that means nothing (no task title, no header)."""
     path = Path(path)
     layout = layout or find_layout(path)
     roles = layout.roles()
@@ -498,14 +563,20 @@ def read_plan(path: Path, layout: Layout | None = None, *, code: str | None = No
         raise PlanImportError(f"{path.name}：找不到“任务”列，请指定各列的含义。", layout=layout)
     info, info_areas = _read_info(path)
     name = info.get("name") or layout.title or path.stem
-    found_year = re.search(r"(20\d\d)", name)
-    year = year or int(info.get("year") or (found_year[1] if found_year else date.today().year))
+    year = year or plan_year(layout, info, name)
     reader = _Reader(layout, year)
+    overrides = overrides or {}
     book = open_workbook(path)
     try:
         for number, values in enumerate(sheet_rows(path, book[layout.sheet]), start=1):
-            if number > layout.header_row:
-                reader.read_row(number, values)
+            if number <= layout.header_row:
+                continue
+            if any(row == number for row, _column in overrides):
+                values = list(values) + [None] * max(0, len(layout.columns) - len(values))
+                for (row, column), text in overrides.items():
+                    if row == number and column < len(values):
+                        values[column] = text
+            reader.read_row(number, tuple(values))
     finally:
         book.close()
     if not reader.tasks and not reader.problems:
@@ -521,25 +592,28 @@ def _plan_data(reader: _Reader, info: dict[str, str], info_areas: list[dict[str,
     kinds = builtin_list_kinds()
     kind_by_name = {k["name"]: k["code"] for k in kinds} | {k["code"]: k["code"] for k in kinds}
     areas: dict[str, dict[str, Any]] = {a["name"]: a for a in info_areas}
-    numbers = [t.number for t in reader.tasks]
-    renumber = None in numbers or len(set(numbers)) != len(numbers)  # e.g. （一） restarting per area
+    firsts = [t.numbers[0] if t.numbers else None for t in reader.tasks]
+    # 序号 numbering rows (one task over several numbers), missing, or （一） restarting per area
+    renumber = None in firsts or len(set(firsts)) != len(firsts) or any(len(t.numbers) > 1 for t in reader.tasks)
     tasks, indicators = [], []
     for seq, draft in enumerate(reader.tasks, start=1):
-        area_name, area_title = _area_name(draft.cells["area"] or "未分领域")
+        area_name = draft.cells["area"] or "未分领域"
+        title, lead = reader.areas.get(area_name, ("", ""))
         if area_name not in areas:
             areas[area_name] = {"code": f"A{len(areas) + 1}", "seq": len(areas) + 1, "name": area_name,
-                                "title": area_title, "lead_unit": ""}
-        number = seq if renumber else draft.number
-        title_lines = draft.cells["task"].split("\n")
+                                "title": title, "lead_unit": lead}
+        number = seq if renumber else firsts[seq - 1]
+        lead_unit, responsible = reader.units(draft)
         tasks.append({
             "number": number, "area": areas[area_name]["code"],
             "list_kind": kind_by_name.get(draft.cells["list_kind"], "KEY"),
-            "title": "".join(title_lines)[:100],
+            "title": draft.cells["task"].replace("\n", "")[:100],
             "text": draft.cells["text"],
-            "lead_unit": draft.cells["lead_unit"].replace("\n", ""),
-            "responsible_units": split_units(draft.cells["responsible_units"]),
+            "lead_unit": lead_unit,
+            "responsible_units": responsible,
             "supporting_units": split_units(draft.cells["supporting_units"]),
-            "milestones": [{"seq": i, "title": t, "due": d.isoformat()} for i, (t, d) in enumerate(draft.milestones, 1)],
+            "milestones": [{"seq": i, "title": t, "due": d.isoformat()} | ({"continuing": True} if c else {})
+                           for i, (t, d, c) in enumerate(draft.milestones, 1)],
         })
         for indicator in draft.indicators:
             indicators.append(indicator | {"task": number})
@@ -552,6 +626,7 @@ def _plan_data(reader: _Reader, info: dict[str, str], info_areas: list[dict[str,
         "issued_on": info.get("issued_on") or None, "progress_cycle": info.get("progress_cycle") or "biweekly",
         "source": info.get("source", ""), "list_kinds": kinds, "code_from_sheet": bool(code or info.get("code")),
         "areas": sorted(areas.values(), key=lambda a: a["seq"]), "tasks": tasks, "indicators": indicators,
+        "warnings": sorted(reader.warnings, key=lambda w: (w.row, w.column or 0)),
     }
 
 
@@ -567,18 +642,26 @@ def remember_roles(store, layout: Layout) -> None:
 
 
 def import_plan_workbook(store, path: Path, layout: Layout | None = None, *, code: str | None = None,
-                         dry_run: bool = False):
+                         dry_run: bool = False, strict: bool = False, overrides: Overrides | None = None):
     """Read the workbook and load it (a new plan) or update the stored plan of the same code, in one
-    transaction; with ``dry_run`` only report what would change. Returns (plan data, PlanDiff)."""
+    transaction; with ``dry_run`` only report what would change; with ``strict`` a warning refuses
+    the import like an error. The plan of a year the ledger made by rollover is matched to the
+    carried tasks (``models.plan_update.match_carried``). Returns (plan data, PlanDiff); the data's
+    ``warnings`` list the doubts, its ``carried`` the pairings with carried tasks."""
     layout = layout or find_layout(Path(path), remembered_roles(store))
-    data = read_plan(Path(path), layout, code=code)
+    data = read_plan(Path(path), layout, code=code, overrides=overrides)
+    if strict and data["warnings"]:
+        raise PlanImportError(f"{Path(path).name}：有 {len(data['warnings'])} 处存疑（按 --strict 不导入）：",
+                              [str(w) for w in data["warnings"]], layout)
     if code is None:
         with store.session() as session:  # a foreign workbook of a plan we hold: the same name
             same = session.scalar(select(Plan.code).where(Plan.name == data["name"]))
         if same and same != data["code"] and not data.get("code_from_sheet"):
             data["code"] = same
     if dry_run:
-        with store.session() as session:
+        with store.session() as session:  # the pairing renumbers in this session only; it is not committed
+            data["carried"] = match_carried(session, data) if code is None else []
             return data, plan_diff(session, data)
     with store.transaction() as session:
+        data["carried"] = match_carried(session, data) if code is None else []
         return data, apply_plan(session, data)

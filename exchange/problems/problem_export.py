@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from exchange.common.xlsx_cells import put
 from exchange.common.files import write_atomically
 from models.errors import LedgerError
 from models.problems.checks import mask_text
@@ -26,11 +27,9 @@ COLUMNS = [("number", "问题编号", 11), ("received", "受理日期", 11), ("c
 def export_problems(store, path: Path, year: int | None = None) -> Path:
     """Write ``path`` atomically (the working date's year unless ``year``); refused when the year
     holds no problem."""
-    # openpyxl (and the return's cell writer, which imports it) is slow to import: only when exporting.
+    # openpyxl is slow to import: only when exporting.
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from exchange.returns.xlsx_return import put
 
     with store.session() as session:
         year = year or as_of_date(session).year

@@ -26,7 +26,7 @@ from models.ledger import IndicatorValue, Period, ProgressReport
 from models.returns import completeness, get_period, latest_return
 from models.office import Office, Return
 from models.plan import Indicator, Task
-from models.plan_loader import require_plan
+from models.plan_loader import plan_of_year_or_newest
 from models.problems.figures import figures, format_rate
 from models.problems.masked import handled_in
 from models.quantities import format_target, format_value
@@ -191,7 +191,7 @@ def build_return(session: Session, period_id: str, as_of: date, version: int = 1
     """Everything the city asks for about ``period_id``, judged as of the period's end (or
     ``as_of``, if the period is still running)."""
     period = get_period(session, period_id)
-    plan = require_plan(session, "，无法生成报表")
+    plan = plan_of_year_or_newest(session, period.year, "，无法生成报表")
     office = session.scalar(select(Office).limit(1)) or Office()
     judged = min(as_of, period.end)
     tolerance = LAG_TOLERANCE.get(session)

@@ -7,24 +7,20 @@ in the Return (models.returns.mark_signed), which locks the period.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from exchange.common.files import sha256_of, write_atomically
+from exchange.common.files import safe_file_name, sha256_of, write_atomically
 from exchange.signing.identity import identity_folder, unlock
 from exchange.returns.pdf_return import build_pdf
 from exchange.returns.return_data import ReturnData, build_return, return_digest
 from exchange.returns.xlsx_return import write_xlsx
 from models.periods import period_name
 from models.progress import Progress, no_progress
-from models.returns import SignedFiles, check_can_sign, mark_signed, next_version
+from models.returns import SignedFiles, check_can_sign, get_period, mark_signed, next_version
 from models.settings import as_of_date
 from models.store import Store
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
-
 
 @dataclass
 class ExportResult:
@@ -41,7 +37,7 @@ def returns_folder(store: Store) -> Path:
 
 
 def file_stem(data: ReturnData) -> str:
-    return _UNSAFE.sub("_", data.file_stem)
+    return safe_file_name(data.file_stem)
 
 
 def export_return(store: Store, period_id: str, out_dir: Path, as_of: date | None = None,
@@ -51,7 +47,7 @@ def export_return(store: Store, period_id: str, out_dir: Path, as_of: date | Non
     progress(0, 5, "正在汇总报表数据…")
     key = unlock(identity_folder(store), passphrase) if passphrase is not None else None
     with store.session() as session:
-        as_of = as_of_date(session, as_of)
+        as_of = as_of_date(session, as_of, get_period(session, period_id).year)
         data = build_return(session, period_id, as_of, next_version(session, period_id.strip().upper()))
         if key is not None:  # refused here, before the slow PDF and signature, as mark_signed would
             check_can_sign(session, period_id, return_digest(data))

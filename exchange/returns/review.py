@@ -50,7 +50,8 @@ def return_status(store: Store, period_id: str, as_of: date | None = None) -> Re
         latest = latest_return(session, period.id)
         outdated = ""
         if latest is not None and latest.state is ReturnState.REVIEWED:
-            outdated = review_outdated(session, latest, content_digest(session, as_of_date(session, as_of))(latest))
+            judged = as_of_date(session, as_of, period.year)
+            outdated = review_outdated(session, latest, content_digest(session, judged)(latest))
         return ReturnStatus(period.id, period.label, completeness(session, period.id), history(session, period.id),
                             latest, next_version(session, period.id), outdated)
 
@@ -58,4 +59,5 @@ def return_status(store: Store, period_id: str, as_of: date | None = None) -> Re
 def review_return(store: Store, period_id: str, reviewer: str, as_of: date | None = None) -> Return:
     """审核: the reviewer, the time and the digest of the return as it would be signed now."""
     with store.transaction() as session:
-        return review(session, period_id, reviewer, content_digest(session, as_of_date(session, as_of)))
+        year = get_period(session, period_id).year
+        return review(session, period_id, reviewer, content_digest(session, as_of_date(session, as_of, year)))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from pathlib import Path
 from typing import Any
 from unicodedata import east_asian_width
@@ -20,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exchange.common.files import sha256_of, write_atomically
 from exchange.common.workbook_guard import open_workbook
+from exchange.common.xlsx_cells import put
 from exchange.signing.identity import SigningKey
 from exchange.returns.return_data import FLAT_HEADER, ReturnData, flat_rows, from_flat_rows, return_digest
 from exchange.signing.documents import RETURN
@@ -31,27 +31,12 @@ from models.quantities import format_percent
 
 DATA_SHEET = "报送数据"
 FLAT_ROWS_PER_PAGE = 50  # printed rows of 报送数据 a page: about 8 pt text, still legible
-_FORMULA_START = ("=", "+", "-", "@", "\t")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-
-def put(ws: Worksheet, row: int, column: int, value: Any) -> Any:
-    """Write one value; text is always text — one that looks like a formula is never evaluated."""
-    cell = ws.cell(row, column)
-    if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
 
 
 

@@ -60,6 +60,9 @@ class Verification:
     document: str = ""  # 报表 (a county's return) or 汇总 (a city's consolidation); "" when unknown
     certificate_der: bytes | None = None
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # changes that leave it valid (saved again by Excel)
+    altered: bool = False  # signed, and the signature does not match what the file holds now
+    copy_problems: list[str] = field(default_factory=list)  # the PDF copy beside a workbook
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -20,11 +20,13 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from exchange.common.files import write_atomically
+from exchange.common.workbook_guard import read_small_file
 from models.errors import LedgerError
 
 CERT_FILE, KEY_FILE = "certificate.pem", "key.pem"
 VALID_YEARS = 5
 MIN_PASSPHRASE = 6
+MAX_CERTIFICATE_BYTES = 256 * 1024  # a certificate with its chain is a few KB
 
 
 def identity_folder(store) -> Path:
@@ -130,10 +132,7 @@ def create_identity(folder: Path, county: str, office: str, passphrase: str) -> 
 
 def import_pkcs12(folder: Path, p12_path: Path, passphrase: str) -> Identity:
     """Take the key and certificate of a .p12/.pfx file; the same passphrase then guards the key."""
-    try:
-        data = Path(p12_path).read_bytes()
-    except OSError as error:
-        raise LedgerError(f"无法读取证书文件 {p12_path}：{error.strerror}") from None
+    data = read_small_file(Path(p12_path), MAX_CERTIFICATE_BYTES, "证书文件")
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase.encode("utf-8"))
     except ValueError:
@@ -185,14 +184,11 @@ def export_certificate(folder: Path, target: Path) -> Path:
 
 def load_certificate(path: Path) -> x509.Certificate:
     """A certificate file as the city registers it, PEM or DER."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise LedgerError(f"无法读取证书文件 {path}：{error.strerror}") from None
+    data = read_small_file(Path(path), MAX_CERTIFICATE_BYTES, "证书文件")
     try:
         return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
     except ValueError:
-        raise LedgerError(f"{path} 不是有效的证书文件（应为 .cer/.der/.pem）。") from None
+        raise LedgerError(f"{Path(path).name}：不是有效的证书文件（应为 .cer/.der/.pem）。") from None
 
 
 def sign_bytes(key: SigningKey, data: bytes) -> bytes:

@@ -3,6 +3,7 @@ block's stamp box, and its verification for exchange.signing.verify."""
 from __future__ import annotations
 
 import io
+import logging
 from datetime import datetime, timezone
 
 from asn1crypto import keys as asn1_keys
@@ -19,13 +20,16 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from exchange.signing.identity import SigningKey
+from exchange.signing.identity import SigningKey, certificate_names, fingerprint
 from exchange.common.pdf_fonts import fallback_font_path
 from exchange.common.pdf_page import StampBox
 from exchange.signing.documents import Verification, check_validity, parse_subject
 from models.beijing_time import format_moment
 
 FIELD_NAME = "OfficeSignature"
+# pyHanko logs what it finds in a changed file, in English and with tracebacks; what the user
+# sees is the verification's problems, so its log goes only where the application sends logs.
+logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 STAMP_FONT_SIZE, STAMP_LEADING = 10, 15  # integers: pyHanko lays out with Fractions
 
 
@@ -58,7 +62,8 @@ def sign_pdf(pdf: bytes, key: SigningKey, stamp: StampBox, reason: str, location
 
 
 def verify_pdf(result: Verification) -> None:
-    """Fill ``result`` from the PDF's last signature; the file must be covered entirely."""
+    """Fill ``result`` from the PDF's first signature, the office's; it must cover the file entirely,
+    and a return carries no other signature (one added later, by any key, is named)."""
     try:
         with open(result.path, "rb") as handle:
             reader = PdfFileReader(io.BytesIO(handle.read()), strict=False)
@@ -70,15 +75,16 @@ def verify_pdf(result: Verification) -> None:
             if not signatures:
                 result.problems.append("PDF 未签名（没有数字签名）。")
                 return
-            sig = signatures[-1]
+            sig = signatures[0]
             result.signed = True
             cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
             result.set_certificate(cert)
             result.signed_at = sig.self_reported_timestamp
             context = ValidationContext(trust_roots=[sig.signer_cert], allow_fetching=False)
             status = validate_pdf_signature(sig, context)
+            later = [x509.load_der_x509_certificate(other.signer_cert.dump()) for other in signatures[1:]]
     except Exception as error:  # a damaged file: pyHanko and its parser raise many kinds
-        result.problems.append(f"PDF 文件已损坏或签名无法读取：{error}")
+        result.problems.append("PDF 文件已损坏或签名无法读取。")
         return
     if not status.intact:
         result.problems.append("签名无效：PDF 内容在签名后被改动（摘要不符）。")
@@ -86,4 +92,9 @@ def verify_pdf(result: Verification) -> None:
         result.problems.append("签名无效：签名值与签名证书不符。")
     if status.coverage is None or status.coverage.name != "ENTIRE_FILE":
         result.problems.append("PDF 在签名后被追加了内容（签名未覆盖整个文件）。")
+    for other in later:
+        signer, county, _office = certificate_names(other)
+        whose = "同一证书" if fingerprint(other) == result.fingerprint else f"另一证书（{signer}，{county or '未知单位'}）"
+        result.problems.append(f"PDF 在签名后又被{whose}签名：报表只应有签发单位的一个签名。")
+    result.altered = bool(result.problems)
     check_validity(result, cert)

@@ -4,7 +4,10 @@
 or a PDF's PAdES signature, and reports who signed, when, for which period and version, and what
 differs, and what kind of document it is (a county's return or a city's consolidation, which
 has no version). With ``trusted`` certificates it also requires the signer to be one of them.
-``verify_and_read`` also hands back the return a workbook holds, read in the same pass.
+``verify_and_read`` also hands back the return a workbook holds, read in the same pass. A
+workbook's PDF copy lying beside it under the same name is checked against it too (it must
+verify, be signed with the same certificate and print the same period, version and digest);
+what is wrong with it is listed apart (``copy_problems``), as the workbook may still be intact.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from exchange.returns.return_data import ReturnData
+from exchange.returns.return_data import ReturnData, return_digest
 from exchange.returns.xlsx_return import DATA_SHEET, return_from_rows
 from exchange.signing.documents import CONSOLIDATION, RETURN, Verification, check_validity
 from exchange.signing.identity import fingerprint, load_certificate
@@ -33,6 +36,9 @@ def verify_and_read(path: Path, trusted: Sequence[x509.Certificate] = ()) -> tup
     path = Path(path)
     kind = path.suffix.lower().lstrip(".")
     result, data = Verification(path, kind), None
+    if path.is_dir():
+        result.problems.append(f"{path.name}：这是一个文件夹，不是文件。")
+        return result, None
     if kind not in ("xlsx", "pdf"):
         result.problems.append(f"{path.name}：只能验证 .xlsx 或 .pdf 文件。")
         return result, None
@@ -64,6 +70,8 @@ def _verify_xlsx(result: Verification) -> ReturnData | None:
         except LedgerError as error:
             result.problems.append(str(error))
     result.problems += check.problems
+    result.notes += check.notes
+    result.altered = check.signed and bool(check.problems)
     if check.signed:
         result.signed = True
         version = check.fields["version"]
@@ -74,7 +82,28 @@ def _verify_xlsx(result: Verification) -> ReturnData | None:
     if check.certificate is not None:
         result.set_certificate(check.certificate)
         check_validity(result, check.certificate)
+    pdf = result.path.with_suffix(".pdf")
+    if pdf.is_file():
+        result.copy_problems = pdf_copy_problems(pdf, result, data)
     return data
+
+
+def pdf_copy_problems(pdf: Path, workbook: Verification, data: ReturnData | None) -> list[str]:
+    """What is wrong with the PDF copy beside a workbook (none: [])."""
+    copy = verify_file(pdf)
+    if not copy.valid:
+        return [f"PDF 副本 {pdf.name} 未通过核验：{'；'.join(copy.problems)}"]
+    if workbook.signed and copy.fingerprint != workbook.fingerprint:
+        return [f"PDF 副本 {pdf.name} 由另一证书签名（{copy.signer}，{copy.county}），"
+                f"工作簿由 {workbook.signer}（{workbook.county}）签名。"]
+    if data is None:
+        return []
+    cover, digest = data.cover, return_digest(data)
+    if (copy.period_id, copy.version) != (cover.period_id, cover.version):
+        return [f"PDF 副本 {pdf.name} 是 {copy.period_id} 第 {copy.version} 版，工作簿是 {cover.period_id} 第 {cover.version} 版。"]
+    if copy.digest != digest:
+        return [f"PDF 副本 {pdf.name} 的报表摘要 {copy.digest[:16]} 与工作簿的 {digest[:16]} 不符，两者内容不一致。"]
+    return []
 
 
 def _verify_pdf(result: Verification) -> None:

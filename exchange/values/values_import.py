@@ -7,14 +7,10 @@ refused cell is reported at once, by sheet, row and column letter; then nothing 
 """
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-
+from exchange.common.workbook_guard import column_letter, open_workbook, sheet_rows
 from models.errors import LedgerError
 from models.indicator_values import MESSAGE_LINES, BlockPreview, CellEdit, apply_block, check_block, find_indicator
 from models.periods import PeriodError, parse_period_id
@@ -62,24 +58,19 @@ def _columns(header: tuple) -> dict[str, int] | None:
 
 
 def read_rows(path: Path) -> list[SheetRow]:
-    """The filled rows of every sheet, with where each cell came from."""
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise LedgerError(f"找不到文件 {path}。") from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise LedgerError(f"{path.name} 不是可读取的 Excel 工作簿（.xlsx）：{error}") from None
+    """The filled rows of every sheet, with where each cell came from, read through the guard."""
+    book = open_workbook(Path(path))
     rows = []
     try:
         for sheet in book.worksheets:
             columns = None
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(sheet_rows(path, sheet), start=1):
                 if number == 1 and (columns := _columns(values)) is not None:
                     continue
                 layout = columns or {name: i for i, name in enumerate(FIELDS)}
                 if all(v is None or str(v).strip() == "" for v in values):
                     continue
-                cells = {name: (get_column_letter(i + 1), values[i] if i < len(values) else None)
+                cells = {name: (column_letter(i), values[i] if i < len(values) else None)
                          for name, i in layout.items()}
                 rows.append(SheetRow(sheet.title, number, cells))
     finally:

@@ -36,7 +36,8 @@ NAME_LIMIT = 100
 MAX_TAGS = 8
 MAX_LIMIT_DAYS = 60
 
-# Which steps each state allows (链条: a step outside this table is refused, naming the state).
+# The states each step is allowed in; a step in another state is refused, naming the state. Steps not
+# listed (举一反三, and the 登记 and 重办 the program records itself) go with any state.
 ALLOWED: dict[StepKind, tuple[IssueState, ...]] = {
     StepKind.ASSIGN: (IssueState.REGISTERED,),
     StepKind.REASSIGN: (IssueState.ASSIGNED, IssueState.HANDLING, IssueState.RETURNED),

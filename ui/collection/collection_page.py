@@ -27,6 +27,7 @@ from ui.widgets import compact_combo, page_layout, table_view
 from ui.workers import run_in_background
 
 KeyRole = Qt.ItemDataRole.UserRole + 2  # (file, answer key) of an answer row
+EndRole = Qt.ItemDataRole.UserRole + 3  # a period's last day, in the period box
 
 
 def collection_folder(store) -> Path:
@@ -129,14 +130,15 @@ class CollectionPage(QWidget):
             self.period_combo.clear()
             for p in periods:
                 self.period_combo.addItem(p.label, p.id)
+                self.period_combo.setItemData(self.period_combo.count() - 1, p.end, EndRole)
             self.period_combo.setCurrentIndex(max(self.period_combo.findData(current), 0))
             self.period_combo.blockSignals(False)
             self._period_changed()
         self._show_status()
 
     def _period_changed(self) -> None:
-        end = next((p.end for p in collection_periods(self.ctx.store, self.ctx.as_of())[0] if p.id == self.period_id()),
-                   self.ctx.as_of())
+        """A period's forms are due by its last day unless the clerk picks another date."""
+        end = self.period_combo.currentData(EndRole) or self.ctx.as_of()
         self.due_edit.setDate(QDate(end.year, end.month, end.day))
         self._show_status()
 
@@ -150,7 +152,7 @@ class CollectionPage(QWidget):
     # ---- 分发 ------------------------------------------------------------------------------
 
     def send(self) -> None:
-        from exchange.collection.form_writer import send_forms
+        from exchange.collection.form_writer import send_forms  # openpyxl is slow to import: only when sending
 
         folder = QFileDialog.getExistingDirectory(self, self.tr("选择存放填报表的文件夹"),
                                                   str(collection_folder(self.ctx.store)))
@@ -190,7 +192,7 @@ class CollectionPage(QWidget):
 
     def review(self, paths: list[Path]) -> None:
         """Read the files and show their differences against the ledger (nothing is written)."""
-        from exchange.collection.form_reader import review_files
+        from exchange.collection.form_reader import review_files  # loads openpyxl (slow): only when reading
 
         store, as_of = self.ctx.store, self.ctx.as_of()
         run_in_background(self, self.tr("正在读取并比对填报表…"),
@@ -277,7 +279,7 @@ class CollectionPage(QWidget):
     # ---- 催报 ------------------------------------------------------------------------------
 
     def notices(self) -> None:
-        from exchange.collection.reminder_pdf import write_notices
+        from exchange.collection.reminder_pdf import write_notices  # reportlab is slow to import: only when printing
 
         store, period, as_of = self.ctx.store, self.period_id(), self.ctx.as_of()
         folder = collection_folder(store) / period
