@@ -252,17 +252,18 @@ def show_export(result, args) -> None:
 
 def show_verify(results, args) -> int:
     from exchange.signing.verify import verification_json
+    from models.beijing_time import format_moment
+    from models.periods import period_name
 
     if args.json:
         print(verification_json(results))
     for r in [] if args.json else results:
         print(f"{r.path}：{'有效' if r.valid else '无效'}")
         if r.signed:
-            when = f"{r.signed_at.astimezone():%Y-%m-%d %H:%M:%S}" if r.signed_at else "未知"
-            print(f"  签名人：{r.signer}（{r.county}　{r.office}）  签名时间：{when}")
+            print(f"  签名人：{r.signer}（{r.county}　{r.office}）  签名时间：{format_moment(r.signed_at) or '未知'}")
             print(f"  证书指纹：{r.fingerprint}")
         version = f"  版本：{r.version or '未知'}" if r.versioned else ""  # a consolidation has none
-        print(f"  文件：{r.document_label}  期次：{r.period_id or '未知'}{version}")
+        print(f"  文件：{r.document_label}  期次：{period_name(r.period_id) or '未知'}{version}")
         for problem in r.problems:
             print(f"  ✗ {problem}")
         for note in r.notes:

@@ -94,6 +94,15 @@ def evaluate(indicator: Indicator, value: float | None, as_of: date, year: int,
     return Evaluation(done, progress, status)
 
 
+def evaluate_latest(indicator: Indicator, value: float | None, value_period_end: date | None, as_of: date,
+                    year: int) -> Evaluation:
+    """Judge an indicator's latest value on its own period's end (a September figure against
+    September's 序时进度), or on ``as_of`` if that is earlier: the grid, the command line and the
+    return all judge this way."""
+    judged_on = min(as_of, value_period_end) if value_period_end is not None else as_of
+    return evaluate(indicator, value, judged_on, year)
+
+
 @dataclass(frozen=True, slots=True)
 class PeriodChange:
     """环比: the change from the previous period, absolute and (where defined) relative."""

@@ -25,13 +25,13 @@ from sqlalchemy.orm import Session, joinedload
 
 from models.enums import Direction, Origin, PeriodType, ValueKind
 from models.errors import LedgerError
-from models.indicator_rules import Evaluation, PeriodChange, evaluate, is_outlier, period_change
+from models.indicator_rules import Evaluation, PeriodChange, evaluate_latest, is_outlier, period_change
 from models.ledger import IndicatorValue, Period
 from models.locks import locked_period_ids
-from models.periods import PeriodError, parse_period_id, period, periods_of_year
+from models.periods import PeriodError, parse_period_id, period, period_name, periods_of_year
 from models.plan import Indicator, Plan, Task
 from models.plan_loader import current_plan, ensure_periods, require_plan
-from models.quantities import QuantityError, format_target, format_value, parse_quantity, parse_target
+from models.quantities import QuantityError, format_number, format_target, format_value, parse_quantity, parse_target
 from models.settings import as_of_date
 from models.store import Store
 
@@ -180,7 +180,8 @@ def _read_cell(session: Session, edit: CellEdit, indicator: Indicator | None,
     if indicator is None:
         check.error = "未知指标。"
         return check
-    check.label, check.unit, check.decimals = f"{indicator.name} {edit.period_id}", indicator.unit, indicator.decimals
+    check.label = f"{indicator.name} {period_name(edit.period_id)}"
+    check.unit, check.decimals = indicator.unit, indicator.decimals
     try:
         span = parse_period_id(edit.period_id)
     except PeriodError as error:
@@ -219,7 +220,8 @@ def _out_of_bounds(indicator: Indicator, value: float) -> str:
     if indicator.range_max is not None and value > indicator.range_max:
         return f"{format_value(value, unit, decimals)}大于允许的最大值 {format_value(indicator.range_max, unit, decimals)}。"
     if abs(round(value, decimals) - value) > 1e-9 * max(1.0, abs(value)):
-        return f"{value:g} 的小数位数过多：该指标最多 {decimals} 位小数。" if decimals else f"{value:g} 应为整数。"
+        shown = format_number(value, None)
+        return f"{shown} 的小数位数过多：该指标最多 {decimals} 位小数。" if decimals else f"{shown} 应为整数。"
     return ""
 
 
@@ -459,8 +461,8 @@ def indicator_rows(session: Session, plan: Plan, as_of: date) -> list[IndicatorR
         filled = sorted((v for v in own.values() if v.value is not None and periods[v.period_id].start <= as_of),
                         key=lambda v: periods[v.period_id].end)
         latest = filled[-1] if filled else None
-        judged_on = min(as_of, periods[latest.period_id].end) if latest else as_of
-        evaluation = evaluate(indicator, latest.value if latest else None, judged_on, plan.year)
+        evaluation = evaluate_latest(indicator, latest.value if latest else None,
+                                     periods[latest.period_id].end if latest else None, as_of, plan.year)
         change = period_change(filled[-2].value, latest.value) if len(filled) > 1 else None
         task = indicator.task
         rows.append(IndicatorRow(indicator, task.area.name if task else "", f"{task.number}. {task.title}" if task else "",

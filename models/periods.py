@@ -76,6 +76,17 @@ class PeriodSpan:
             case _:
                 return "全年"
 
+    @property
+    def name(self) -> str:
+        """The period as a reader names it, without dates: 2023年第22期, 2023年10月, 2023年第三季度."""
+        match self.type:
+            case PeriodType.QUARTERLY:
+                return f"{self.year}年第{self.short_label}"
+            case PeriodType.YEARLY:
+                return f"{self.year}年度"
+            case _:
+                return f"{self.year}年{self.short_label}"
+
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 
@@ -131,6 +142,14 @@ def parse_period_id(text: str) -> PeriodSpan:
     if match.group(2) is None:
         return period(PeriodType.YEARLY, year, 1)
     return period(_TYPE_OF_LETTER[match.group(2)], year, int(match.group(3)))
+
+
+def period_name(period_id: str) -> str:
+    """``2023-M10`` → 2023年10月: what a person reads instead of the id; other text unchanged."""
+    try:
+        return parse_period_id(period_id).name
+    except PeriodError:
+        return period_id
 
 
 def time_progress(as_of: date, start: date, end: date) -> float:

@@ -46,7 +46,7 @@ class Target:
 def normalise(text: str) -> str:
     """Half-width digits and signs, no spaces or thousands separators."""
     text = unicodedata.normalize("NFKC", str(text)).strip()
-    text = text.replace("＜", "<").replace("＞", ">").replace("≦", "≤").replace("≧", "≥")
+    text = text.replace("＜", "<").replace("＞", ">").replace("≦", "≤").replace("≧", "≥").replace("−", "-")
     text = re.sub(r"(?<=\d)[,，](?=\d{3})", "", text)
     return re.sub(r"\s+", "", text)
 
@@ -145,13 +145,23 @@ def _written_unit(match: re.Match) -> str:
     return (match["mult"] or "") + match["unit"] if match["unit"] else ""
 
 
-def format_number(value: float, decimals: int) -> str:
-    """Fixed decimals with thousands separators: 1,234.5."""
-    return f"{value:,.{max(decimals, 0)}f}"
+def format_number(value: float, decimals: int | None = None) -> str:
+    """Fixed decimals with thousands separators, never e-notation: 1,234.5. ``None`` decimals:
+    as many as the value has (up to 8), without trailing zeros: 0.0001, 0.5, 1,928."""
+    if decimals is None:
+        text = f"{value:,.8f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:,.{max(decimals, 0)}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text  # no “-0”
 
 
-def format_value(value: float | None, unit: str = "", decimals: int = 0) -> str:
-    """A value as a reader expects it: 80天, 92.5%, 590万人, 140.0亿元, 3,000家."""
+def format_value(value: float | None, unit: str = "", decimals: int | None = 0) -> str:
+    """A value as a reader expects it: 80天, 92.5%, 547.12万人, 18.19亿元, 1,928家.
+
+    The one formatter for the window, the charts, the PDFs and the workbooks. From 100,000 up a
+    count is written in 万 (and from 1亿 in 亿) with at most two decimals, unless the unit carries
+    its own multiplier (万人, 亿元) or is a percentage. ``decimals=None``: as many as the value needs.
+    """
     if value is None:
         return ""
     factor, _base = unit_multiplier(unit)
@@ -159,10 +169,35 @@ def format_value(value: float | None, unit: str = "", decimals: int = 0) -> str:
         return f"{format_number(value, decimals)}{unit}"
     for prefix, step in (("亿", 1e8), ("万", 1e5)):
         if abs(value) >= step:
-            scale = MULTIPLIERS[prefix]
-            text = f"{value / scale:.2f}".rstrip("0").rstrip(".")
+            text = f"{value / MULTIPLIERS[prefix]:,.2f}".rstrip("0").rstrip(".")
             return f"{text}{prefix}{unit}"
     return f"{format_number(value, decimals)}{unit}"
+
+
+def format_percent(ratio: float | None, empty: str = "—") -> str:
+    """A share as a percentage with one decimal: 0.948 → 94.8%."""
+    return empty if ratio is None else f"{format_number(ratio * 100, 1)}%"
+
+
+def excel_number_format(value: float | None) -> str:
+    """The cell format showing a number as ``format_number`` does: 1,928 and 547.12, not 1928."""
+    return "#,##0" if value is None or value == int(value) else "#,##0.0###"
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round axis ticks covering ``low``–``high`` (about ``count`` of them), to be labelled
+    with ``format_value`` rather than a printf format that writes 6e+06."""
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    ticks, n = [], 0
+    while not ticks or ticks[-1] < high - step * 1e-9:
+        ticks.append(round(first + n * step, 10))
+        n += 1
+    return ticks
 
 
 def format_target(comparison: str, value: float | None, unit: str = "", decimals: int = 0,

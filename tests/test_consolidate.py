@@ -235,7 +235,7 @@ def test_command_line_trust_and_consolidate(city_case, tmp_path, capsys, monkeyp
     outputs = [str(out / f"汇总_{CURRENT.id}.xlsx"), str(out / f"汇总_{CURRENT.id}.pdf")]
     assert main.main(["verify", *outputs]) == 0
     text = capsys.readouterr().out
-    assert text.count(f"文件：市级汇总  期次：{CURRENT.id}\n") == 2 and "版本" not in text
+    assert text.count(f"文件：市级汇总  期次：{CURRENT.name}\n") == 2 and "版本" not in text
     assert main.main(["verify", "--json", *outputs]) == 0
     for row in json.loads(capsys.readouterr().out):
         assert (row["document"], row["document_label"], row["period_id"]) == ("汇总", "市级汇总", CURRENT.id)

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 
 from models.enums import TaskStatus
 from models.overview import lagging_tasks, milestones_due_within, status_by_area, tasks_without_report
 from models.plan_loader import current_plan
 from models.task_list import task_list
-from ui.tasks.gantt_chart import AREA_HEIGHT, HEADER_HEIGHT, ROW_HEIGHT
+from ui.tasks.gantt_chart import AREA_HEIGHT, HEADER_HEIGHT, ROW_HEIGHT, TITLE_HEIGHT
 from ui.main_window import MainWindow
 
 AS_OF = date(2023, 10, 27)
@@ -57,9 +57,9 @@ def test_chart_row_click_opens_task_and_png_export(window, tmp_path):
     home = window.show_page("home")
     home.tabs.setCurrentIndex(1)
     chart = home.chart
-    first_task_y = HEADER_HEIGHT + AREA_HEIGHT + ROW_HEIGHT / 2
+    first_task_y = AREA_HEIGHT + ROW_HEIGHT / 2  # the header is a GanttHeader above the scroll area
     assert chart.task_at(first_task_y).number == 1
-    assert chart.task_at(HEADER_HEIGHT + 2) is None  # the area line
+    assert chart.task_at(2) is None  # the area line
     opened = []
     chart.taskClicked.connect(opened.append)
     from PySide6.QtTest import QTest
@@ -67,10 +67,28 @@ def test_chart_row_click_opens_task_and_png_export(window, tmp_path):
     QTest.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPointF(400, first_task_y + ROW_HEIGHT).toPoint())
     assert opened and opened[0] == chart.rows[1].id
     target = tmp_path / "挂图作战.png"
-    chart.export_png(target, width=1400)
+    chart.export_png(target, home.chart_title, width=1400)
     image = QImage(str(target))
-    assert image.width() == 1400 and image.height() == chart.sizeHint().height()
+    assert image.width() == 1400
+    assert image.height() == TITLE_HEIGHT + HEADER_HEIGHT + chart.sizeHint().height()  # title, header, rows
+    assert home.chart_title == "婺城区 · 金华市营商环境优化提升“一号改革工程”实施方案 · 2023年 挂图作战"
     assert not list(tmp_path.glob("*.part*"))
+
+
+def test_the_chart_header_stays_while_the_rows_scroll(window, qtbot):
+    from PySide6.QtWidgets import QScrollArea
+
+    from ui.tasks.gantt_chart import GanttHeader
+
+    window.resize(1366, 768)
+    home = window.show_page("home")
+    home.tabs.setCurrentIndex(1)
+    header, scroll = home.findChild(GanttHeader), home.findChild(QScrollArea)
+    before = header.mapTo(window, header.rect().topLeft())
+    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    assert scroll.verticalScrollBar().value() > 0
+    assert header.isVisible() and header.mapTo(window, header.rect().topLeft()) == before
+    assert header.grab().toImage().pixelColor(700, 40) != QColor("white")  # the quarter band is drawn
 
 
 def test_dashboard_follows_edits_made_elsewhere(window, demo_store):

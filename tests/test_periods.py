@@ -76,3 +76,11 @@ def test_time_progress():
     assert year_progress(date(2024, 2, 29), 2024) == pytest.approx(60 / 366)
     with pytest.raises(ValueError):
         time_progress(date(2023, 1, 1), end, start)
+
+
+def test_periods_are_named_for_readers_not_by_their_ids():
+    from models.periods import period_name
+
+    assert [period_name(i) for i in ("2023-B22", "2023-M10", "2023-Q3", "2023-Y")] == [
+        "2023年第22期", "2023年10月", "2023年第三季度", "2023年度"]
+    assert period_name("") == "" and period_name("（不明）") == "（不明）"

@@ -1,7 +1,10 @@
 """Reading and writing quantities as plans and spreadsheets write them (models.quantities)."""
 import pytest
 
-from models.quantities import QuantityError, Target, format_target, format_value, parse_quantity, parse_target
+from models.quantities import (
+    QuantityError, Target, format_number, format_percent, format_target, format_value, nice_ticks, parse_quantity,
+    parse_target,
+)
 
 
 @pytest.mark.parametrize("text, unit, expected", [
@@ -83,3 +86,40 @@ def test_targets_are_written_with_their_sign():
     assert format_target(">=", 90, "%", 1) == "≥90.0%"
     assert format_target("<=", 80, "天") == "≤80天"
     assert format_target("band", 80, "%", 0, 90) == "80—90%"
+
+
+@pytest.mark.parametrize("typed, unit, decimals, expected", [
+    ("0", "人", 0, "0人"),
+    ("0.5", "", 1, "0.5"),
+    ("0.5", "", None, "0.5"),
+    ("1,928", "家", 0, "1,928家"),
+    ("1928", "家", None, "1,928家"),
+    ("547.12万", "人", 0, "547.12万人"),
+    ("5471200", "人", None, "547.12万人"),
+    ("547.12", "万人", 2, "547.12万人"),
+    ("18.19亿", "元", 2, "18.19亿元"),
+    ("−3", "", 0, "-3"),
+    ("-0.0", "", 0, "0"),
+    ("1e-4", "", None, "0.0001"),
+    ("1e-4", "%", 4, "0.0001%"),
+])
+def test_typed_values_are_written_back_the_same_way_everywhere(typed, unit, decimals, expected):
+    """One formatter for the grid, the charts, the PDFs and the workbooks: never e-notation, always
+    the same thousands separators, 万 and 亿 from 100,000 up."""
+    assert format_value(parse_quantity(typed, unit), unit, decimals) == expected
+    assert "e" not in expected
+
+
+@pytest.mark.parametrize("value, expected", [(0, "0"), (0.5, "0.5"), (1928, "1,928"), (-3, "-3"), (1e-4, "0.0001"),
+                                             (5_471_200, "5,471,200"), (1 / 3, "0.33333333")])
+def test_numbers_of_unknown_precision_show_what_they_hold(value, expected):
+    assert format_number(value) == expected
+
+
+def test_percentages_and_axis_ticks_are_round():
+    assert format_percent(0.9484) == "94.8%"
+    assert format_percent(None) == "—"
+    assert format_percent(12.3456) == "1,234.6%"
+    assert nice_ticks(0, 6_000_000) == [0, 2_000_000, 4_000_000, 6_000_000]
+    assert [format_value(t) for t in nice_ticks(0, 6_000_000)] == ["0", "200万", "400万", "600万"]
+    assert nice_ticks(0, 150) == [0, 50, 100, 150]

@@ -29,16 +29,36 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def qt_translation_folders() -> list[Path]:
+    """Where Qt's own translations may be: Qt's configured folder, else the one inside the
+    PySide6 package (a frozen build's qt.conf may point elsewhere)."""
+    import PySide6
+
+    return [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+            Path(PySide6.__file__).parent / "Qt" / "translations"]
+
+
+def install_qt_translations(app: QApplication) -> bool:
+    """Qt's own dialogs and buttons in Chinese (查找范围, 文件类型, 取消 …) from PySide6's bundled
+    qtbase_zh_CN.qm, with resources/translations/qtbase_gaps_zh_CN.qm for the few strings Qt 6
+    renamed since; dates and numbers in Qt widgets as in China. False if Qt's file was not found."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    qtbase, gaps = QTranslator(app), QTranslator(app)
+    if gaps.load("qtbase_gaps_zh_CN", str(resources_dir() / "translations")):
+        app.installTranslator(gaps)
+    for folder in qt_translation_folders():
+        if qtbase.load("qtbase_zh_CN", str(folder)):
+            return app.installTranslator(qtbase)  # installed last, asked first: the gaps only fill in
+    return False
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName("改革台账")
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "app.svg")))
-    translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
-                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)  # Qt's own buttons (OK, Cancel, …) in Chinese
+    install_qt_translations(app)
     font = QFont()
     font.setFamilies(UI_FONTS)
     font.setPointSize(10)

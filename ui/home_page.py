@@ -23,7 +23,7 @@ from models.plan_loader import year_state
 from models.problems.supervision import attention
 from models.task_list import TaskRow
 from ui.context import AppContext
-from ui.tasks.gantt_chart import GanttChart
+from ui.tasks.gantt_chart import GanttChart, GanttHeader
 from ui.palette import BEHIND, DUE_SOON, TASK_STATUS_COLOURS
 from ui.table_model import Index, RowsTableModel
 from ui.widgets import Card, page_layout, table_view
@@ -149,10 +149,15 @@ class HomePage(QWidget):
         layout.addLayout(bar)
         self.chart = GanttChart()
         self.chart.taskClicked.connect(self.ctx.openTask)
+        self.chart_title = ""  # county · plan · year, set by refresh
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.chart)
-        layout.addWidget(scroll, 1)
+        charted = QVBoxLayout()  # the header stays above the rows as they scroll
+        charted.setSpacing(0)
+        charted.addWidget(GanttHeader(self.chart))
+        charted.addWidget(scroll, 1)
+        layout.addLayout(charted, 1)
         return tab
 
     # ---- loading ----
@@ -192,6 +197,9 @@ class HomePage(QWidget):
         self.missing_card.set_values(self.tr("%d 项") % len(missing), self.tr("未完成任务中尚无本期进展"))
         self._fill_lists(rows, missing, as_of)
         self.chart.set_rows(rows, year, as_of)
+        county = office["county"] if office else ""
+        self.chart_title = self.tr("%s · %s · %d年 挂图作战") % (county, summary_plan["name"] if summary_plan else "",
+                                                            year)
         self._fill_problems_card(as_of)
 
     def _fill_problems_card(self, as_of: date) -> None:
@@ -232,7 +240,7 @@ class HomePage(QWidget):
             return
         path = Path(name).with_suffix(".png")
         try:
-            self.chart.export_png(path)
+            self.chart.export_png(path, self.chart_title)
         except LedgerError as error:
             QMessageBox.warning(self, self.tr("导出失败"), str(error))
             return

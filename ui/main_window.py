@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         go_menu = self.menuBar().addMenu(self.tr("转到(&G)"))
         self.go_actions: dict[str, QAction] = {}
         for row, (key, title, _icon, _cls) in enumerate(self.PAGES):
-            action = QAction(self.tr(title), self, shortcut=QKeySequence(f"Ctrl+{row + 1}"))
+            action = QAction(self.tr(title), self)  # shortcuts: _update_status, by what is shown
             action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
             go_menu.addAction(action)
             self.go_actions[key] = action
@@ -181,6 +181,9 @@ class MainWindow(QMainWindow):
         city = office_profile(self.ctx.store).role is OfficeRole.CITY
         self.nav.item(self._row("consolidation")).setHidden(not city)
         self.go_actions["consolidation"].setVisible(city)
+        shown = [action for action in self.go_actions.values() if action.isVisible()]
+        for number, action in enumerate(shown, 1):  # Ctrl+N is the N-th entry the menu shows
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
 
     def _row(self, key: str) -> int:
         return [k for k, *_ in self.PAGES].index(key)

@@ -12,6 +12,7 @@ ON_TRACK = QColor("#2471a3")  # 推进中, not yet due
 NOT_STARTED = QColor("#7f8c8d")
 DUE_SOON = QColor("#e67e22")
 LATE = QColor("#b9770e")  # received after the due date, still counted; a carried-forward draft
+SEARCH_HIT = QColor("#fff3bf")  # the background of a milestone the search words hit
 
 TASK_STATUS_COLOURS = {
     TaskStatus.NOT_STARTED: NOT_STARTED,

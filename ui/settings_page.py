@@ -5,7 +5,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
     QVBoxLayout, QWidget,
 )
 
@@ -15,7 +15,7 @@ from models.settings import read_setting, save_setting
 from models.settings import AS_OF, LAG_TOLERANCE
 from ui.context import AppContext
 from ui.office_dialog import OfficeForm
-from ui.widgets import page_layout
+from ui.widgets import DateBox, page_layout
 
 
 class SettingsPage(QScrollArea):
@@ -47,8 +47,7 @@ class SettingsPage(QScrollArea):
         form = QFormLayout(ledger_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.use_today = QCheckBox(self.tr("使用今天的日期"), objectName="useToday")
-        self.as_of_edit = QDateEdit(objectName="asOfDate", calendarPopup=True)
-        self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
+        self.as_of_edit = DateBox(objectName="asOfDate")
         row = QHBoxLayout()
         row.addWidget(self.use_today)
         row.addWidget(self.as_of_edit)

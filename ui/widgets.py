@@ -1,11 +1,13 @@
-"""Small building blocks shared by the workspaces: page layout and header, cards, data tables."""
+"""Small building blocks shared by the workspaces: page layout and header, cards, data tables,
+date boxes."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHeaderView, QLabel, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QAbstractItemModel, QDate, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFrame, QHeaderView, QLabel, QTableView,
+                               QVBoxLayout, QWidget)
 
 
 class PageHeader(QWidget):
@@ -77,3 +79,25 @@ def compact_combo(combo: QComboBox, chars: int) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(chars)
     return combo
+
+
+class DateBox(QDateEdit):
+    """A yyyy-MM-dd date box with a calendar that takes digits typed where the cursor is: Qt's own
+    refuses a digit unless its section is selected, so the section under the cursor is selected
+    first (and Qt then moves on to the next section once one is complete)."""
+
+    def __init__(self, value: date | None = None, parent: QWidget | None = None, **kwargs) -> None:
+        super().__init__(parent, **kwargs)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        if value is not None:
+            self.setDate(QDate(value.year, value.month, value.day))
+        self._typed_to = -1  # where the cursor was left by the last digit typed
+
+    def keyPressEvent(self, event) -> None:
+        digit = event.text().isdigit()
+        edit = self.lineEdit()
+        if digit and not edit.hasSelectedText() and edit.cursorPosition() != self._typed_to:
+            self.setSelectedSection(self.currentSection())  # put there by a click or an arrow key
+        super().keyPressEvent(event)
+        self._typed_to = edit.cursorPosition() if digit else -1

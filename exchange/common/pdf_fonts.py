@@ -1,8 +1,9 @@
-"""Chinese fonts for the PDF return, registered once with ReportLab (embedded as subsets).
+"""Chinese fonts for the PDFs, registered once with ReportLab (embedded as subsets).
 
-The system's 仿宋 / 宋体 / 黑体 are preferred where installed (Windows, and the CESI and AR PL
-fonts of 统信 UOS / 麒麟 and other Linux desktops); the WenQuanYi Micro Hei shipped in
-resources/fonts (Apache-2.0) is the fallback, so a PDF renders the same everywhere. Only
+As GB/T 9704 sets them for official documents: the body in 仿宋, headings in 黑体, the title in
+小标宋, each where the system has it (Windows, and the CESI and AR PL fonts of 统信 UOS / 麒麟 and
+other Linux desktops); else the body falls back to 宋体 and then to the WenQuanYi Micro Hei
+shipped in resources/fonts (Apache-2.0), headings and title to the body's font. Only
 TrueType-outline fonts can be embedded by ReportLab; others are skipped.
 """
 from __future__ import annotations
@@ -29,6 +30,10 @@ HEADING_CANDIDATES = [
     (_WINDOWS / "simhei.ttf", 0),
     (Path("/usr/share/fonts/fonts-cesi/CESI_HT_GB2312.TTF"), 0),
 ]
+TITLE_CANDIDATES = [
+    (_WINDOWS / "FZXBSJW.TTF", 0), (_WINDOWS / "方正小标宋简体.ttf", 0),
+    (Path("/usr/share/fonts/fonts-cesi/CESI_XBS_GB2312.TTF"), 0),
+]
 
 
 def fallback_font_path() -> Path:
@@ -40,6 +45,7 @@ def fallback_font_path() -> Path:
 class FontSet:
     body: str
     heading: str
+    title: str
 
 
 def _register(name: str, candidates: list[tuple[Path, int]]) -> str | None:
@@ -60,4 +66,5 @@ def register_fonts() -> FontSet:
     pdfmetrics.registerFont(TTFont("LedgerFallback", str(fallback_font_path())))
     body = _register("LedgerBody", BODY_CANDIDATES) or "LedgerFallback"
     heading = _register("LedgerHeading", HEADING_CANDIDATES) or body
-    return FontSet(body, heading)
+    title = _register("LedgerTitle", TITLE_CANDIDATES) or heading
+    return FontSet(body, heading, title)

@@ -1,11 +1,14 @@
 """The page every PDF the program prints shares (a county's return, the city's consolidation).
 
-A4, portrait or landscape, the same margins; a footer under a thin rule on every page: up to two
-lines on the left saying whose document it is (county or plan, period, version), 第 N 页 共 M
-页 in the middle, or on the right when the lines reach the middle (the canvas holds the pages
-back until it knows M), and on the right, where the
-document has one, a QR code carrying its identity. Also the stamp box of the visible digital
-signature, and the small helpers both documents draw with, set to our embedded fonts.
+A4 with the margins of GB/T 9704-2012 (portrait: 37 mm top, 28 mm binding side, a 156 × 225 mm
+text block; landscape: the same block turned), and under the text on every page the page
+number “— 1 —” (odd pages right, even pages left, one character in from the text's edge, as
+for official documents), then a thin rule and the footer: up to two lines on the left saying
+whose document it is (county or plan, period, version, digest), 第 N 页 共 M 页 in the middle, or
+on the right when the lines reach the middle (the canvas holds the pages back until it knows
+M), and on the right, where the document has one, a QR code carrying its identity. Also the
+stamp box of the visible digital signature, and the small helpers both documents draw with,
+set to our embedded fonts and our Chinese line breaking (exchange.common.cjk_paragraph).
 """
 from __future__ import annotations
 
@@ -24,14 +27,34 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
+from exchange.common.cjk_paragraph import CJKParagraph
 from exchange.common.pdf_fonts import FontSet
 
-MARGIN = 15 * mm
-FOOTER_H = 22 * mm  # room under the text for the footer lines and the QR code
-QR_SIZE = 17 * mm
+
+@dataclass(frozen=True)
+class Margins:
+    left: float
+    right: float
+    top: float
+    bottom: float
 
 
-@dataclass
+PORTRAIT = Margins(28 * mm, 26 * mm, 37 * mm, 35 * mm)  # GB/T 9704: 版心 156 × 225 mm
+LANDSCAPE = Margins(37 * mm, 35 * mm, 24 * mm, 35 * mm)  # the block turned; the footer keeps its room
+PAGE_NUMBER_SIZE = 14  # 4号
+FOOTER_RULE_Y = 19 * mm
+QR_SIZE = 16 * mm
+
+
+def margins(pagesize: tuple[float, float]) -> Margins:
+    return LANDSCAPE if pagesize[0] > pagesize[1] else PORTRAIT
+
+
+def content_width(pagesize: tuple[float, float] = A4) -> float:
+    m = margins(pagesize)
+    return pagesize[0] - m.left - m.right
+
+
 class StampBox:
     """Where the digital signature's appearance goes: page index (0-based) and box in points."""
 
@@ -48,8 +71,8 @@ class PageFooter:
 
 
 def para(text: object, style: ParagraphStyle) -> Paragraph:
-    """Plain text (None as empty) as a paragraph: escaped, line breaks kept."""
-    return Paragraph(escape("" if text is None else str(text)).replace("\n", "<br/>"), style)
+    """Plain text (None as empty) as a paragraph: escaped, line breaks kept, broken as Chinese is."""
+    return CJKParagraph(escape("" if text is None else str(text)).replace("\n", "<br/>"), style)
 
 
 def drawing(width: float, height: float, fonts: FontSet) -> Drawing:
@@ -61,8 +84,9 @@ def drawing(width: float, height: float, fonts: FontSet) -> Drawing:
 def document(buffer: io.BytesIO, fonts: FontSet, pagesize: tuple[float, float] = A4, **info: str) -> SimpleDocTemplate:
     """A document with the shared margins and room for the footer; ``info`` is its title, author,
     subject. Our font from the first page on, so no unembedded Helvetica is referenced."""
-    return SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                             bottomMargin=FOOTER_H + 2 * mm, creator="改革台账", initialFontName=fonts.body,
+    m = margins(pagesize)
+    return SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=m.left, rightMargin=m.right, topMargin=m.top,
+                             bottomMargin=m.bottom, creator="改革台账", initialFontName=fonts.body,
                              initialFontSize=10, **info)
 
 
@@ -88,26 +112,35 @@ def numbered_canvas(footer: PageFooter, fonts: FontSet) -> type[canvas.Canvas]:
 
         def _footer(self, total: int) -> None:
             width = self._pagesize[0]
+            m = margins(self._pagesize)
             self.saveState()
+            # — N —, 7 mm under the text block, outside: right on odd pages, left on even ones.
+            self.setFont(fonts.body, PAGE_NUMBER_SIZE)
+            number_y = m.bottom - 7 * mm - PAGE_NUMBER_SIZE * 0.8
+            folio, indent = f"— {self._pageNumber} —", PAGE_NUMBER_SIZE
+            if self._pageNumber % 2:
+                self.drawRightString(width - m.right - indent, number_y, folio)
+            else:
+                self.drawString(m.left + indent, number_y, folio)
             self.setStrokeColor(colors.HexColor("#888888"))
             self.setLineWidth(0.5)
-            self.line(MARGIN, FOOTER_H - 2 * mm, width - MARGIN, FOOTER_H - 2 * mm)
+            self.line(m.left, FOOTER_RULE_Y, width - m.right, FOOTER_RULE_Y)
             self.setFont(fonts.body, 9)
-            for y, line in zip((12 * mm, 7 * mm), footer.lines):
-                self.drawString(MARGIN, y, line)
+            for y, line in zip((13 * mm, 8 * mm), footer.lines):
+                self.drawString(m.left, y, line)
             number = f"第 {self._pageNumber} 页 共 {total} 页"
-            left_end = MARGIN + max((stringWidth(line, fonts.body, 9) for line in footer.lines), default=0)
+            left_end = m.left + max((stringWidth(line, fonts.body, 9) for line in footer.lines), default=0)
             if left_end + 4 * mm < (width - stringWidth(number, fonts.body, 9)) / 2:
-                self.drawCentredString(width / 2, 9 * mm, number)
+                self.drawCentredString(width / 2, 10 * mm, number)
             else:  # long footer lines: the number goes to the right, clear of them
-                self.drawRightString(width - MARGIN - (QR_SIZE + 4 * mm if footer.qr_text else 0), 9 * mm, number)
+                self.drawRightString(width - m.right - (QR_SIZE + 4 * mm if footer.qr_text else 0), 10 * mm, number)
             if footer.qr_text:
                 qr = QrCodeWidget(footer.qr_text, barLevel="M")
                 x1, y1, x2, y2 = qr.getBounds()
                 code = drawing(QR_SIZE, QR_SIZE, fonts)
                 code.transform = [QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0]
                 code.add(qr)
-                renderPDF.draw(code, self, width - MARGIN - QR_SIZE, 2 * mm)
+                renderPDF.draw(code, self, width - m.right - QR_SIZE, 2 * mm)
             self.restoreState()
 
     return NumberedCanvas

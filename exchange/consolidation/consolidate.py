@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+
 from exchange.common.files import safe_file_name
 from exchange.consolidation.consolidation_data import COUNTED, Consolidation, IndicatorLine, Receipt, ReceiptState, \
     TaskLine
@@ -21,6 +23,8 @@ from exchange.signing.identity import identity_folder, unlock
 from exchange.signing.trust_list import trusted_by_fingerprint
 from models.errors import LedgerError
 from models.ledger import Period
+from models.office import Office
+from models.periods import period_name
 from models.plan_loader import require_plan
 from models.progress import Progress, no_progress
 from models.ranking import (AreaScore, ProblemScore, area_score, competition_ranks, is_additive, rank_areas,
@@ -66,11 +70,11 @@ def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Re
         receipt.problems.append(f"签名证书（指纹 {check.fingerprint[:16]}…，{check.signer}）不在本单位登记的证书中。")
     elif check.period_id != period_id:
         receipt.state = ReceiptState.OTHER_PERIOD
-        receipt.problems.append(f"报表期次为 {check.period_id}，不是 {period_id}。")
+        receipt.problems.append(f"报表期次为 {period_name(check.period_id)}，不是 {period_name(period_id)}。")
     elif cover.period_id != check.period_id or cover.version != check.version:
         receipt.state = ReceiptState.COVER_MISMATCH
-        receipt.problems.append(f"封面写的是 {cover.period_id} 第 {cover.version} 版，"
-                                f"签名针对 {check.period_id} 第 {check.version} 版。")
+        receipt.problems.append(f"封面写的是 {period_name(cover.period_id)} 第 {cover.version} 版，"
+                                f"签名针对 {period_name(check.period_id)} 第 {check.version} 版。")
     elif cover.county != receipt.county:
         receipt.state = ReceiptState.COVER_MISMATCH
         receipt.problems.append(f"封面单位为“{cover.county}”，签名证书登记给“{receipt.county}”。")
@@ -93,9 +97,10 @@ def consolidate(store, period_id: str, paths: list[Path], progress: Progress = n
         indicator_area = {i.code: i.task.area.name if i.task else "" for i in plan.indicators}
         area_order = [a.name for a in plan.areas]
         period_label, due, plan_name = period.label, period.due, plan.name
+        office = session.scalar(select(Office.office_name).limit(1)) or Consolidation.office
     trusted = {fp: county for fp, (county, _cert) in trusted_by_fingerprint(store).items()}
     if not trusted:
-        raise LedgerError("尚未登记任何县（市、区）的签名证书，无法核验报表。请先用“trust add”登记。")
+        raise LedgerError("尚未登记任何县（市、区）的签名证书，无法核验报表。请先点“登记证书…”登记（命令行：trust add）。")
     files = collect_files(paths)
     receipts = []
     for done, path in enumerate(files):
@@ -114,7 +119,7 @@ def consolidate(store, period_id: str, paths: list[Path], progress: Progress = n
     receipts.sort(key=lambda r: (county_order.index(r.county) if r.county in county_order else len(county_order),
                                  r.county, -r.version))
     return Consolidation(period_id, period_label, due, plan_name, receipts, counties, indicators, tasks, areas,
-                         _problem_board(counted, counties))
+                         _problem_board(counted, counties), office)
 
 
 def _mark_superseded(receipts: list[Receipt]) -> None:

@@ -2,7 +2,8 @@
 a table — and one reminder notice (提示单) per county, each starting on its own page, ready to print.
 
 Fonts come from exchange.common.pdf_fonts and the page (margins, footer, 第 N 页 共 M 页) from
-exchange.common.pdf_page, as for the county's return.
+exchange.common.pdf_page, as for the county's return. Each notice is signed off with the city
+office's name from 设置, kept on one page with the notice's last rows.
 """
 from __future__ import annotations
 
@@ -21,12 +22,16 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table,
 from exchange.consolidation.consolidation_data import COUNTED, Consolidation, ReceiptState
 from exchange.common.files import write_atomically
 from exchange.common.pdf_fonts import register_fonts
-from exchange.common.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
+from exchange.common.pdf_page import PageFooter, StampBox, content_width, document, drawing, numbered_canvas, para
 from exchange.signing.documents import consolidation_subject
+from models.beijing_time import format_moment
+from models.periods import period_name
 from models.progress import Progress, no_progress
+from models.quantities import format_number, format_percent, format_value
 
 PAGE = landscape(A4)
-WIDTH = PAGE[0] - 2 * MARGIN
+WIDTH = content_width(PAGE)
+TAIL_ROWS = 2  # rows of a notice's last table kept on one page with its sign-off
 HEAD_BG = colors.HexColor("#DCE6F1")
 BAR = colors.HexColor("#2E75B6")
 LAG = colors.HexColor("#C0392B")
@@ -36,30 +41,39 @@ class _Styles:
     def __init__(self) -> None:
         fonts = register_fonts()
         self.fonts = fonts
-        self.title = ParagraphStyle("title", fontName=fonts.heading, fontSize=18, leading=24, alignment=1,
-                                    spaceAfter=4 * mm)
-        self.h2 = ParagraphStyle("h2", fontName=fonts.heading, fontSize=13, leading=18, spaceBefore=3 * mm,
-                                 spaceAfter=2 * mm)
-        self.body = ParagraphStyle("body", fontName=fonts.body, fontSize=10.5, leading=16)
-        self.cell = ParagraphStyle("cell", fontName=fonts.body, fontSize=9, leading=12)
+        # GB/T 9704: title 2号 小标宋, headings 3号 黑体, body 3号 仿宋; tables smaller.
+        self.title = ParagraphStyle("title", fontName=fonts.title, fontSize=22, leading=30, alignment=1,
+                                    spaceAfter=4 * mm, wordWrap="CJK")
+        self.h2 = ParagraphStyle("h2", fontName=fonts.heading, fontSize=16, leading=22, spaceBefore=3 * mm,
+                                 spaceAfter=2 * mm, wordWrap="CJK")
+        self.body = ParagraphStyle("body", fontName=fonts.body, fontSize=16, leading=28, wordWrap="CJK")
+        self.notice = ParagraphStyle("notice", parent=self.body, firstLineIndent=32)
+        self.sign = ParagraphStyle("sign", parent=self.body, alignment=2)
+        self.cell = ParagraphStyle("cell", fontName=fonts.body, fontSize=9, leading=12, wordWrap="CJK")
         self.lag = ParagraphStyle("lag", parent=self.cell, textColor=LAG)
 
 
-def _table(st: _Styles, header: list[str], rows: list[list[object]], widths_mm: list[float],
+def _table(st: _Styles, header: list[str] | None, rows: list[list[object]], widths_mm: list[float],
            lag_column: int | None = None) -> Table:
+    """A grid scaled to the text block; no header: the continuation of a table."""
     scale = WIDTH / (sum(widths_mm) * mm)
-    data = [[para(h, st.cell) for h in header]] + [
-        [para(v, st.lag if c == lag_column and v in ("滞后", "未填报") else st.cell) for c, v in enumerate(row)]
-        for row in rows]
-    table = Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1)
+    data = [[para(h, st.cell) for h in header]] if header else []
+    data += [[para(v, st.lag if c == lag_column and v in ("滞后", "未填报") else st.cell) for c, v in enumerate(row)]
+             for row in rows]
+    table = Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1 if header else 0)
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.fonts.body),  # else an unembedded Helvetica
-                               ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+                               ("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+                              + ([("BACKGROUND", (0, 0), (-1, 0), HEAD_BG)] if header else [])))
     return table
 
 
-def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
+def _closing_table(st: _Styles, header: list[str], rows: list[list[object]], widths_mm: list[float],
+                   lag_column: int | None, closing: list[Flowable]) -> list[Flowable]:
+    """A notice's last table and its sign-off: the last rows stay on the sign-off's page."""
+    head, tail = rows[:-TAIL_ROWS], rows[-TAIL_ROWS:]
+    first = [_table(st, header, head, widths_mm, lag_column)] if head else []
+    return first + [KeepTogether([_table(st, None if head else header, tail, widths_mm, lag_column)] + closing)]
+
 
 
 def _score(value: float | None) -> str:
@@ -118,12 +132,11 @@ def _receipts(st: _Styles, result: Consolidation, stamp: StampBox) -> list:
              para(f"收到并计入 {counted} 个县（市、区）的报表；未计入或未报送的见下表“说明”。", st.body),
              Spacer(0, 3 * mm)]
     rows = [[r.county or "（不明）", r.state.label, "是" if r.state in COUNTED else "否",
-             r.path.name if r.path else "", r.signed_at.strftime("%Y-%m-%d %H:%M") if r.signed_at else "",
-             r.period_id, r.version or "", "；".join(r.problems)[:300]] for r in result.receipts]
+             r.path.name if r.path else "", format_moment(r.signed_at),
+             period_name(r.period_id), r.version or "", "；".join(r.problems)[:300]] for r in result.receipts]
     story.append(_table(st, ["县（市、区）", "状态", "计入", "文件", "签发时间", "期次", "版本", "说明"], rows,
-                        [24, 26, 12, 50, 28, 18, 12, 88]))
-    story.append(KeepTogether([Spacer(0, 4 * mm), para("市改革办（签章）", ParagraphStyle("stamp", parent=st.body,
-                                                                                 alignment=2)), StampSpace(stamp)]))
+                        [24, 20, 10, 45, 31, 22, 10, 63]))
+    story.append(KeepTogether([Spacer(0, 4 * mm), para(f"{result.office}（签章）", st.sign), StampSpace(stamp)]))
     return story
 
 
@@ -147,9 +160,10 @@ def _problem_board(st: _Styles, result: Consolidation) -> list:
     """晾晒榜 · 营商台账: the counties' year-to-date figures side by side, ranked."""
     if not result.problems:
         return []
-    rows = [[p.rank or "—", p.county, _score(p.score), p.received, p.closed, _percent(p.close_rate),
-             _percent(p.on_time_rate), _percent(p.satisfaction_rate), _percent(p.reopen_rate),
-             "" if p.mean_close_days is None else f"{p.mean_close_days:g}"] for p in result.problems]
+    rows = [[p.rank or "—", p.county, _score(p.score), p.received, p.closed, format_percent(p.close_rate, ""),
+             format_percent(p.on_time_rate, ""), format_percent(p.satisfaction_rate, ""),
+             format_percent(p.reopen_rate, ""), "" if p.mean_close_days is None else format_number(p.mean_close_days)]
+            for p in result.problems]
     return [PageBreak(), para(f"晾晒榜 · 营商台账　{result.period_label}", st.title),
             _chart(st, "营商台账", result.problems), Spacer(0, 3 * mm),
             _table(st, ["排名", "县（市、区）", "得分", "受理", "办结", "办结率", "按期办结率", "满意率", "重办率",
@@ -162,35 +176,40 @@ def _notices(st: _Styles, result: Consolidation, issued: date) -> list:
     story = []
     for receipt in result.notice_receipts():
         county = receipt.county
-        story += [PageBreak(), para("提示单", st.title),
-                  para(f"{county}改革办：", st.body), Spacer(0, 2 * mm)]
+        story += [PageBreak(), para("提示单", st.title), para(f"{county}改革办：", st.body), Spacer(0, 2 * mm)]
+        closing = [Spacer(0, 8 * mm), para(f"{result.office}　　{issued:%Y年%m月%d日}", st.sign)]
+        tables = []  # (title, header, rows, widths, lag column)
         if receipt.state == ReceiptState.MISSING:
-            story.append(para(f"　　截至汇总时，未收到贵单位{result.period_label}的报表（报送截止 "
-                            f"{result.due:%Y年%m月%d日}），请尽快签发报送。", st.body))
+            story.append(para(f"截至汇总时，未收到贵单位{result.period_label}的报表（报送截止 "
+                              f"{result.due:%Y年%m月%d日}），请尽快签发报送。", st.notice))
         elif receipt.state not in COUNTED:
-            story.append(para(f"　　贵单位{result.period_label}的报表未被采用（{receipt.state.label}）："
-                            f"{'；'.join(receipt.problems)}请核实后重新签发报送。", st.body))
+            story.append(para(f"贵单位{result.period_label}的报表未被采用（{receipt.state.label}）："
+                              f"{'；'.join(receipt.problems)}请核实后重新签发报送。", st.notice))
         else:
             tasks, indicators = result.lagging(county)
             late = "（逾期报送）" if receipt.state == ReceiptState.LATE else ""
-            story.append(para(f"　　根据贵单位{result.period_label}报表{late}，以下 {len(tasks)} 项任务、"
-                            f"{len(indicators)} 项指标滞后或未填报，请督促责任单位加快推进，并在下期报表中说明进展。",
-                            st.body))
+            story.append(para(f"根据贵单位{result.period_label}报表{late}，以下 {len(tasks)} 项任务、"
+                              f"{len(indicators)} 项指标滞后或未填报，请督促责任单位加快推进，并在下期报表中说明进展。",
+                              st.notice))
             if tasks:
-                story += [para("滞后任务", st.h2),
-                          _table(st, ["序号", "领域", "任务", "状态"],
-                                 [[t.number, t.area, t.title, t.statuses[county]] for t in tasks], [14, 30, 150, 20], 3)]
+                tables.append(("滞后任务", ["序号", "领域", "任务", "状态"],
+                               [[t.number, t.area, t.title, t.statuses[county]] for t in tasks], [14, 30, 150, 20], 3))
             if indicators:
-                story += [para("滞后或未填报的指标", st.h2),
-                          _table(st, ["编号", "指标", "目标", "本期值", "完成率", "状态", "排名"],
-                                 [[i.code, i.name, i.target_text, "" if i.values.get(county) is None else
-                                   f"{i.values[county]:g}{i.unit}", _percent(i.completions.get(county)),
-                                   i.statuses[county], i.ranks.get(county) or "—"] for i in indicators],
-                                 [20, 80, 30, 30, 20, 18, 14], 5)]
-            if not tasks and not indicators:
-                story.append(para("　　本期无滞后事项，请继续保持。", st.body))
-        story += [Spacer(0, 8 * mm), para(f"市改革办　　{issued:%Y年%m月%d日}", ParagraphStyle(
-            "sign", parent=st.body, alignment=2))]
+                tables.append(("滞后或未填报的指标", ["编号", "指标", "目标", "本期值", "完成率", "状态", "排名"],
+                               [[i.code, i.name, i.target_text, format_value(i.values.get(county), i.unit, None),
+                                 format_percent(i.completions.get(county), ""), i.statuses[county],
+                                 i.ranks.get(county) or "—"] for i in indicators],
+                               [20, 80, 30, 30, 20, 18, 14], 5))
+            if not tables:
+                story.append(para("本期无滞后事项，请继续保持。", st.notice))
+        for n, (title, header, rows, widths, lag) in enumerate(tables, 1):
+            story.append(para(title, st.h2))
+            if n < len(tables):
+                story.append(_table(st, header, rows, widths, lag))
+            else:
+                story += _closing_table(st, header, rows, widths, lag, closing)
+        if not tables:
+            story.append(KeepTogether(closing))
     return story
 
 
@@ -200,7 +219,7 @@ def build_consolidated_pdf(result: Consolidation, issued: date,
     st = _Styles()
     stamp = StampBox()
     buffer = io.BytesIO()
-    doc = document(buffer, st.fonts, PAGE, title=f"汇总 {result.period_label}", author="改革台账",
+    doc = document(buffer, st.fonts, PAGE, title=f"汇总 {result.period_label}", author=result.office,
                    subject=consolidation_subject(result.period_id))
     footer = PageFooter((f"{result.plan_name} · {result.period_label} 汇总",
                          f"计入 {len(result.counties)} 个县（市、区）· {issued:%Y-%m-%d}"))

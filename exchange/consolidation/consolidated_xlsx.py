@@ -11,6 +11,9 @@ from exchange.common.xlsx_cells import append
 from exchange.signing.identity import SigningKey
 from exchange.signing.documents import CONSOLIDATION
 from exchange.signing.xlsx_signature import sign_workbook
+from models.beijing_time import format_moment
+from models.periods import period_name
+from models.quantities import excel_number_format
 
 _STATUS_FILL = {"滞后": "F8CBAD", "已完成": "C6EFCE", "已达标": "C6EFCE", "未填报": "EDEDED"}
 
@@ -38,7 +41,11 @@ def build_consolidated_workbook(result: Consolidation):
         for county in result.counties:
             row += [line.values.get(county), line.completions.get(county), line.ranks.get(county)]
         append(sheet, row)
+        total = sheet.cell(sheet.max_row, len(fixed))
+        total.number_format = excel_number_format(line.total if line.additive else None)
         for index, county in enumerate(result.counties):
+            value = sheet.cell(sheet.max_row, len(fixed) + 1 + index * 3)
+            value.number_format = excel_number_format(line.values.get(county))
             cell = sheet.cell(sheet.max_row, len(fixed) + 2 + index * 3)
             cell.number_format = "0.0%"
             if line.statuses.get(county) in fills:
@@ -83,8 +90,7 @@ def build_consolidated_workbook(result: Consolidation):
     for receipt in result.receipts:
         append(sheet, [receipt.county, receipt.state.label, "是" if receipt.state in COUNTED else "否",
                       receipt.path.name if receipt.path else "", receipt.signer,
-                      receipt.signed_at.strftime("%Y-%m-%d %H:%M") if receipt.signed_at else "",
-                      receipt.period_id, receipt.version or "", receipt.fingerprint[:16],
+                      format_moment(receipt.signed_at), period_name(receipt.period_id), receipt.version or "", receipt.fingerprint[:16],
                       "；".join(receipt.problems)[:2000]])
     _head(sheet, 1, bold, center)
     sheet.column_dimensions["J"].width = 60

@@ -90,6 +90,7 @@ class Consolidation:
     tasks: list[TaskLine]
     areas: dict[str, list[AreaScore]]  # area name → ranked scores
     problems: list[ProblemScore] = field(default_factory=list)  # 营商台账, ranked; counties whose return has it
+    office: str = "市改革办"  # the city office as named in 设置, who signs the 提示单
 
     def notice_receipts(self) -> list[Receipt]:
         """One receipt per county for its 提示单: the one that counts, else the first received."""

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.enums import Direction, IndicatorStatus, TaskStatus
 from models.errors import LedgerError
-from models.indicator_rules import effective_target, evaluate
+from models.indicator_rules import effective_target, evaluate_latest
 from models.ledger import IndicatorValue, Period, ProgressReport
 from models.returns import completeness, get_period, latest_return
 from models.office import Office, Return
@@ -238,7 +238,7 @@ def build_return(session: Session, period_id: str, as_of: date, version: int = 1
             continue
         row_value = _latest_value(session, indicator, period.end)
         value = row_value.value if row_value else None
-        result = evaluate(indicator, value, judged, plan.year)
+        result = evaluate_latest(indicator, value, row_value.period.end if row_value else None, judged, plan.year)
         indicator_statuses[result.status] += 1
         target = effective_target(indicator)
         indicator_rows.append(IndicatorRow(

@@ -16,6 +16,7 @@ from exchange.signing.identity import identity_folder, unlock
 from exchange.returns.pdf_return import build_pdf
 from exchange.returns.return_data import ReturnData, build_return, return_digest
 from exchange.returns.xlsx_return import write_xlsx
+from models.periods import period_name
 from models.progress import Progress, no_progress
 from models.returns import SignedFiles, check_can_sign, get_period, mark_signed, next_version
 from models.settings import as_of_date
@@ -60,7 +61,8 @@ def export_return(store: Store, period_id: str, out_dir: Path, as_of: date | Non
         from exchange.signing.pdf_sign import sign_pdf  # pyHanko is slow to import; only when signing
 
         progress(2, 5, "正在为 PDF 报表签名…")
-        pdf = sign_pdf(pdf, key, stamp, f"签发 {data.cover.period_id} 第 {data.cover.version} 版", data.cover.county)
+        reason = f"签发 {period_name(data.cover.period_id)} 第 {data.cover.version} 版"
+        pdf = sign_pdf(pdf, key, stamp, reason, data.cover.county)
     progress(3, 5, "正在写入报表文件…")
     # From here on no progress call, so a cancel cannot fall between the files and their record.
     digest = return_digest(data)

@@ -25,7 +25,9 @@ from exchange.returns.return_data import FLAT_HEADER, ReturnData, flat_rows, fro
 from exchange.signing.documents import RETURN
 from exchange.signing.xlsx_signature import MAX_ROWS, sign_workbook
 from models.errors import LedgerError
+from models.periods import period_name
 from models.progress import Progress, no_progress
+from models.quantities import format_percent
 
 DATA_SHEET = "报送数据"
 FLAT_ROWS_PER_PAGE = 50  # printed rows of 报送数据 a page: about 8 pt text, still legible
@@ -36,8 +38,6 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}%"
 
 
 def _table(ws: Worksheet, title: str, data: ReturnData, header: list[tuple[str, float]],
@@ -85,7 +85,7 @@ def _page_setup(ws: Worksheet, data: ReturnData, landscape: bool = True) -> None
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     # &A is the sheet's name: a printout of the whole workbook says which sheet each page is from.
-    ws.oddFooter.left.text = f"&A · {data.cover.county} {data.cover.period_id} 第 {data.cover.version} 版"
+    ws.oddFooter.left.text = f"&A · {data.cover.county} {period_name(data.cover.period_id)} 第 {data.cover.version} 版"
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.right.text = f"摘要 {return_digest(data)[:12]}"
 
@@ -96,7 +96,7 @@ def _cover_sheet(ws: Worksheet, data: ReturnData, digest: str) -> None:
     ws.merge_cells("A1:D1")
     ws["A1"].alignment = _CENTER
     ws.row_dimensions[1].height = 36
-    lines = [("报送单位", c.office), ("方案", c.plan), ("期次", c.period_label), ("期次编号", c.period_id),
+    lines = [("报送单位", c.office), ("方案", c.plan), ("期次", c.period_label),
              ("报送截止日期", c.due.isoformat()), ("统计日期", c.as_of.isoformat()), ("版本", f"第 {c.version} 版"),
              ("填报人", c.preparer), ("审核人", c.reviewer), ("签发人", c.approver), ("联系电话", c.phone),
              ("内容摘要", digest)]
@@ -170,8 +170,8 @@ def build_workbook(data: ReturnData) -> Workbook:
     _table(wb.create_sheet("指标完成情况"), f"{data.cover.county}指标完成情况表", data,
            [("编号", 10), ("指标名称", 36), ("目标", 14), ("本期值", 14), ("数据期次", 10), ("完成率", 10),
             ("序时进度", 10), ("状态", 8), ("说明", 30)],
-           [[i.code, i.name, i.target_text, i.value_text, i.value_period, _percent(i.completion),
-             _percent(i.time_progress), i.status, i.note] for i in data.indicators])
+           [[i.code, i.name, i.target_text, i.value_text, period_name(i.value_period), format_percent(i.completion, ""),
+             format_percent(i.time_progress, ""), i.status, i.note] for i in data.indicators])
     if data.problem_figures:
         _problem_sheets(wb, data)
     _flat_sheet(wb.create_sheet(DATA_SHEET), data)
@@ -184,7 +184,8 @@ def _problem_sheets(wb: Workbook, data: ReturnData) -> None:
            [("统计范围", 10), ("主办单位", 22), ("受理", 7), ("办结", 7), ("按期办结", 9), ("回访", 7), ("满意", 7),
             ("重办", 7), ("办结率", 9), ("按期办结率", 11), ("满意率", 9), ("重办率", 9), ("平均用时（工作日）", 12)],
            [[f.scope, f.unit, f.received, f.closed, f.closed_on_time, f.visited, f.satisfied, f.reopened,
-             _percent(f.close_rate), _percent(f.on_time_rate), _percent(f.satisfaction_rate), _percent(f.reopen_rate),
+             format_percent(f.close_rate, ""), format_percent(f.on_time_rate, ""),
+             format_percent(f.satisfaction_rate, ""), format_percent(f.reopen_rate, ""),
              "" if f.mean_close_days is None else f.mean_close_days] for f in data.problem_figures])
     _table(wb.create_sheet("涉企问题清单"), f"{data.cover.county}本期涉企问题清单", data,
            [("编号", 11), ("受理日期", 11), ("来源", 12), ("类型", 6), ("企业", 20), ("联系人", 8), ("电话", 13),

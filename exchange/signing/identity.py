@@ -157,7 +157,7 @@ def load_identity(folder: Path) -> Identity | None:
 def require_identity(folder: Path) -> Identity:
     identity = load_identity(folder)
     if identity is None:
-        raise LedgerError("本单位尚未设置签名证书：请先创建（identity new）或导入（identity import）。")
+        raise LedgerError("本单位尚未设置签名证书：请先在“签名证书…”中创建或导入（命令行：identity new / identity import）。")
     return identity
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import datetime, timezone
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -23,6 +24,7 @@ from exchange.signing.identity import SigningKey, certificate_names, fingerprint
 from exchange.common.pdf_fonts import fallback_font_path
 from exchange.common.pdf_page import StampBox
 from exchange.signing.documents import Verification, check_validity, parse_subject
+from models.beijing_time import format_moment
 
 FIELD_NAME = "OfficeSignature"
 # pyHanko logs what it finds in a changed file, in English and with tracebacks; what the user
@@ -45,8 +47,7 @@ def sign_pdf(pdf: bytes, key: SigningKey, stamp: StampBox, reason: str, location
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=stamp.page, box=stamp.box))
     style = TextStampStyle(
-        stamp_text="数字签名：%(signer)s\n时间：%(ts)s\n" + reason,
-        timestamp_format="%Y-%m-%d %H:%M:%S %Z",
+        stamp_text="数字签名：%(signer)s\n时间：%(beijing)s\n" + reason,  # pyHanko's own %(ts)s is local time
         text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(fallback_font_path()),
                                                                 font_size=STAMP_FONT_SIZE),
                                     font_size=STAMP_FONT_SIZE, leading=STAMP_LEADING),
@@ -55,7 +56,8 @@ def sign_pdf(pdf: bytes, key: SigningKey, stamp: StampBox, reason: str, location
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
                                         md_algorithm="sha256", reason=reason, location=location)
     out = io.BytesIO()
-    signers.PdfSigner(meta, signer, stamp_style=style).sign_pdf(writer, output=out)
+    signers.PdfSigner(meta, signer, stamp_style=style).sign_pdf(
+        writer, output=out, appearance_text_params={"beijing": format_moment(datetime.now(timezone.utc))})
     return out.getvalue()
 
 

@@ -6,6 +6,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from exchange.consolidation.consolidation_data import COUNTED, Receipt, ReceiptState
+from models.beijing_time import format_moment
+from models.periods import period_name
 from ui.palette import BEHIND, DONE, LATE
 from ui.table_model import Index, RawRole, RowsTableModel
 
@@ -47,7 +49,7 @@ class ReceiptTableModel(RowsTableModel):
         if role not in (Qt.ItemDataRole.DisplayRole, RawRole, Qt.ItemDataRole.ToolTipRole):
             return None
         return (receipt.county or self.tr("（不明）"), receipt.state.label, receipt.path.name if receipt.path else "",
-                receipt.signed_at.strftime("%Y-%m-%d %H:%M") if receipt.signed_at else "", receipt.period_id,
+                format_moment(receipt.signed_at), period_name(receipt.period_id),
                 receipt.version or "", "；".join(receipt.problems))[column]
 
     def counted(self) -> int:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QInputDialog,
                                QLabel, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
+from exchange.signing.identity import certificate_names, load_certificate
 from exchange.signing.trust_list import list_trusted, register_certificate
 from models.enums import OfficeRole
 from models.errors import LedgerError
@@ -22,7 +23,7 @@ from ui.consolidation.consolidation_models import ReceiptTableModel, TrustTableM
 from ui.table_model import RawRole
 from ui.context import AppContext
 from ui.period_chooser import PeriodChooser
-from ui.returns.returns_dialogs import PassphraseDialog
+from ui.returns.returns_dialogs import PassphraseDialog, identity_ready, manage_identity
 from ui.widgets import page_layout, table_view
 from ui.workers import run_in_background
 
@@ -49,11 +50,13 @@ class ConsolidationPage(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("folder", "添加文件夹…", self.add_folder), ("files", "添加文件…", self.add_files),
                                 ("clear", "清空", self.clear_sources), ("run", "开始汇总", self.run),
-                                ("open", "打开输出文件夹", self.open_output), ("trust", "登记证书…", self.add_trusted)):
+                                ("open", "打开输出文件夹", self.open_output), ("trust", "登记证书…", self.add_trusted),
+                                ("identity", "本单位签名证书…", self.manage_identity)):
             button = QPushButton(self.tr(text), objectName=f"{key}Button")
             button.clicked.connect(slot)
             self.buttons[key] = button
         bar.addWidget(self.buttons["trust"])
+        bar.addWidget(self.buttons["identity"])
         self.sign_box = QCheckBox(self.tr("签发汇总工作簿和 PDF"), objectName="signConsolidation")
         # As in 报表报送, two rows fit the smallest window: the period, then the returns and the run.
         steps = QHBoxLayout()
@@ -76,7 +79,7 @@ class ConsolidationPage(QWidget):
         self.receipt_label = QLabel(self.tr("各地报表"), objectName="sectionTitle")
         splitter.addWidget(self._titled(self.receipt_label, self._table(self.receipt_model, ReceiptTableModel.PROBLEMS,
                                                                         "receiptTable")))
-        splitter.setSizes([380, 820])
+        splitter.setSizes([300, 900])  # the returns, with their 说明, get the room
         layout.addWidget(splitter, 1)
         ctx.ledgerChanged.connect(self.refresh)
         self.refresh()
@@ -151,7 +154,12 @@ class ConsolidationPage(QWidget):
                                                     self.tr("证书 (*.cer *.crt *.der *.pem)"))
         if not path:
             return
-        county, ok = QInputDialog.getText(self, self.tr("登记证书"), self.tr("该证书属于哪个县（市、区）？"))
+        try:  # the county the certificate names, for the clerk to confirm
+            named = certificate_names(load_certificate(Path(path)))[1]
+        except LedgerError as error:
+            QMessageBox.warning(self, self.tr("未登记"), str(error))
+            return
+        county, ok = QInputDialog.getText(self, self.tr("登记证书"), self.tr("该证书属于哪个县（市、区）？"), text=named)
         if not ok:
             return
         try:
@@ -168,6 +176,8 @@ class ConsolidationPage(QWidget):
         store, period, sources, issued = self.ctx.store, self.period_id(), list(self.sources), self.ctx.as_of()
         passphrase = None
         if self.sign_box.isChecked():
+            if not identity_ready(self, store):
+                return
             passphrase = PassphraseDialog.get_passphrase(self, self.tr("用本单位签名证书签发汇总工作簿和 PDF。请输入签名私钥的口令："))
             if passphrase is None:
                 return
@@ -183,6 +193,11 @@ class ConsolidationPage(QWidget):
         self.receipt_label.setText(self.tr("各地报表：计入 %1 个，共 %2 条").replace(
             "%1", str(len(result.counties))).replace("%2", str(len(result.receipts))))
         self.sources_label.setText(self.tr("已生成：%s") % "、".join(str(p) for p in self.output_files))
+
+    def manage_identity(self) -> None:
+        """The city's own key, to sign the consolidation: created or imported here."""
+        manage_identity(self, self.ctx.store, can_export=False)
+        self.refresh()
 
     def open_output(self) -> None:
         folder = output_folder(self.ctx.store)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time
 
-from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCharts import QCategoryAxis, QChart, QChartView, QDateTimeAxis, QLineSeries, QScatterSeries
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -18,7 +18,7 @@ from models.indicator_rules import effective_target, period_change
 from models.indicator_values import IndicatorRow, StoredValue
 from models.ledger import Period
 from models.periods import parse_period_id
-from models.quantities import format_value
+from models.quantities import format_percent, format_value, nice_ticks
 from ui.table_model import Index, RowsTableModel
 
 
@@ -113,12 +113,17 @@ class IndicatorChartView(QChartView):
         x_axis.setFormat("M月")
         x_axis.setTickCount(5)
         x_axis.setRange(QDateTime(datetime.combine(start, time())), QDateTime(datetime.combine(end, time(23))))
-        y_axis = QValueAxis()
         figures = [v for _, v in values] + ([target] if target is not None else []) + [0.0]
-        low, high = min(figures), max(figures)
-        y_axis.setRange(low, high + (high - low) * 0.1 or 1)
-        y_axis.setLabelFormat("%.4g")
-        y_axis.applyNiceNumbers()
+        ticks = nice_ticks(min(figures), max(figures) * 1.05 or 1)
+        y_axis = QCategoryAxis()  # labels from models.quantities: 500万, not 5e+06
+        y_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        y_axis.setRange(ticks[0], ticks[-1])
+        y_axis.setStartValue(ticks[0])
+        for tick in ticks:
+            y_axis.append(format_value(tick, "", None), tick)
+        y_axis.setTitleText(indicator.unit)
+        for axis in (x_axis, y_axis):
+            axis.setTruncateLabels(False)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         for s in series:
@@ -192,12 +197,12 @@ class IndicatorDetailPanel(QWidget):
         self.title.setText(f"{i.code}　{i.name}")
         county = format_value(i.county_target, i.unit, i.decimals) if i.county_target is not None else self.tr("未设")
         limits = "—".join(format_value(v, i.unit, i.decimals) if v is not None else "" for v in (i.range_min, i.range_max))
-        done = f"{ev.completion:.1%}" if ev.completion is not None else "—"
         lines = [
             self.tr("%s · %s · %s · 按%s填报") % (i.origin.label, i.direction.label, i.kind.label, i.period_type.label),
             self.tr("年度目标 %s（%s）　县级目标 %s") % (row.target_text(), i.target_text or "—", county),
             self.tr("允许范围 %s　小数 %d 位　数据来源 %s") % (limits or "—", i.decimals, i.source_unit or "—"),
-            self.tr("完成率 %s　序时进度 %s　状态 %s") % (done, f"{ev.time_progress:.1%}", ev.status.label),
+            self.tr("完成率 %s　序时进度 %s　状态 %s") % (format_percent(ev.completion), format_percent(ev.time_progress),
+                                                     ev.status.label),
         ]
         if i.source_text:
             lines.append(self.tr("方案原文：%s") % i.source_text)

@@ -16,7 +16,7 @@ from models.enums import Direction, IndicatorStatus, PeriodType
 from models.indicator_values import CellEdit, IndicatorRow, StoredValue
 from models.ledger import Period
 from models.periods import parse_period_id
-from models.quantities import format_number, format_value
+from models.quantities import format_number, format_percent, format_value
 from ui.palette import INDICATOR_STATUS_COLOURS
 from ui.table_model import Index, RawRole, RowsTableModel
 
@@ -129,7 +129,7 @@ class IndicatorTableModel(RowsTableModel):
                 case self.COL_COMPLETION:
                     if raw:
                         return ev.completion if ev.completion is not None else -1.0
-                    return f"{ev.completion:.1%}" if ev.completion is not None else "—"
+                    return format_percent(ev.completion)
                 case self.COL_STATUS:
                     return list(IndicatorStatus).index(ev.status) if raw else ev.status.label
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -137,7 +137,7 @@ class IndicatorTableModel(RowsTableModel):
                 return f"{i.code} {i.name}\n{i.kind.label}，按{i.period_type.label}填报\n{i.source_text}"
             if column in (self.COL_COMPLETION, self.COL_STATUS):
                 return self.tr("完成率 %s，序时进度 %s") % (
-                    f"{ev.completion:.1%}" if ev.completion is not None else "—", f"{ev.time_progress:.1%}")
+                    format_percent(ev.completion), format_percent(ev.time_progress))
             if column == self.COL_TASK:
                 return row.task
             if column == self.COL_DIRECTION:

@@ -34,18 +34,21 @@ PERIOD_ROOM = 200  # px of period columns kept beside the frozen ones (three per
 class IndicatorGridView(QTableView):
     """A table that behaves like a spreadsheet: typing replaces, Enter commits and moves down,
     Tab moves right, Delete clears, Ctrl+C / Ctrl+V copy and paste blocks. The first
-    ``frozen_columns`` of the fixed ones (all that leave room for periods) stay in place while the
-    others scroll (a second view laid over them, sharing model and selection, as in Qt's
-    frozen-column example)."""
+    ``fixed_columns`` stay in place while the periods scroll (a second view laid over them,
+    sharing model and selection, as in Qt's frozen-column example); in a narrow window the
+    ``optional_columns`` are hidden, in that order, until a few periods fit beside the rest, so
+    completion and status stay in sight."""
 
     copyRequested = Signal()
     pasteRequested = Signal()
     clearRequested = Signal()
 
-    def __init__(self, fixed_columns: int, parent=None) -> None:
+    def __init__(self, fixed_columns: int, optional_columns: tuple[int, ...] = (), parent=None) -> None:
         super().__init__(parent)
         self.fixed_columns = fixed_columns
-        self.frozen_columns = fixed_columns  # fewer in a narrow view, see _place_frozen
+        self.optional_columns = optional_columns
+        self.narrowed: tuple[int, ...] = ()  # the optional columns hidden now, see _place_frozen
+        self._hidden_widths: dict[int, int] = {}
         self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.frozen = QTableView(self)
@@ -68,7 +71,7 @@ class IndicatorGridView(QTableView):
         self.viewport().stackUnder(self.frozen)
         self.horizontalHeader().sectionResized.connect(self._section_resized)
         self.frozen.horizontalHeader().sectionResized.connect(
-            lambda column, _old, width: column < self.frozen_columns and self.setColumnWidth(column, width))
+            lambda column, _old, width: column < self.fixed_columns and self.setColumnWidth(column, width))
         self.frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
         self.verticalScrollBar().valueChanged.connect(self.frozen.verticalScrollBar().setValue)
 
@@ -82,7 +85,7 @@ class IndicatorGridView(QTableView):
 
     def _sync_columns(self) -> None:
         for column in range(self.model().columnCount()):
-            self.frozen.setColumnHidden(column, column >= self.frozen_columns)
+            self.frozen.setColumnHidden(column, column >= self.fixed_columns or column in self.narrowed)
             if column < self.fixed_columns:
                 self.frozen.setColumnWidth(column, self.columnWidth(column))
         self._place_frozen()
@@ -93,19 +96,27 @@ class IndicatorGridView(QTableView):
             self._place_frozen()
 
     def frozen_width(self) -> int:
-        return sum(self.columnWidth(c) for c in range(self.frozen_columns))
+        return sum(self.columnWidth(c) for c in range(self.fixed_columns) if c not in self.narrowed)
 
     def _place_frozen(self) -> None:
-        # Freeze as many fixed columns as leave room for a few periods beside them: all of them in
-        # a wide window, the area, task and name at the smallest; the others then scroll.
+        # Hide optional columns until a few periods fit beside the fixed ones.
         room = self.viewport().width() - PERIOD_ROOM
-        frozen = self.fixed_columns
-        while frozen > 1 and sum(self.columnWidth(c) for c in range(frozen)) > room:
-            frozen -= 1
-        if frozen != self.frozen_columns and self.model() is not None:
-            self.frozen_columns = frozen
-            for column in range(self.fixed_columns):
-                self.frozen.setColumnHidden(column, column >= frozen)
+        header = self.horizontalHeader()
+        widths = {c: self._hidden_widths[c] if c in self.narrowed else header.sectionSize(c)
+                  for c in range(self.fixed_columns)}  # a hidden section reports no width
+        width, narrowed = sum(widths.values()), []
+        for column in self.optional_columns:
+            if width <= room:
+                break
+            narrowed.append(column)
+            width -= widths[column]
+        if tuple(narrowed) != self.narrowed and self.model() is not None:
+            for column in self.optional_columns:
+                if column in narrowed and column not in self.narrowed:
+                    self._hidden_widths[column] = widths[column]
+                self.setColumnHidden(column, column in narrowed)
+                self.frozen.setColumnHidden(column, column in narrowed)
+            self.narrowed = tuple(narrowed)
         self.frozen.setGeometry(self.frameWidth(), self.frameWidth(), self.frozen_width(),
                                 self.viewport().height() + self.horizontalHeader().height())
 
@@ -116,7 +127,7 @@ class IndicatorGridView(QTableView):
     def _unhide(self, index: QModelIndex) -> None:
         """Scroll a period cell out from under the frozen columns."""
         left = self.visualRect(index).x()
-        if index.column() >= self.frozen_columns and left < self.frozen_width():
+        if index.column() >= self.fixed_columns and left < self.frozen_width():
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + left - self.frozen_width())
 
     def moveCursor(self, action, modifiers) -> QModelIndex:
@@ -125,7 +136,7 @@ class IndicatorGridView(QTableView):
         return current
 
     def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
-        if index.column() >= self.frozen_columns:
+        if index.column() >= self.fixed_columns:
             super().scrollTo(index, hint)
             self._unhide(index)
 
@@ -188,7 +199,9 @@ class IndicatorsPage(QWidget):
         self.model.edit_handler = lambda edits: self.write(edits, self.tr("填报指标数值"))
         self.proxy = IndicatorFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.view = IndicatorGridView(IndicatorTableModel.FIXED_COLUMNS)
+        m = IndicatorTableModel
+        self.view = IndicatorGridView(m.FIXED_COLUMNS, (m.COL_AREA, m.COL_DIRECTION, m.COL_COUNTY_TARGET, m.COL_UNIT,
+                                                        m.COL_TARGET, m.COL_TASK))
         self.view.setModel(self.proxy)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.detail = IndicatorDetailPanel(self.save_current_cell)

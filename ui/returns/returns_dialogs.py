@@ -1,10 +1,17 @@
-"""Dialogs of the 报表报送 workspace: the passphrase to sign, and the office's signing identity."""
+"""Dialogs of the 报表报送 and 汇总 workspaces: the passphrase to sign, and the office's signing
+identity (created, imported or exported here, never by pointing at the command line)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox,
-                               QVBoxLayout, QWidget)
+from pathlib import Path
 
-from exchange.signing.identity import MIN_PASSPHRASE
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QInputDialog, QLabel, QLineEdit,
+                               QMessageBox, QVBoxLayout, QWidget)
+
+from exchange.signing.identity import (MIN_PASSPHRASE, export_store_certificate, import_identity, new_identity,
+                                       office_identity)
+from models.errors import LedgerError
+from models.office_profile import office_profile
+from models.store import Store
 
 
 class PassphraseDialog(QDialog):
@@ -43,3 +50,47 @@ class PassphraseDialog(QDialog):
     def get_passphrase(parent: QWidget | None, text: str, confirm: bool = False) -> str | None:
         dialog = PassphraseDialog(parent, text, confirm)
         return dialog.passphrase.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def manage_identity(parent: QWidget, store: Store, can_export: bool = True) -> None:
+    """签名证书…: create the office's key and certificate, import a PKCS#12 file, or (a county)
+    export the certificate for the city to register."""
+    tr = parent.tr
+    choices = [tr("创建新的签名证书"), tr("导入 PKCS#12 证书文件（.p12/.pfx）")]
+    choices += [tr("导出证书供市级登记")] if can_export else []
+    choice, ok = QInputDialog.getItem(parent, tr("签名证书"), tr("操作："), choices, 0, False)
+    if not ok:
+        return
+    try:
+        if choice == choices[0]:
+            office = office_profile(store)
+            if office_identity(store) and QMessageBox.question(
+                    parent, tr("替换证书"), tr("已有签名证书，替换后须把新证书交对方重新登记。继续？")) \
+                    != QMessageBox.StandardButton.Yes:
+                return
+            passphrase = PassphraseDialog.get_passphrase(
+                parent, tr("为%1 %2 创建签名证书。设定保护私钥的口令：")
+                .replace("%1", office.county).replace("%2", office.office_name), confirm=True)
+            if passphrase is not None:
+                new_identity(store, office.county, office.office_name, passphrase)
+        elif choice == choices[1]:
+            path, _filter = QFileDialog.getOpenFileName(parent, tr("导入证书"), "", "PKCS#12 (*.p12 *.pfx)")
+            passphrase = PassphraseDialog.get_passphrase(parent, tr("证书文件的口令：")) if path else None
+            if passphrase is not None:
+                import_identity(store, Path(path), passphrase)
+        else:
+            path, _filter = QFileDialog.getSaveFileName(parent, tr("导出证书"), "本单位证书.cer", tr("证书 (*.cer *.pem)"))
+            if path:
+                export_store_certificate(store, Path(path))
+    except LedgerError as error:
+        QMessageBox.warning(parent, tr("签名证书"), str(error))
+
+
+def identity_ready(parent: QWidget, store: Store) -> bool:
+    """Before signing: an office without a key is offered to create or import one here."""
+    if office_identity(store) is not None:
+        return True
+    if QMessageBox.question(parent, parent.tr("尚无签名证书"),
+                            parent.tr("本单位尚未设置签名证书。现在创建或导入？")) == QMessageBox.StandardButton.Yes:
+        manage_identity(parent, store, can_export=False)
+    return office_identity(store) is not None

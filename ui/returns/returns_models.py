@@ -1,11 +1,13 @@
 """Item models of the 报表报送 workspace: the gaps of a period and the history of its returns."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
 
+from models.beijing_time import format_moment
 from models.office import Return
 from models.returns import GapItem, explain_gap_item
 from models.store import Store
@@ -69,25 +71,24 @@ class ReturnHistoryTableModel(RowsTableModel):
         ret = self.rows[index.row()]
         if role == self.RawRole:  # the Return itself: the page opens its files
             return ret
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.FILES:
+            return "\n".join(p for p in (ret.xlsx_path, ret.pdf_path) if p)  # the full paths
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-
-        def when(moment) -> str:
-            return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
-
+        # Name and time on two lines, file names without their folder: the files stay in sight at 1024 px.
         match index.column():
             case self.VERSION:
                 return self.tr("第 %1 版").replace("%1", str(ret.version))
             case self.STATE:
                 return ret.state.label
             case self.REVIEWED:
-                return f"{ret.reviewed_by} {when(ret.reviewed_at)}".strip()
+                return f"{ret.reviewed_by}\n{format_moment(ret.reviewed_at)}".strip()
             case self.SIGNED:
-                return f"{ret.signed_by} {when(ret.signed_at)}".strip()
+                return f"{ret.signed_by}\n{format_moment(ret.signed_at)}".strip()
             case self.SUBMITTED:
-                return when(ret.submitted_at)
+                return format_moment(ret.submitted_at)
             case self.NOTE:
                 return ret.withdraw_reason
             case self.FILES:
-                return "\n".join(p for p in (ret.xlsx_path, ret.pdf_path) if p)
+                return "\n".join(Path(p).name for p in (ret.xlsx_path, ret.pdf_path) if p)
         return None

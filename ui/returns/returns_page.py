@@ -8,22 +8,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Qt
+from PySide6.QtCore import QTimer, QUrl, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QInputDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QInputDialog,
                                QLabel, QMessageBox, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from exchange.returns.review import return_status, review_return
-from exchange.signing.identity import export_store_certificate, import_identity, new_identity, office_identity
+from exchange.signing.identity import office_identity
 from models.enums import ReturnState
 from models.errors import LedgerError
 from models.returns import latest_return_of, submit_return, withdraw_return
 from models.office_profile import office_profile
 from ui.context import AppContext
 from ui.period_chooser import PeriodChooser
-from ui.returns.returns_dialogs import PassphraseDialog
+from ui.returns.returns_dialogs import PassphraseDialog, identity_ready, manage_identity
 from ui.returns.returns_models import ExplainGapCommand, GapTableModel, ReturnHistoryTableModel
 from ui.widgets import page_layout, table_view
 from ui.workers import run_in_background
@@ -34,6 +34,9 @@ class ReturnsPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.preview_path: Path | None = None
+        self.preview_is_draft = False  # a draft preview is rebuilt when the data behind it changes
+        self._rebuild = QTimer(self, singleShot=True, interval=400)  # one rebuild for a burst of changes
+        self._rebuild.timeout.connect(self._rebuild_preview)
         layout, self.header = page_layout(self, self.tr("报表报送"))
 
         # Two rows, so the period, its state and eight buttons fit the window's smallest width:
@@ -73,7 +76,12 @@ class ReturnsPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.gap_label = QLabel(objectName="sectionTitle")
-        left_layout.addWidget(self.gap_label)
+        gap_bar = QHBoxLayout()
+        gap_bar.addWidget(self.gap_label, 1)
+        self.buttons["reason"] = QPushButton(self.tr("为所选事项填写原因…"), objectName="reasonButton")
+        self.buttons["reason"].clicked.connect(self.explain_selected)
+        gap_bar.addWidget(self.buttons["reason"])
+        left_layout.addLayout(gap_bar)
         self.gap_model = GapTableModel()
         self.gap_model.reasonEdited.connect(self._explain)
         self.gap_view = table_view(self.gap_model, GapTableModel.SUBJECT, "gapTable", word_wrap=True)
@@ -106,7 +114,7 @@ class ReturnsPage(QWidget):
         layout.addWidget(splitter, 1)
 
         self.period_combo.currentIndexChanged.connect(self._period_changed)
-        ctx.ledgerChanged.connect(self.refresh)
+        ctx.ledgerChanged.connect(self._ledger_changed)
         self.refresh()
 
     # ---- state ---------------------------------------------------------------------------
@@ -130,8 +138,19 @@ class ReturnsPage(QWidget):
 
     def _period_changed(self) -> None:
         self.pdf.close()
-        self.preview_path = None
+        self.preview_path, self.preview_is_draft = None, False
         self._load_period()
+
+    def _ledger_changed(self) -> None:
+        self.refresh()
+        if self.preview_is_draft:  # a reason, a review, the office's name: the draft shows them
+            self._rebuild.start()
+
+    def _rebuild_preview(self) -> None:
+        if not self.isVisible():
+            self._rebuild.start()  # once the page is shown again
+        elif self.preview_is_draft:
+            self.build_preview()
 
     def _load_period(self) -> None:
         pid = self.period_id()
@@ -162,13 +181,33 @@ class ReturnsPage(QWidget):
         self.buttons["withdraw"].setEnabled(locked)
         self.buttons["open"].setEnabled(bool(latest and latest.pdf_path) or self.preview_path is not None)
         self.gap_view.setEnabled(not locked)
+        self.buttons["reason"].setEnabled(not locked and bool(gaps))
 
     def _explain(self, row: int, reason: str) -> None:
-        gap = self.gap_model.rows[row]
+        self._explain_gaps([self.gap_model.rows[row]], reason)
+
+    def explain_selected(self) -> None:
+        """One reason for every selected gap: one step of 编辑 → 撤销."""
+        gaps = [self.gap_model.rows[i.row()] for i in self.gap_view.selectionModel().selectedRows()]
+        if not gaps:
+            QMessageBox.information(self, self.tr("填写原因"), self.tr("请先在缺报事项中选择一项或多项（按住 Ctrl 或 Shift）。"))
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("填写原因"),
+                                          self.tr("所选 %1 项缺报事项的原因：").replace("%1", str(len(gaps))),
+                                          text=gaps[0].reason)
+        if ok and reason.strip():
+            self._explain_gaps(gaps, reason.strip())
+
+    def _explain_gaps(self, gaps, reason: str) -> None:
+        stack = self.ctx.undo_stack
+        stack.beginMacro(self.tr("缺报说明 %1 项").replace("%1", str(len(gaps))))
         try:
-            self.ctx.undo_stack.push(ExplainGapCommand(self.ctx.store, gap, reason, self.ctx.ledgerChanged.emit))
+            for gap in gaps:
+                stack.push(ExplainGapCommand(self.ctx.store, gap, reason, self.ctx.ledgerChanged.emit))
         except LedgerError as error:
             QMessageBox.warning(self, self.tr("未保存"), str(error))
+        finally:
+            stack.endMacro()
 
     # ---- actions -------------------------------------------------------------------------
 
@@ -180,10 +219,10 @@ class ReturnsPage(QWidget):
         folder = returns_folder(store) / "preview"
         run_in_background(self, self.tr("正在生成报表…"),
                           lambda progress: export_return(store, pid, folder, as_of, None, progress),
-                          on_done=lambda result: self._show_pdf(result.pdf))
+                          on_done=lambda result: self._show_pdf(result.pdf, draft=True))
 
-    def _show_pdf(self, path: Path) -> None:
-        self.preview_path = Path(path)
+    def _show_pdf(self, path: Path, draft: bool = False) -> None:
+        self.preview_path, self.preview_is_draft = Path(path), draft
         self.pdf.close()
         self.pdf.load(str(path))
         self._load_period()
@@ -204,6 +243,8 @@ class ReturnsPage(QWidget):
         # reportlab and openpyxl are slow to import: the exporters load when a return is first made
         from exchange.returns.returns_export import export_return, returns_folder
 
+        if not identity_ready(self, self.ctx.store):
+            return
         passphrase = PassphraseDialog.get_passphrase(
             self, self.tr("签发后本期数据将锁定，如需更正须撤回并生成新版本。请输入签名私钥的口令："))
         if passphrase is None:
@@ -259,32 +300,5 @@ class ReturnsPage(QWidget):
             self._show_pdf(Path(ret.pdf_path))
 
     def manage_identity(self) -> None:
-        choices = [self.tr("创建新的签名证书"), self.tr("导入 PKCS#12 证书文件（.p12/.pfx）"), self.tr("导出证书供市级登记")]
-        choice, ok = QInputDialog.getItem(self, self.tr("签名证书"), self.tr("操作："), choices, 0, False)
-        if not ok:
-            return
-        try:
-            if choice == choices[0]:
-                office = office_profile(self.ctx.store)
-                if office_identity(self.ctx.store) and QMessageBox.question(
-                        self, self.tr("替换证书"), self.tr("已有签名证书，替换后须把新证书交市级重新登记。继续？")) \
-                        != QMessageBox.StandardButton.Yes:
-                    return
-                passphrase = PassphraseDialog.get_passphrase(
-                    self, self.tr("为%1 %2 创建签名证书。设定保护私钥的口令：")
-                    .replace("%1", office.county).replace("%2", office.office_name), confirm=True)
-                if passphrase is not None:
-                    new_identity(self.ctx.store, office.county, office.office_name, passphrase)
-            elif choice == choices[1]:
-                path, _filter = QFileDialog.getOpenFileName(self, self.tr("导入证书"), "", "PKCS#12 (*.p12 *.pfx)")
-                passphrase = PassphraseDialog.get_passphrase(self, self.tr("证书文件的口令：")) if path else None
-                if passphrase is not None:
-                    import_identity(self.ctx.store, Path(path), passphrase)
-            else:
-                path, _filter = QFileDialog.getSaveFileName(self, self.tr("导出证书"), "本单位证书.cer",
-                                                            self.tr("证书 (*.cer *.pem)"))
-                if path:
-                    export_store_certificate(self.ctx.store, Path(path))
-        except LedgerError as error:
-            QMessageBox.warning(self, self.tr("签名证书"), str(error))
+        manage_identity(self, self.ctx.store)
         self.refresh()

@@ -1,16 +1,19 @@
 """挂图作战: tasks (rows) against the plan year's quarters (columns), each milestone drawn on its
-due date and coloured by its state, with a line for today. Painted with QPainter; the whole
-chart (not only what the scroll area shows) can be saved as PNG."""
+due date and coloured by its state, with a line for today. Painted with QPainter. In the window
+the header (legend, quarters, today) is a GanttHeader of its own above the scroll area, so it
+stays while the rows scroll; the whole chart (not only what the scroll area shows) can be saved
+as PNG under a title saying whose chart it is and when it was drawn."""
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from models.beijing_time import format_moment
 from models.errors import LedgerError
 from models.task_list import MilestoneRow, TaskRow
 from ui.palette import BEHIND, DONE, DUE_SOON, ON_TRACK, TASK_STATUS_COLOURS
@@ -19,6 +22,7 @@ LABEL_WIDTH = 300
 ROW_HEIGHT = 24
 AREA_HEIGHT = 26
 HEADER_HEIGHT = 72  # legend, quarter names, the today label
+TITLE_HEIGHT = 56  # the exported image's title: whose chart, drawn when
 MARGIN = 12
 GRID = QColor("#dde3ea")
 QUARTERS = ["一季度", "二季度", "三季度", "四季度"]
@@ -37,6 +41,7 @@ class GanttChart(QWidget):
     """Sized to hold every row; put it in a QScrollArea. Clicking a task row emits its id."""
 
     taskClicked = Signal(int)
+    headerChanged = Signal()  # rows, year, date or width changed: a GanttHeader repaints
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="ganttChart")
@@ -45,6 +50,7 @@ class GanttChart(QWidget):
         self.as_of = date.today()
         self._lines: list[tuple[str, object]] = []  # ("area", name) or ("task", TaskRow), top to bottom
         self._width = 0  # the width being painted: the widget's, or the exported image's
+        self.header_apart = False  # a GanttHeader above the scroll area paints the header
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMouseTracking(True)
 
@@ -60,9 +66,18 @@ class GanttChart(QWidget):
         self.setMinimumHeight(self._height())
         self.updateGeometry()
         self.update()
+        self.headerChanged.emit()
 
-    def _height(self) -> int:
-        return HEADER_HEIGHT + sum(AREA_HEIGHT if kind == "area" else ROW_HEIGHT for kind, _ in self._lines) + MARGIN
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.headerChanged.emit()
+
+    def _height(self, header: bool | None = None) -> int:
+        header = not self.header_apart if header is None else header
+        return (HEADER_HEIGHT if header else 0) + self._rows_height()
+
+    def _rows_height(self) -> int:
+        return sum(AREA_HEIGHT if kind == "area" else ROW_HEIGHT for kind, _ in self._lines) + MARGIN
 
     def sizeHint(self) -> QSize:
         return QSize(900, self._height())
@@ -74,7 +89,7 @@ class GanttChart(QWidget):
         return LABEL_WIDTH + share * (self._width - LABEL_WIDTH - MARGIN)
 
     def task_at(self, y: float) -> TaskRow | None:
-        top = HEADER_HEIGHT
+        top = 0 if self.header_apart else HEADER_HEIGHT
         for kind, item in self._lines:
             height = AREA_HEIGHT if kind == "area" else ROW_HEIGHT
             if top <= y < top + height:
@@ -101,15 +116,19 @@ class GanttChart(QWidget):
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.paint(painter, self.width())
+        self.paint(painter, self.width(), header=not self.header_apart)
         painter.end()
 
-    def paint(self, painter: QPainter, width: int) -> None:
+    def paint(self, painter: QPainter, width: int, header: bool = True) -> None:
+        """The rows, under the header unless a GanttHeader shows it."""
         self._width = width
-        painter.fillRect(QRectF(0, 0, width, self._height()), QColor("white"))
-        self._paint_header(painter)
+        first = top = HEADER_HEIGHT if header else 0
+        bottom = top + self._rows_height()
+        painter.fillRect(QRectF(0, 0, width, bottom), QColor("white"))
+        if header:
+            self.paint_header(painter, width)
+        self._paint_grid(painter, first, bottom)
         metrics = QFontMetrics(painter.font())
-        top = HEADER_HEIGHT
         bold = QFont(painter.font())
         bold.setBold(True)
         normal = QFont(painter.font())
@@ -124,7 +143,7 @@ class GanttChart(QWidget):
                 continue
             self._paint_task(painter, metrics, item, top)
             top += ROW_HEIGHT
-        self._paint_today(painter)
+        self._paint_today_line(painter, first, bottom)
 
     @staticmethod
     def _legend_step(painter: QPainter, text: str) -> float:
@@ -133,7 +152,10 @@ class GanttChart(QWidget):
     def _legend_width(self, painter: QPainter, legend: list) -> float:
         return sum(self._legend_step(painter, text) for _colour, text in legend)
 
-    def _paint_header(self, painter: QPainter) -> None:
+    def paint_header(self, painter: QPainter, width: int) -> None:
+        """Legend, quarter names and the today label, HEADER_HEIGHT high."""
+        self._width = width
+        painter.fillRect(QRectF(0, 0, width, HEADER_HEIGHT), QColor("white"))
         painter.setPen(QColor("#1d3557"))
         legend = [(DONE, "已完成"), (BEHIND, "逾期未完成"), (DUE_SOON, f"{SOON_DAYS}天内到期"), (ON_TRACK, "未到期"),
                   (None, "原定时限（已延期）")]
@@ -150,7 +172,8 @@ class GanttChart(QWidget):
             else:
                 self._diamond(painter, QPointF(x + 6, 14), colour)
             painter.setPen(QColor("#3d4a57"))
-            painter.drawText(QRectF(x + 16, 4, 140, 20), Qt.AlignmentFlag.AlignVCenter, text)
+            painter.drawText(QRectF(x + 16, 4, painter.fontMetrics().horizontalAdvance(text) + 4, 20),
+                             Qt.AlignmentFlag.AlignVCenter, text)
             x += self._legend_step(painter, text)
         for number, name in enumerate(QUARTERS):
             left = self._x(date(self.year, 3 * number + 1, 1))
@@ -160,12 +183,15 @@ class GanttChart(QWidget):
             painter.setPen(QColor("#1d3557"))
             painter.drawText(QRectF(left, 28, right - left, 24), Qt.AlignmentFlag.AlignCenter, name)
             painter.setPen(QPen(GRID, 1))
-            painter.drawLine(QPointF(left, 28), QPointF(left, self._height()))
-        for month in range(2, 13):  # faint month lines inside the quarters
-            if month % 3 != 1:
-                x = self._x(date(self.year, month, 1))
-                painter.setPen(QPen(QColor("#f0f3f6"), 1))
-                painter.drawLine(QPointF(x, HEADER_HEIGHT), QPointF(x, self._height()))
+            painter.drawLine(QPointF(left, 28), QPointF(left, HEADER_HEIGHT))
+        self._paint_today_label(painter)
+
+    def _paint_grid(self, painter: QPainter, top: float, bottom: float) -> None:
+        """Quarter lines, and faint month lines inside the quarters, from ``top`` to ``bottom``."""
+        for month in range(1, 13):
+            x = self._x(date(self.year, month, 1))
+            painter.setPen(QPen(GRID if month % 3 == 1 else QColor("#f0f3f6"), 1))
+            painter.drawLine(QPointF(x, top), QPointF(x, bottom))
 
     def _paint_task(self, painter: QPainter, metrics: QFontMetrics, task: TaskRow, top: float) -> None:
         middle = top + ROW_HEIGHT / 2
@@ -205,12 +231,17 @@ class GanttChart(QWidget):
         painter.setBrush(colour)
         painter.drawPath(path)
 
-    def _paint_today(self, painter: QPainter) -> None:
+    def _paint_today_line(self, painter: QPainter, top: float, bottom: float) -> None:
+        if self.as_of.year == self.year:
+            painter.setPen(QPen(BEHIND, 1.5, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(self._x(self.as_of), top), QPointF(self._x(self.as_of), bottom))
+
+    def _paint_today_label(self, painter: QPainter) -> None:
         if self.as_of.year != self.year:
             return
         x = self._x(self.as_of)
         painter.setPen(QPen(BEHIND, 1.5, Qt.PenStyle.DashLine))
-        painter.drawLine(QPointF(x, 52), QPointF(x, self._height()))
+        painter.drawLine(QPointF(x, 52), QPointF(x, HEADER_HEIGHT))
         label = QRectF(x - 50, 54, 100, 16)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(BEHIND)
@@ -219,15 +250,45 @@ class GanttChart(QWidget):
         painter.drawText(label, Qt.AlignmentFlag.AlignCenter, f"今日 {self.as_of.month}月{self.as_of.day}日")
 
     # ---- export ----
-    def export_png(self, path: Path, width: int = 1600) -> None:
-        """The whole chart at ``width`` pixels, written next to ``path`` and moved into place."""
-        pixmap = QPixmap(QSize(width, self._height()))
+    def export_png(self, path: Path, title: str, width: int = 1600) -> None:
+        """The whole chart at ``width`` pixels under ``title`` (county, plan, year) and the moment it
+        was drawn, written next to ``path`` and moved into place."""
+        pixmap = QPixmap(QSize(width, TITLE_HEIGHT + self._height(header=True)))
+        pixmap.fill(QColor("white"))
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        heading = QFont(self.font())
+        heading.setPointSizeF(self.font().pointSizeF() * 1.5)
+        heading.setBold(True)
+        painter.setFont(heading)
+        painter.setPen(QColor("#1d3557"))
+        painter.drawText(QRectF(MARGIN, 4, width - 2 * MARGIN, 30), Qt.AlignmentFlag.AlignVCenter, title)
         painter.setFont(self.font())
-        self.paint(painter, width)
+        painter.setPen(QColor("#3d4a57"))
+        painter.drawText(QRectF(MARGIN, 32, width - 2 * MARGIN, 20), Qt.AlignmentFlag.AlignVCenter,
+                         f"绘制于 {format_moment(datetime.now().astimezone())}（北京时间）")
+        painter.translate(0, TITLE_HEIGHT)
+        self.paint(painter, width, header=True)
         painter.end()
         partial = path.with_name(path.name + ".part.png")
         if not pixmap.save(str(partial), "PNG"):
             raise LedgerError(f"无法写入 {path}：请检查文件夹是否存在、是否有写入权限。")
         os.replace(partial, path)
+
+
+class GanttHeader(QWidget):
+    """The chart's header, kept above the scroll area so it stays while the rows scroll."""
+
+    def __init__(self, chart: GanttChart, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="ganttHeader")
+        self.chart = chart
+        chart.header_apart = True
+        chart.headerChanged.connect(self.update)
+        self.setFixedHeight(HEADER_HEIGHT)
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("white"))
+        self.chart.paint_header(painter, self.chart.width())  # the rows' width, not the scroll bar's
+        painter.end()

@@ -5,6 +5,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
+from models.beijing_time import format_moment
 from models.enums import TaskStatus
 from models.plan import Milestone
 from models.task_list import EvidenceEntry
@@ -65,5 +66,5 @@ class EvidenceTableModel(RowsTableModel):
                 case self.COL_NAME: return e.file_name
                 case self.COL_OWNER: return e.owner
                 case self.COL_SIZE: return f"{e.size / 1024:.0f} KB" if e.size >= 1024 else f"{e.size} B"
-                case self.COL_ADDED: return e.added_at.strftime("%Y-%m-%d %H:%M")
+                case self.COL_ADDED: return format_moment(e.added_at)
         return None

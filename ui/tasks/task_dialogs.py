@@ -8,20 +8,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
     QWidget,
 )
 
 from models.errors import LedgerError
+from ui.widgets import DateBox
 
 
-def date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(QDate(value.year, value.month, value.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
+def date_edit(value: date) -> DateBox:
+    return DateBox(value)
+
+
+def to_date(edit: QDateEdit) -> date:
+    return edit.date().toPython()
 
 
 def to_date(edit: QDateEdit) -> date:

@@ -14,9 +14,8 @@ from PySide6.QtGui import QFont
 
 from models.enums import Origin, TaskStatus
 from models.task_list import MilestoneRow, TaskRow
-from ui.palette import BEHIND, TASK_STATUS_COLOURS
+from ui.palette import BEHIND, SEARCH_HIT, TASK_STATUS_COLOURS
 from ui.table_model import HeadersMixin
-
 TASK_BASE = 1_000_000
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -225,7 +224,9 @@ class TaskFilter:
 class TaskFilterProxyModel(QSortFilterProxyModel):
     """Decides once per filter change which tasks pass, so each row test is a set lookup. An
     area passes when one of its tasks does, a milestone when its task does (worked out here
-    rather than by Qt's recursive filtering, which would visit all 20,000 milestones)."""
+    rather than by Qt's recursive filtering, which would visit all 20,000 milestones). An area
+    row counts the tasks the filter shows; a milestone whose title the search words hit is
+    highlighted, so one sees why its task matched."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -233,6 +234,7 @@ class TaskFilterProxyModel(QSortFilterProxyModel):
         self.as_of = date.today()
         self._passing: set[int] = set()
         self._passing_areas: set[int] = set()  # area rows
+        self.matched_milestones: set[int] = set()  # milestone ids whose title a search word hits
         self._search: list[str] = []
         self.setSortRole(TaskTreeModel.SortRole)
 
@@ -281,6 +283,9 @@ class TaskFilterProxyModel(QSortFilterProxyModel):
             if words and not all(word in self._search[position] for word in words):
                 continue
             passing.add(position)
+        rows = self.sourceModel().rows
+        self.matched_milestones = {m.id for position in passing for m in rows[position].milestones
+                                   if any(word in m.title.lower() for word in words)}
         self._passing = passing
         areas = self.sourceModel().areas
         self._passing_areas = {row for row, area in enumerate(areas) if not passing.isdisjoint(area.tasks)}
@@ -295,3 +300,27 @@ class TaskFilterProxyModel(QSortFilterProxyModel):
 
     def passing_count(self) -> int:
         return len(self._passing)
+
+    def filtering(self) -> bool:
+        return len(self._passing) < len(self.sourceModel().rows)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        model: TaskTreeModel = self.sourceModel()
+        if (role == Qt.ItemDataRole.DisplayRole and index.column() == model.COL_NUMBER and self.filtering()
+                and not index.parent().isValid()):
+            area = model.areas[self.mapToSource(index).row()]
+            shown = sum(1 for position in area.tasks if position in self._passing)
+            return self.tr("%s（显示 %d / %d）") % (area.name, shown, len(area.tasks))
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole) and self.matched_milestones:
+            milestone = model.milestone_at(self.mapToSource(index))
+            if milestone is not None and milestone.id in self.matched_milestones:
+                if role == Qt.ItemDataRole.BackgroundRole:
+                    return SEARCH_HIT
+                font = QFont()
+                font.setBold(True)
+                return font
+        return super().data(index, role)
+
+    def matched_task_ids(self) -> set[int]:
+        """Tasks shown because of one of their milestones: opened in the tree to show it."""
+        return {row.id for row in self.sourceModel().rows if any(m.id in self.matched_milestones for m in row.milestones)}

@@ -190,6 +190,8 @@ class TasksPage(QWidget):
         self._search_timer.stop()
         self.proxy.set_filter(self.current_filter())
         self._show_areas()
+        for task_id in self.proxy.matched_task_ids():  # show the milestones the search hit
+            self.tree.expand(self.proxy.mapFromSource(self.model.task_index(task_id)))
         self._update_count()
 
     def _show_areas(self) -> None:
