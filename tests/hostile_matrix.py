@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -101,6 +100,20 @@ CLASSES: dict[str, tuple[str, Callable[[Path], None]]] = {
 }
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM starts afresh at exec; ru_maxrss would
+    carry the peak of the process that started this one (a test run of 500 MB)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource  # not on Windows; macOS and the BSDs have no /proc
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def make_files(folder: Path) -> dict[str, Path]:
     """One file per hostile class, named ``<class>.xlsx``."""
     files = {}
@@ -182,7 +195,7 @@ def run_readers(readers: list[str], folder: Path) -> list[dict]:
             seconds = time.perf_counter() - started
             _current, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            rss = peak_rss_mb()
             lines.append({"reader": reader, "class": name, "file": path.name, "seconds": round(seconds, 2),
                           "python_mb": round(peak / 2**20, 1), "rss_mb": round(rss, 1), "message": message})
         store.close()
