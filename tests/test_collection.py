@@ -311,6 +311,12 @@ def test_a_unit_sending_twice_the_later_file_wins(sent):
     assert again.state == SUPERSEDED and "税务局_改.xlsx" in again.message
 
 
+def test_a_file_named_twice_is_read_once(sent):
+    path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "一次"))
+    _received, reviews = review_files(sent.store, [path, path.parent, path], AS_OF)
+    assert [(r.name, r.state) for r in reviews] == [(path.name, USABLE)]
+
+
 def test_a_signed_period_takes_no_forms(sent):
     path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "进展"))
     with sent.store.transaction() as session:
@@ -361,7 +367,8 @@ def test_an_undo_once_the_period_is_signed_is_refused_and_changes_nothing(sent, 
     path = answer(sent, "区税务局", set_cell(TASK_SHEET, "D4", "签发前回收的进展"))
     stack = LedgerUndoStack()
     received, (review,) = review_files(sent.store, [path], AS_OF)
-    stack.push(AcceptAnswersCommand(sent.store, received, AS_OF, {(review.ref, a.key) for a in review.answers}, False))
+    stack.push(AcceptAnswersCommand(sent.store, received, AS_OF, {(review.ref, a.key) for a in review.answers}, False,
+                                    lambda: None))
     with sent.store.transaction() as session:
         for gap in unexplained(completeness(session, PERIOD)):
             explain_gap(session, gap, "数据延后报送")

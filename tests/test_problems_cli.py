@@ -44,17 +44,17 @@ def test_the_readme_example_runs(readme_run):
     assert list(runs) == ["init --demo", "problems add", "problems assign", "problems accept", "problems reply",
                           "problems visit", "problems extend", "problems list", "problems stats", "problems notice",
                           "problems export"]
-    assert runs["problems add"].stdout.startswith("id 165\t2023-0165\t待交办\t金华市恒达机械制造有限公司")
+    assert runs["problems add"].stdout.startswith("id 166\t2023-0166\t待交办\t金华市恒达机械制造有限公司")
     assert "办结期限 2023-10-11" in runs["problems assign"].stdout
     assert "重办 1 次" in runs["problems visit"].stdout and "办结期限 2023-10-18" in runs["problems visit"].stdout
     assert "办结期限 2023-10-25" in runs["problems extend"].stdout
     overdue = runs["problems list"].stdout
-    assert "共 4 件" in overdue and "2023-0165\t办理中【红（已逾期）】" in overdue
-    assert runs["problems stats"].stdout.splitlines()[2].startswith("全部\t165\t146\t88.5%")
+    assert "共 4 件" in overdue and "2023-0166\t办理中【红（已逾期）】" in overdue
+    assert runs["problems stats"].stdout.splitlines()[2].startswith("全部\t166\t147\t88.5%")
     notices = runs["problems notice"].stdout.split()
     assert notices and all(Path(folder / p).exists() for p in notices)
     assert (folder / "out" / "涉企问题_2023.xlsx").exists()
-    shown = json.loads(main_py(db, "problems", "show", "2023-0165", "--json").stdout)
+    shown = json.loads(main_py(db, "problems", "show", "2023-0166", "--json").stdout)
     assert [s["kind"] for s in shown["steps"]] == ["登记", "交办", "签收", "办结答复", "回访", "重办", "延期"]
     assert (shown["contact"], shown["phone"], shown["reopen_count"]) == ("张三丰", "13812341234", 1)
 
@@ -63,11 +63,11 @@ def test_json_and_refusals(readme_run):
     folder, db, _runs = readme_run
     added = json.loads(main_py(db, "problems", "add", "--enterprise", "乙公司", "--source", "企业走访", "--category",
                                "建议", "--text", "希望延长窗口时间", "--received", "2023-10-26", "--json").stdout)
-    assert (added["id"], added["number"], added["state"]) == (166, "2023-0166", "registered")
-    assigned = json.loads(main_py(db, "problems", "assign", "166", "--unit", "区行政服务中心", "--days", "3",
+    assert (added["id"], added["number"], added["state"]) == (167, "2023-0167", "registered")
+    assigned = json.loads(main_py(db, "problems", "assign", "167", "--unit", "区行政服务中心", "--days", "3",
                                   "--json").stdout)
     assert assigned["due"] == "2023-11-01"  # from the demo's working date, 2023-10-27 (a Friday)
-    refused = main_py(db, "problems", "assign", "166", "--unit", "区商务局", "--days", "3", code=2)
+    refused = main_py(db, "problems", "assign", "167", "--unit", "区商务局", "--days", "3", code=2)
     assert "“改派理由”不能为空" in refused.stderr
     refused = main_py(db, "problems", "add", "--enterprise", "丙", "--source", "12345", "--category", "求助",
                       "--text", "x", "--received", "2023-10-26", "--credit-code", "91350100M000100Y4S", code=2)
@@ -78,8 +78,8 @@ def test_json_and_refusals(readme_run):
     assert stats["from"] == "2023-07-01" and stats["total"]["received"] > 0
     listed = json.loads(main_py(db, "problems", "list", "--state", "待交办", "--json").stdout)
     assert {row["number"] for row in listed} >= {"2023-0156"}
-    linked = json.loads(main_py(db, "problems", "link", "165", "--with", "2023-0166", "--measure", "建立报装快速通道",
+    linked = json.loads(main_py(db, "problems", "link", "166", "--with", "2023-0167", "--measure", "建立报装快速通道",
                                 "--json").stdout)
-    assert linked["linked"] == ["2023-0166"]
-    returned = json.loads(main_py(db, "problems", "return", "166", "--reason", "非本单位职责", "--json").stdout)
+    assert linked["linked"] == ["2023-0167"]
+    returned = json.loads(main_py(db, "problems", "return", "167", "--reason", "非本单位职责", "--json").stdout)
     assert returned["state_label"] == "已退回"

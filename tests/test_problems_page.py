@@ -69,7 +69,7 @@ def test_register_assign_accept_reply_and_visit(window, qtbot, monkeypatch):
     qtbot.mouseClick(page.buttons["register"], Qt.MouseButton.LeftButton)
     assert page.proxy.rowCount() == shown + 1
     issue = page.current
-    assert (issue.number, issue.enterprise, issue.channel, issue.kind) == ("2023-0165", "金华市测试精密机械有限公司",
+    assert (issue.number, issue.enterprise, issue.channel, issue.kind) == ("2023-0166", "金华市测试精密机械有限公司",
                                                                          "营商环境体验官", "投诉")
     assert issue.tags == ["涉企执法", "审批服务"] and issue.contact == "钱多多"
     assert "钱多多　13700001234" in page.detail.text()  # in full, in the window only
@@ -118,7 +118,7 @@ def test_a_refused_form_stays_open_with_what_was_typed(window, qtbot, monkeypatc
     dialog = seen[0]
     assert dialog.result() == 0 and "校验位应为 3" in dialog.error.text()
     assert dialog.description.toPlainText() == "一段很长的描述"
-    assert len(list_issues(window.ctx.store)) == 164
+    assert len(list_issues(window.ctx.store)) == 165
 
 
 def test_colours_of_late_october(window):
@@ -164,4 +164,4 @@ def test_import_from_the_window_asks_before_skipping_duplicates(window, qtbot, m
     qtbot.waitUntil(lambda: bool(told), timeout=15000)
     assert "第 2 行" in asked[0] and "与台账中的 2023-0001重复" in asked[0]
     assert told == ["已导入 1 件，跳过重复 1 件。"]
-    assert page.proxy.rowCount() == 165 and list_issues(window.ctx.store)[-1].enterprise == "新到企业"
+    assert page.proxy.rowCount() == 166 and list_issues(window.ctx.store)[-1].enterprise == "新到企业"

@@ -76,14 +76,15 @@ def read_form(path: Path) -> ReceivedForm:
 
 
 def form_files(paths: list[Path]) -> list[Path]:
-    """The .xlsx files given, folders searched (not their sub-folders), Office's lock files left out."""
+    """The .xlsx files given, folders searched (not their sub-folders), Office's lock files left
+    out, each file once however often it was named."""
     found = []
     for path in map(Path, paths):
         if path.is_dir():
             found += sorted(p for p in path.glob("*.xlsx") if not p.name.startswith(("~$", ".~lock")))
         else:
             found.append(path)
-    return found
+    return list({p.resolve(): p for p in found}.values())
 
 
 def read_forms(paths: list[Path], progress: Progress = no_progress) -> tuple[list[ReceivedForm], list[FormReview]]:

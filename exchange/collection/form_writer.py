@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,7 +26,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exchange.common.files import write_atomically
+from exchange.common.files import safe_file_name, write_atomically
 from exchange.common.xlsx_cells import put
 from models.collection import (DONE, FORM_MARK, NOT_DONE, FormContent, cell_text, cells_digest, form_contents,
                                milestone_key, record_form, report_key, value_key)
@@ -42,7 +41,6 @@ from models.tasks import REPORT_FIELDS, REPORT_TEXT_LIMIT, plan_start
 
 META_SHEET = "台账标识"
 COVER_SHEET, TASK_SHEET, MILESTONE_SHEET, INDICATOR_SHEET = "填报说明", "任务进展", "节点举措", "指标数据"
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|]')
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -55,7 +53,7 @@ FIRST_ROW = 4  # tables: title, subtitle, header, then the rows
 
 def form_file_name(unit: str, period_id: str) -> str:
     """``<unit>_<period>.xlsx``, without the characters Windows refuses in a file name."""
-    return _UNSAFE_NAME.sub("", f"{unit}_{period_id}.xlsx")
+    return f"{safe_file_name(f'{unit}_{period_id}')}.xlsx"
 
 
 def _width(text: str) -> int:

@@ -7,7 +7,6 @@ gets them listed with their overdue milestones. Fonts and the page (margins, foo
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 from sqlalchemy import select
 
-from exchange.common.files import write_atomically
+from exchange.common.files import safe_file_name, write_atomically
 from exchange.common.pdf_fonts import register_fonts
 from exchange.common.pdf_page import PageFooter, document, numbered_canvas, para
 from models.collection import UnitStatus, collection_status
@@ -27,7 +26,6 @@ from models.returns import get_period
 from models.settings import as_of_date
 from models.store import Store
 
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|]')
 HEAD_BG = colors.HexColor("#DCE6F1")
 
 
@@ -88,7 +86,7 @@ def notice_pdf(status: UnitStatus, ctx: NoticeContext) -> bytes:
 
 
 def notice_file_name(unit: str, period_id: str) -> str:
-    return _UNSAFE_NAME.sub("", f"提示单_{unit}_{period_id}.pdf")
+    return f"{safe_file_name(f'提示单_{unit}_{period_id}')}.pdf"
 
 
 def status_and_notices(store: Store, period_id: str, as_of: date | None = None,

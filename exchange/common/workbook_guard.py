@@ -193,11 +193,19 @@ def open_workbook(path: Path, max_rows: int = MAX_ROWS, data_only: bool = True, 
     from openpyxl import load_workbook  # openpyxl is slow to import: only when a workbook is read
 
     try:
-        return load_workbook(path, read_only=True, data_only=data_only)
+        return read_whole(load_workbook(path, read_only=True, data_only=data_only))
     except LedgerError:
         raise
     except Exception as error:  # defusedxml, zip, XML and openpyxl's own errors all mean "bad file"
         raise parse_failure(path, error) from None
+
+
+def read_whole(book):
+    """The read-only workbook with each sheet's stated size forgotten: WPS may save a full sheet
+    as `<dimension ref="A1"/>`, and openpyxl's read-only rows then stop at A1."""
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()
+    return book
 
 
 def parse_failure(path: Path, error: Exception) -> LedgerError:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from exchange.common.files import safe_file_name
 from exchange.consolidation.consolidation_data import COUNTED, Consolidation, IndicatorLine, Receipt, ReceiptState, \
     TaskLine
 from exchange.signing.identity import identity_folder, unlock
@@ -190,7 +191,7 @@ def write_outputs(result: Consolidation, folder: Path, issued, key=None,
     from exchange.consolidation.consolidated_pdf import write_consolidated_pdf
     from exchange.consolidation.consolidated_xlsx import write_consolidated_xlsx
 
-    stem = Path(folder) / f"汇总_{result.period_id}"
+    stem = Path(folder) / safe_file_name(f"汇总_{result.period_id}")
     xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"), key)
     pdf = write_consolidated_pdf(result, stem.with_suffix(".pdf"), issued, key, progress)
     return [xlsx, pdf]

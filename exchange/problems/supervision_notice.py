@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from exchange.common.files import write_atomically
+from exchange.common.files import safe_file_name, write_atomically
 from exchange.common.pdf_fonts import register_fonts
 from exchange.common.pdf_page import PageFooter, document, numbered_canvas, para
 from models.problems.supervision import Colour, Notice, supervision_notice, units_with_open_issues
@@ -66,10 +66,8 @@ def write_notices(store, folder: Path, as_of: date | None = None, units: list[st
     paths = []
     for unit in units or units_with_open_issues(store):
         notice = supervision_notice(store, unit, as_of)
-        paths.append(write_atomically(Path(folder) / f"督办单_{_safe(unit)}_{notice.as_of.isoformat()}.pdf",
-                                      build_notice_pdf(notice)))
+        name = safe_file_name(f"督办单_{unit}_{notice.as_of.isoformat()}")
+        paths.append(write_atomically(Path(folder) / f"{name}.pdf", build_notice_pdf(notice)))
     return paths
 
 
-def _safe(name: str) -> str:
-    return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)

@@ -7,12 +7,11 @@ in the Return (models.returns.mark_signed), which locks the period.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from exchange.common.files import sha256_of, write_atomically
+from exchange.common.files import safe_file_name, sha256_of, write_atomically
 from exchange.signing.identity import identity_folder, unlock
 from exchange.returns.pdf_return import build_pdf
 from exchange.returns.return_data import ReturnData, build_return, return_digest
@@ -21,9 +20,6 @@ from models.progress import Progress, no_progress
 from models.returns import SignedFiles, check_can_sign, get_period, mark_signed, next_version
 from models.settings import as_of_date
 from models.store import Store
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
-
 
 @dataclass
 class ExportResult:
@@ -40,7 +36,7 @@ def returns_folder(store: Store) -> Path:
 
 
 def file_stem(data: ReturnData) -> str:
-    return _UNSAFE.sub("_", data.file_stem)
+    return safe_file_name(data.file_stem)
 
 
 def export_return(store: Store, period_id: str, out_dir: Path, as_of: date | None = None,

@@ -105,7 +105,7 @@ def _one(session: Session, rng: random.Random, day: date, channel: Channel, as_o
 def _late_october(session: Session, rng: random.Random) -> int:
     """What the office has in hand on 27 October, in every colour: two overdue (红), two due on
     the next working days (蓝), two past half their time (黄, one of them after a 延期), one
-    not yet signed for and one returned to be 改派."""
+    not yet signed for, one returned to be 改派 and one answered, awaiting its 回访."""
     cases = [  # received, topic, days, 交办, then (step, day)
         (date(2023, 10, 13), "用地", 5, date(2023, 10, 16), [("accept", date(2023, 10, 16))]),
         (date(2023, 10, 16), "政策兑现", 5, date(2023, 10, 17), [("accept", date(2023, 10, 18))]),
@@ -116,6 +116,8 @@ def _late_october(session: Session, rng: random.Random) -> int:
                                                            ("extend", date(2023, 10, 23))]),
         (date(2023, 10, 25), "水电气网", 10, date(2023, 10, 26), []),
         (date(2023, 10, 23), "物流", 5, date(2023, 10, 24), [("return", date(2023, 10, 26))]),
+        (date(2023, 10, 19), "市场准入", 5, date(2023, 10, 19), [("accept", date(2023, 10, 19)),
+                                                               ("reply", date(2023, 10, 26))]),
     ]
     for received, tag, limit, assigned, steps in cases:
         unit, texts = _TOPICS[tag]
@@ -127,6 +129,8 @@ def _late_october(session: Session, rng: random.Random) -> int:
         for step, day in steps:
             if step == "accept":
                 accept(session, issue, day)
+            elif step == "reply":
+                reply(session, issue, f"{DEMO_MARK}已指导企业完成变更登记。", day)
             elif step == "extend":
                 extend(session, issue, add_working_days(issue.due, 10), f"{DEMO_MARK}需银行总行审批，申请延期10个工作日。", day)
             else:

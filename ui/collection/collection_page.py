@@ -27,6 +27,7 @@ from ui.widgets import compact_combo, page_layout, table_view
 from ui.workers import run_in_background
 
 KeyRole = Qt.ItemDataRole.UserRole + 2  # (file, answer key) of an answer row
+EndRole = Qt.ItemDataRole.UserRole + 3  # a period's last day, in the period box
 
 
 def collection_folder(store) -> Path:
@@ -129,14 +130,15 @@ class CollectionPage(QWidget):
             self.period_combo.clear()
             for p in periods:
                 self.period_combo.addItem(p.label, p.id)
+                self.period_combo.setItemData(self.period_combo.count() - 1, p.end, EndRole)
             self.period_combo.setCurrentIndex(max(self.period_combo.findData(current), 0))
             self.period_combo.blockSignals(False)
             self._period_changed()
         self._show_status()
 
     def _period_changed(self) -> None:
-        end = next((p.end for p in collection_periods(self.ctx.store, self.ctx.as_of())[0] if p.id == self.period_id()),
-                   self.ctx.as_of())
+        """A period's forms are due by its last day unless the clerk picks another date."""
+        end = self.period_combo.currentData(EndRole) or self.ctx.as_of()
         self.due_edit.setDate(QDate(end.year, end.month, end.day))
         self._show_status()
 

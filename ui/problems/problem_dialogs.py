@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTex
 from models.errors import LedgerError
 from models.problems.loop import MAX_LIMIT_DAYS, IssueDraft, topic_tags
 from models.problems.records import Channel, IssueKind, Satisfaction
-from ui.tasks.task_dialogs import FormDialog, date_edit, to_date
+from ui.tasks.task_dialogs import FormDialog, date_edit
 
 
 def _split(text: str) -> list[str]:
@@ -54,7 +54,7 @@ class RegisterDialog(FormDialog):
         if task and not task.isdigit():
             raise LedgerError(self.tr("“关联改革任务”应填任务序号（如 3），现为“%s”。") % task)
         return IssueDraft(self.enterprise.text(), self.channel.currentText(), self.kind.currentText(),
-                          self.description.toPlainText(), to_date(self.received), self.credit_code.text(),
+                          self.description.toPlainText(), self.received.date().toPython(), self.credit_code.text(),
                           self.contact.text(), self.phone.text(), _split(self.tags.text()),
                           int(task) if task.isdigit() else None)
 
@@ -82,7 +82,7 @@ class AssignDialog(FormDialog):
                                     objectName="hint"))
 
     def values(self) -> tuple[str, int, date, list[str], str]:
-        return (self.unit.currentText(), self.days.value(), to_date(self.day), _split(self.co_units.text()),
+        return (self.unit.currentText(), self.days.value(), self.day.date().toPython(), _split(self.co_units.text()),
                 self.reason.text())
 
 
@@ -98,7 +98,7 @@ class ReplyDialog(FormDialog):
         self.form.addRow(self.tr("答复日期"), self.day)
 
     def values(self) -> tuple[str, date, bool]:
-        return self.text.toPlainText(), to_date(self.day), self.interim.isChecked()
+        return self.text.toPlainText(), self.day.date().toPython(), self.interim.isChecked()
 
 
 class VisitDialog(FormDialog):
@@ -114,7 +114,7 @@ class VisitDialog(FormDialog):
         self.form.addRow("", QLabel(self.tr("“不满意”将退回主办单位重办，时限重新起算。"), objectName="hint"))
 
     def values(self) -> tuple[str, date, str]:
-        return self.satisfaction.currentText(), to_date(self.day), self.note.text()
+        return self.satisfaction.currentText(), self.day.date().toPython(), self.note.text()
 
 
 class ExtendDialog(FormDialog):
@@ -130,7 +130,7 @@ class ExtendDialog(FormDialog):
         self.form.addRow(self.tr("申请日期"), self.day)
 
     def values(self) -> tuple[date, str, date]:
-        return to_date(self.new_due), self.reason.text(), to_date(self.day)
+        return self.new_due.date().toPython(), self.reason.text(), self.day.date().toPython()
 
 
 class ReasonDialog(FormDialog):
@@ -144,7 +144,7 @@ class ReasonDialog(FormDialog):
         self.form.addRow(self.tr("日期"), self.day)
 
     def values(self) -> tuple[str, date]:
-        return self.reason.text(), to_date(self.day)
+        return self.reason.text(), self.day.date().toPython()
 
 
 class LinkDialog(FormDialog):
@@ -161,4 +161,4 @@ class LinkDialog(FormDialog):
         self.form.addRow(self.tr("日期"), self.day)
 
     def values(self) -> tuple[list[str], str, date]:
-        return _split(self.others.text()), self.measure.toPlainText(), to_date(self.day)
+        return _split(self.others.text()), self.measure.toPlainText(), self.day.date().toPython()
