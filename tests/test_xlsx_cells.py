@@ -15,7 +15,7 @@ from exchange.plans.plan_import import import_plan_workbook
 from models.plan_loader import current_plan
 from models.plan_update import plan_to_data
 
-FORMULAS = ['=HYPERLINK("http://example.com","点此")', "=A1", "+1", "-x", "@y", "=1+1"]
+FORMULAS = ['=HYPERLINK("http://example.com","点此")', "=A1", "+1", "-x", "@SUM(A1)", "=1+1"]
 
 
 @pytest.mark.parametrize("write_only", [False, True])
@@ -40,11 +40,11 @@ def test_export_plan_round_trip_with_formula_like_titles(tmp_path, plan_store):
         data = plan_to_data(current_plan(session))
     for task, title in zip(data["tasks"], FORMULAS):
         task["title"] = title
-        task["lead_unit"] = title
+        task["text"] = title
     path = export_plan(data, tmp_path / "plan.xlsx")
     read, diff = import_plan_workbook(plan_store, path, dry_run=True)
     assert [t["title"] for t in read["tasks"][:len(FORMULAS)]] == FORMULAS
-    assert [t["lead_unit"] for t in read["tasks"][:len(FORMULAS)]] == FORMULAS
+    assert [t["text"] for t in read["tasks"][:len(FORMULAS)]] == FORMULAS
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
