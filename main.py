@@ -201,7 +201,8 @@ def _add_return_commands(sub) -> None:
 def open_store(args: argparse.Namespace):
     from models.store import Store, default_db_path
 
-    return Store(args.db or default_db_path()).open()
+    # Only init makes a new store: a mistyped --db must not silently become an empty ledger.
+    return Store(args.db or default_db_path(), create=args.command == "init").open()
 
 
 def with_store(handler: Callable[..., int]) -> Callable[[argparse.Namespace], int]:
