@@ -368,6 +368,7 @@ def cmd_identity_show(args: argparse.Namespace, store) -> int:
 @with_store
 def cmd_returns_status(args: argparse.Namespace, store) -> int:
     from exchange.returns.return_data import content_digest
+    from exchange.returns.returns_export import returns_folder, unrecorded_files
     from models.enums import ReturnState
     from models.returns import completeness, get_period, latest_return, review_outdated
     from models.settings import as_of_date
@@ -380,13 +381,16 @@ def cmd_returns_status(args: argparse.Namespace, store) -> int:
         if latest is not None and latest.state is ReturnState.REVIEWED:
             outdated = review_outdated(session, latest, content_digest(session, as_of_date(session, args.as_of))(latest))
             state += f"（{outdated}）" if outdated else ""
+    strays = unrecorded_files(store, period.id, [returns_folder(store)])
     if args.json:
-        print_json({"period": period.id, "state": state,
+        print_json({"period": period.id, "state": state, "unrecorded_files": strays,
                     "gaps": [{"kind": g.kind, "subject": g.subject, "reason": g.reason} for g in gaps]})
         return EXIT_OK
     print(f"{period.label}：{state}；缺报 {len(gaps)} 项，其中未说明原因 {sum(not g.reason for g in gaps)} 项")
     for g in gaps:
         print(f"  [{g.kind}] {g.subject}：{g.reason or '（未说明）'}")
+    for stray in strays:
+        print(f"  ✗ {stray}")
     return EXIT_OK
 
 

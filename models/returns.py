@@ -210,6 +210,13 @@ def mark_signed(session: Session, period_id: str, signer: str, files: SignedFile
     return ret
 
 
+def recorded_hashes(session: Session, path: str) -> set[str]:
+    """The SHA-256 of every signed file recorded under ``path`` (any version, withdrawn included)."""
+    rows = session.execute(select(Return.xlsx_path, Return.xlsx_sha256, Return.pdf_path, Return.pdf_sha256)
+                           .where((Return.xlsx_path == path) | (Return.pdf_path == path))).all()
+    return {sha for xlsx, xsha, pdf, psha in rows for where, sha in ((xlsx, xsha), (pdf, psha)) if where == path and sha}
+
+
 def submit(session: Session, period_id: str) -> Return:
     """已签发 → 已报送 (the files were handed to the city)."""
     ret = latest_return(session, period_id)

@@ -110,8 +110,9 @@ def backup_copy(db_path: Path, tag: str) -> Path:
     return target
 
 
-def _fsync_folder(folder: Path) -> None:
-    if sys.platform != "win32":  # a folder cannot be opened for fsync on Windows
+def fsync_folder(folder: Path) -> None:
+    """Make the renames in ``folder`` durable (Windows cannot open a folder for that)."""
+    if sys.platform != "win32":
         fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(fd)
@@ -152,7 +153,7 @@ def _build_new_store(db_path: Path) -> None:
             pass
         finally:
             temp.unlink()
-    _fsync_folder(db_path.parent)
+    fsync_folder(db_path.parent)
 
 
 def _read_only_state(db_path: Path) -> tuple[str | None, bool]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from exchange.common.files import clear_stale, write_together
 from models.enums import IndicatorStatus, LabelledEnum, TaskStatus
 from models.errors import LedgerError
 from models.progress import Progress, no_progress
@@ -289,12 +290,14 @@ def _area_boards(counties: list[str], tasks: list[TaskLine], indicators: list[In
 
 def write_outputs(result: Consolidation, folder: Path, issued, key=None,
                   progress: Progress = no_progress) -> list[Path]:
-    """The consolidated workbook and PDF in ``folder``, named for the period; both signed with the
-    city's key when one is given (exchange.signing.identity.unlock)."""
-    from exchange.consolidation.consolidated_pdf import write_consolidated_pdf
-    from exchange.consolidation.consolidated_xlsx import write_consolidated_xlsx
+    """The consolidated workbook and PDF in ``folder``, named for the period, both signed with the
+    city's key when one is given (exchange.signing.identity.unlock); both are made in full before
+    either replaces the files of an earlier run."""
+    from exchange.consolidation.consolidated_pdf import consolidated_pdf_bytes
+    from exchange.consolidation.consolidated_xlsx import consolidated_xlsx_bytes
 
-    stem = Path(folder) / f"汇总_{result.period_id}"
-    xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"), key)
-    pdf = write_consolidated_pdf(result, stem.with_suffix(".pdf"), issued, key, progress)
-    return [xlsx, pdf]
+    stem = Path(folder).resolve() / f"汇总_{result.period_id}"
+    xlsx, pdf = stem.with_suffix(".xlsx"), stem.with_suffix(".pdf")
+    clear_stale(stem.parent, ["汇总_*.xlsx", "汇总_*.pdf"])
+    return write_together({xlsx: consolidated_xlsx_bytes(result, key),
+                           pdf: consolidated_pdf_bytes(result, issued, key, progress)})
