@@ -5,6 +5,8 @@ start but the first after an update) opens without paying for it.
 """
 from __future__ import annotations
 
+import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import inspect, text
@@ -41,6 +43,21 @@ def current_revision(connection: Connection) -> str | None:
         return None
 
 
+def backup_copy(db_path: Path, tag: str) -> Path:
+    """A consistent copy beside the file, named with the date and why it was made."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = db_path.with_name(f"{db_path.stem}.backup-{stamp}-{tag}{db_path.suffix}")
+    source = sqlite3.connect(db_path)
+    try:
+        dest = sqlite3.connect(target)
+        with dest:
+            source.backup(dest)
+        dest.close()
+    finally:
+        source.close()
+    return target
+
+
 def refuse_unknown_schema(db_path: Path, current: str | None, has_tables: bool) -> None:
     """Refuse a file that is not a ledger, or a ledger of a newer program, before any write."""
     if current is None and has_tables:
@@ -57,8 +74,6 @@ def refuse_unknown_schema(db_path: Path, current: str | None, has_tables: bool) 
 def upgrade_store(engine: Engine, db_path: Path, target: str = "head") -> Path | None:
     """Migrate to ``target`` in one transaction (the engine's BEGIN makes DDL transactional: a kill
     leaves the old schema or the new one); return the backup made of an older store (else None)."""
-    from models.store import backup_copy
-
     with engine.connect() as connection:
         current = current_revision(connection)
         if current == (HEAD if target == "head" else target):

@@ -13,7 +13,6 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -93,21 +92,6 @@ def make_engine(db_path: Path) -> Engine:
     event.listen(engine, "connect", _set_pragmas)
     event.listen(engine, "begin", _begin)
     return engine
-
-
-def backup_copy(db_path: Path, tag: str) -> Path:
-    """A consistent copy beside the file, named with the date and why it was made."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = db_path.with_name(f"{db_path.stem}.backup-{stamp}-{tag}{db_path.suffix}")
-    source = sqlite3.connect(db_path)
-    try:
-        dest = sqlite3.connect(target)
-        with dest:
-            source.backup(dest)
-        dest.close()
-    finally:
-        source.close()
-    return target
 
 
 def fsync_folder(folder: Path) -> None:
