@@ -554,6 +554,10 @@ def cmd_import_values(args: argparse.Namespace, store) -> int:
         raise LedgerError(f"{error}\n如确认无误，请加 --confirm-outliers 重新运行。") from None
     print(f"已从 {args.file.name} 导入：{len(preview.changes)} 个数值有变化，"
           f"{len(preview.checks) - len(preview.changes)} 个与台账相同。")
+    return EXIT_OK
+
+
+@with_store
 def cmd_import_plan(args: argparse.Namespace, store) -> int:
     from exchange.plans.plan_import import import_plan_workbook
 
