@@ -146,10 +146,12 @@ def _add_return_commands(sub) -> None:
     q.add_argument("--county", required=True, help="县（市、区），如 婺城区")
     q.add_argument("--office", required=True, help="单位名称")
     q.add_argument("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名（口令不写在命令行上）")
+    q.add_argument("--replace", action="store_true", help="替换已有的证书（旧证书备份保存；新证书须交市级重新登记）")
     q.set_defaults(handler=cmd_identity_new)
     q = isub.add_parser("import", help="导入 PKCS#12 证书文件（.p12/.pfx），以同一口令加密保存私钥")
     q.add_argument("file", type=Path, metavar="FILE.p12")
     q.add_argument("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名")
+    q.add_argument("--replace", action="store_true", help="替换已有的证书（旧证书备份保存；新证书须交市级重新登记）")
     q.set_defaults(handler=cmd_identity_import)
     q = isub.add_parser("export-cert", help="导出证书（.cer/.der 为 DER，其他为 PEM），交市级登记")
     q.add_argument("file", type=Path, metavar="FILE")
@@ -317,12 +319,19 @@ def cmd_milestone_done(args: argparse.Namespace, store) -> int:
 
 
 def _passphrase(var: str | None) -> str:
+    """The passphrase from the environment variable named ``var``. The argument itself is never
+    repeated: given by mistake, it may be the passphrase."""
     import os
+    import re
 
     if not var:
         raise LedgerError("签发需要口令：请用 --passphrase-env 指定存放口令的环境变量名。")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
+        raise LedgerError("--passphrase-env 应写环境变量的名称（如 LEDGER_PASS），不是口令本身；"
+                          "请先 export LEDGER_PASS='口令'，再写 --passphrase-env LEDGER_PASS。")
     if var not in os.environ:
-        raise LedgerError(f"环境变量 {var} 未设置（应存放签名私钥的口令）。")
+        raise LedgerError("--passphrase-env 所指的环境变量未设置（应存放签名私钥的口令）；"
+                          "请先 export 该变量，或核对变量名的拼写。")
     return os.environ[var]
 
 
@@ -330,13 +339,23 @@ def _print_identity(identity) -> None:
     print(f"证书主题：{identity.signer}（{identity.county}　{identity.office}）")
     print(f"有效期至：{identity.valid_until:%Y-%m-%d}")
     print(f"指纹（SHA-256）：{identity.fingerprint}")
+    if identity.expiry_warning():
+        print(f"注意：{identity.expiry_warning()}", file=sys.stderr)
+
+
+def _print_replaced(identity) -> None:
+    _print_identity(identity)
+    if identity.backup is not None:
+        print(f"已替换原有证书，旧私钥和证书备份在 {identity.backup}。")
+        print("请用 identity export-cert 导出新证书交市级登记：登记之前，市级无法核验用新证书签发的报表。")
 
 
 @with_store
 def cmd_identity_new(args: argparse.Namespace, store) -> int:
     from exchange.signing.identity import create_identity, identity_folder
 
-    _print_identity(create_identity(identity_folder(store), args.county, args.office, _passphrase(args.passphrase_env)))
+    _print_replaced(create_identity(identity_folder(store), args.county, args.office, _passphrase(args.passphrase_env),
+                                    args.replace))
     return EXIT_OK
 
 
@@ -344,7 +363,7 @@ def cmd_identity_new(args: argparse.Namespace, store) -> int:
 def cmd_identity_import(args: argparse.Namespace, store) -> int:
     from exchange.signing.identity import identity_folder, import_pkcs12
 
-    _print_identity(import_pkcs12(identity_folder(store), args.file, _passphrase(args.passphrase_env)))
+    _print_replaced(import_pkcs12(identity_folder(store), args.file, _passphrase(args.passphrase_env), args.replace))
     return EXIT_OK
 
 

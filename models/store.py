@@ -105,7 +105,8 @@ def fsync_folder(folder: Path) -> None:
 
 
 def _remove_abandoned_builds(db_path: Path) -> None:
-    """Temporary stores left by a killed ``init``; one still being built elsewhere is locked."""
+    """Temporary stores left by a killed ``init`` (maybe already linked as the store: then only
+    that name goes); one still being built, or linked and open elsewhere, is locked."""
     for temp in db_path.parent.glob(f".{db_path.name}{CREATING}*"):
         if temp.name.endswith(("-wal", "-shm", "-journal")):
             continue
@@ -121,7 +122,6 @@ def _build_new_store(db_path: Path) -> None:
     from models.migrate import upgrade_store
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_builds(db_path)
     temp = db_path.with_name(f".{db_path.name}{CREATING}{os.getpid()}")
     with open(temp, "w+b") as handle:
         lock_file(handle)
@@ -219,6 +219,8 @@ class Store:
     def open(self) -> "Store":
         from models.migrate import HEAD, upgrade_store
 
+        if self.path.parent.is_dir():
+            _remove_abandoned_builds(self.path)
         if not store_file_exists(self.path):
             self._refuse_missing()
         self._lock()

@@ -96,6 +96,11 @@ class HomePage(QWidget):
         cards.addWidget(self.missing_card, 0, 5)
         cards.setColumnStretch(0, 2)
         layout.addLayout(cards)
+        self.certificate_warning = QLabel(objectName="certificateWarning")
+        self.certificate_warning.setStyleSheet("color: #c0392b; font-weight: bold;")
+        self.certificate_warning.setWordWrap(True)
+        self.certificate_warning.hide()
+        layout.addWidget(self.certificate_warning)
 
         self.tabs = QTabWidget(objectName="homeTabs")
         self.tabs.addTab(self._build_attention_tab(), self.tr("工作提醒"))
@@ -183,6 +188,11 @@ class HomePage(QWidget):
         self.missing_card.set_values(self.tr("%d 项") % len(missing), self.tr("未完成任务中尚无本期进展"))
         self._fill_lists(rows, missing, as_of)
         self.chart.set_rows(rows, year, as_of)
+        from exchange.signing.identity import certificate_warning  # cryptography: not at window start
+
+        warning = certificate_warning(self.ctx.store)
+        self.certificate_warning.setText(warning)
+        self.certificate_warning.setVisible(bool(warning))
 
     def _fill_lists(self, rows: list[TaskRow], missing: list[TaskRow], as_of: date) -> None:
         lagging = []

@@ -295,7 +295,10 @@ def write_outputs(result: Consolidation, folder: Path, issued, key=None,
     either replaces the files of an earlier run."""
     from exchange.consolidation.consolidated_pdf import consolidated_pdf_bytes
     from exchange.consolidation.consolidated_xlsx import consolidated_xlsx_bytes
+    from exchange.signing.identity import check_can_sign_with
 
+    if key is not None:
+        check_can_sign_with(key)
     stem = Path(folder).resolve() / f"汇总_{result.period_id}"
     xlsx, pdf = stem.with_suffix(".xlsx"), stem.with_suffix(".pdf")
     clear_stale(stem.parent, ["汇总_*.xlsx", "汇总_*.pdf"])

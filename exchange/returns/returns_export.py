@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from exchange.common.files import clear_stale, sha256_of, write_together
-from exchange.signing.identity import identity_folder, unlock
+from exchange.signing.identity import check_can_sign_with, identity_folder, unlock
 from exchange.returns.pdf_return import build_pdf
 from exchange.returns.return_data import ReturnData, build_return, return_digest
 from exchange.returns.xlsx_return import xlsx_bytes
@@ -57,6 +57,7 @@ def export_return(store: Store, period_id: str, out_dir: Path, as_of: date, pass
     with store.session() as session:
         data = build_return(session, period_id, as_of, next_version(session, period_id.strip().upper()))
         if key is not None:  # refused here, before the slow PDF and signature, as mark_signed would
+            check_can_sign_with(key, data.cover.county)
             check_can_sign(session, period_id, return_digest(data))
             session.rollback()  # check_can_sign may have added an unsaved draft row
     stem = file_stem(data)

@@ -286,6 +286,12 @@ class ReturnsPage(QWidget):
         if ret.pdf_path and Path(ret.pdf_path).exists():
             self._show_pdf(Path(ret.pdf_path))
 
+    def _replaced(self, identity) -> None:
+        if identity.backup is not None:
+            QMessageBox.information(self, self.tr("签名证书"), self.tr(
+                "已换用新证书，旧私钥和证书备份在 %1。\n请导出新证书交市级登记：登记之前，市级无法核验用新证书签发的报表。")
+                .replace("%1", str(identity.backup)))
+
     def manage_identity(self) -> None:
         from exchange.signing.identity import (create_identity, export_certificate, identity_folder, import_pkcs12,
                                        load_identity)
@@ -306,12 +312,16 @@ class ReturnsPage(QWidget):
                     self, self.tr("为%1 %2 创建签名证书。设定保护私钥的口令：")
                     .replace("%1", office.county).replace("%2", office.office_name), confirm=True)
                 if passphrase is not None:
-                    create_identity(folder, office.county, office.office_name, passphrase)
+                    self._replaced(create_identity(folder, office.county, office.office_name, passphrase, replace=True))
             elif choice == choices[1]:
+                if load_identity(folder) and QMessageBox.question(
+                        self, self.tr("替换证书"), self.tr("已有签名证书，替换后须把新证书交市级重新登记。继续？")) \
+                        != QMessageBox.StandardButton.Yes:
+                    return
                 path, _filter = QFileDialog.getOpenFileName(self, self.tr("导入证书"), "", "PKCS#12 (*.p12 *.pfx)")
                 passphrase = PassphraseDialog.get_passphrase(self, self.tr("证书文件的口令：")) if path else None
                 if passphrase is not None:
-                    import_pkcs12(folder, Path(path), passphrase)
+                    self._replaced(import_pkcs12(folder, Path(path), passphrase, replace=True))
             else:
                 path, _filter = QFileDialog.getSaveFileName(self, self.tr("导出证书"), "本单位证书.cer",
                                                             self.tr("证书 (*.cer *.pem)"))
