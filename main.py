@@ -2,30 +2,75 @@
 
 ``python main.py`` opens the window; ``python main.py COMMAND …`` runs a headless subcommand
 (``python main.py --help`` lists them). Subcommands never import Qt.
+
+Every subcommand is one row of ``COMMANDS``: its name (two words for a nested one, such as
+``returns status``), its help, its arguments, the operation it runs and how its result is printed.
+The store is opened in one place (``run_command``) for every row that needs it, and closed after.
+To add a subcommand:
+
+1. Write the operation where its feature lives (``models/…`` for ledger actions, ``exchange/…``
+   for files): one Qt-free function that takes the store first, owns its transaction, returns a
+   plain result and raises ``LedgerError`` with a Chinese message. The window calls the same one.
+2. Add a row::
+
+       Command("problems list", "列出涉企问题", "models.problems:list_problems",
+               lambda a: {"status": a.status}, show_problems,
+               (arg("--status", help="只列出此状态的问题"), JSON)),
+
+   The operation is named ``"module:function"`` and imported only when the command runs, so slow
+   libraries stay out of every other command and of the window's start-up. ``inputs`` turns the
+   parsed arguments into the operation's keyword arguments; ``store=False`` for an operation that
+   takes no store. A nested name needs its group's help in ``GROUPS``.
+3. Write ``show_problems(result, args)``: print the result, return an exit code (None means 0).
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import os
+import re
 import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, NoReturn
 
 from models.errors import LedgerError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
 
+# ---- argparse, in Chinese ------------------------------------------------------------------------
+
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse with its refusals in Chinese and exit code 2, never a traceback."""
+    """argparse with its own words and its refusals in Chinese, exit code 2, never a traceback."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示此帮助信息并退出")
 
     def error(self, message: str) -> NoReturn:
         for english, chinese in (
             ("the following arguments are required", "缺少必需的参数"),
             ("unrecognized arguments", "无法识别的参数"),
             ("invalid choice", "无效的选项"),
+            ("expected at least one argument", "至少需要一个值"),
             ("expected one argument", "需要一个值"),
+            ("invalid int value", "不是有效的整数"),
+            ("ambiguous option", "有歧义的选项"),
+            ("could match", "可能是"),
             ("argument", "参数"),
             ("choose from", "可选"),
         ):
@@ -41,289 +86,35 @@ def _date_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(f"“{text}”不是有效日期，应写作 YYYY-MM-DD") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = ChineseArgumentParser(prog="main.py", description="改革台账：县（市、区）改革任务与指标台账。不带子命令时打开窗口。")
-    parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录，或环境变量 LEDGER_DB）")
-    parser.add_argument("--as-of", type=_date_arg, dest="as_of", metavar="YYYY-MM-DD",
-                        help="按此日期计算当前期次、到期与滞后（默认取设置中的台账日期，否则今天）")
-    sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseArgumentParser)
+# ---- the table of subcommands --------------------------------------------------------------------
 
-    p = sub.add_parser("init", help="创建或升级数据文件并载入内置方案")
-    p.add_argument("--demo", action="store_true", help="同时载入演示数据（标注为演示）")
-    p.set_defaults(handler=cmd_init)
-
-    p = sub.add_parser("summary", help="数据文件中各类数据的数量")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(handler=cmd_summary)
-
-    p = sub.add_parser("periods", help="列出一年的期次")
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--type", choices=["biweekly", "monthly", "quarterly", "yearly"], default="biweekly")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(handler=cmd_periods)
-
-    # The task ledger (issue 3).
-    p = sub.add_parser("tasks", help="列出任务及其状态（由节点与进展推算）")
-    p.add_argument("--status", choices=["not_started", "on_track", "lagging", "done"], help="只列出此状态的任务")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(handler=cmd_tasks)
-
-    p = sub.add_parser("report", help="记录一项任务某期次的进展")
-    p.add_argument("--task", type=int, required=True, metavar="N", help="任务序号")
-    p.add_argument("--period", required=True, metavar="ID", help="期次编号，如 2023-B22")
-    p.add_argument("--progress", required=True, metavar="TEXT", help="进展情况")
-    p.add_argument("--problems", default="", metavar="TEXT", help="存在问题")
-    p.add_argument("--next", default="", dest="next_steps", metavar="TEXT", help="下步计划")
-    p.set_defaults(handler=cmd_report)
-
-    p = sub.add_parser("milestone-done", help="把一个节点举措标为已完成")
-    p.add_argument("--task", type=int, required=True, metavar="N", help="任务序号")
-    p.add_argument("--milestone", type=int, required=True, metavar="K", help="节点序号（第几个节点）")
-    p.add_argument("--date", type=_date_arg, required=True, metavar="YYYY-MM-DD", help="完成日期")
-    p.set_defaults(handler=cmd_milestone_done)
-
-    # Indicator entry (issue 4).
-    p = sub.add_parser("indicators", help="指标定义、最新数值、完成率与状态")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(handler=cmd_indicators)
-
-    p = sub.add_parser("value", help="填报一个指标在一个期次的数值")
-    p.add_argument("--indicator", required=True, metavar="编号", help="指标编号或名称")
-    p.add_argument("--period", required=True, metavar="期次", help="期次编号，如 2023-M10")
-    p.add_argument("--value", required=True, metavar="数值", help="如 85、92.5%%、590万；空字符串表示未填报")
-    p.add_argument("--note", metavar="备注", help="备注（未填报或累计值下降时必填）")
-    p.add_argument("--source", metavar="来源", help="数据来源")
-    p.add_argument("--confirm-outlier", action="store_true", help="确认远离历史数据的数值无误")
-    p.set_defaults(handler=cmd_value)
-
-    p = sub.add_parser("import-values", help="从 Excel 导入指标数值（全部成功或全部不写入）")
-    p.add_argument("file", type=Path, metavar="FILE.xlsx")
-    p.add_argument("--confirm-outliers", action="store_true", help="确认远离历史数据的数值无误")
-    p.set_defaults(handler=cmd_import_values)
-
-    _add_return_commands(sub)
-
-    # Plan workbooks and the city's side (issue 6).
-    p = sub.add_parser("import-plan", help="从 Excel 工作簿导入或更新方案（全部成功或全不导入）")
-    p.add_argument("file", type=Path, metavar="FILE.xlsx")
-    p.add_argument("--dry-run", action="store_true", help="只显示将作的改动，不写入")
-    p.add_argument("--code", help="方案编号（更新库中某一方案时指定）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(handler=cmd_import_plan)
-
-    p = sub.add_parser("export-plan", help="把库中的方案导出为 Excel 工作簿（可再用 import-plan 读回）")
-    p.add_argument("file", type=Path, metavar="FILE.xlsx")
-    p.set_defaults(handler=cmd_export_plan)
-
-    p = sub.add_parser("trust", help="市级：登记与查看各县（市、区）的签名证书")
-    trust = p.add_subparsers(dest="trust_command", metavar="操作", required=True, parser_class=ChineseArgumentParser)
-    t = trust.add_parser("add", help="登记一个县（市、区）的证书（.cer/.pem/.der）")
-    t.add_argument("cert", type=Path, metavar="CERT")
-    t.add_argument("--county", required=True, help="县（市、区）名称")
-    t.set_defaults(handler=cmd_trust_add)
-    t = trust.add_parser("list", help="列出已登记的证书")
-    t.add_argument("--json", action="store_true", help="以 JSON 输出")
-    t.set_defaults(handler=cmd_trust_list)
-
-    p = sub.add_parser("consolidate", help="市级：核验各县报表并汇总、排名，生成汇总工作簿与 PDF")
-    p.add_argument("paths", type=Path, nargs="+", metavar="FILE_OR_FOLDER")
-    p.add_argument("--period", required=True, help="期次编号，如 2023-B22")
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="汇总文件的输出文件夹")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出各县状态")
-    p.add_argument("--sign", action="store_true", help="用本单位（市级）签名证书签发汇总 PDF")
-    p.add_argument("--passphrase-env", metavar="VAR", help="存放签名私钥口令的环境变量名（与 --sign 同用）")
-    p.set_defaults(handler=cmd_consolidate)
-    return parser
+Arg = tuple[tuple[str, ...], dict[str, Any]]
 
 
-# ---- signed returns (issue 5): identity, returns workflow, export, verify ----------------------
-
-def _add_return_commands(sub) -> None:
-    p = sub.add_parser("identity", help="本单位签名证书：创建、导入、导出、查看")
-    isub = p.add_subparsers(dest="identity_command", metavar="操作", required=True,
-                            parser_class=ChineseArgumentParser)
-    q = isub.add_parser("new", help="创建签名私钥和证书（主题含县（市、区）和单位名称）")
-    q.add_argument("--county", required=True, help="县（市、区），如 婺城区")
-    q.add_argument("--office", required=True, help="单位名称")
-    q.add_argument("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名（口令不写在命令行上）")
-    q.add_argument("--replace", action="store_true", help="替换已有的证书（旧证书备份保存；新证书须交市级重新登记）")
-    q.set_defaults(handler=cmd_identity_new)
-    q = isub.add_parser("import", help="导入 PKCS#12 证书文件（.p12/.pfx），以同一口令加密保存私钥")
-    q.add_argument("file", type=Path, metavar="FILE.p12")
-    q.add_argument("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名")
-    q.add_argument("--replace", action="store_true", help="替换已有的证书（旧证书备份保存；新证书须交市级重新登记）")
-    q.set_defaults(handler=cmd_identity_import)
-    q = isub.add_parser("export-cert", help="导出证书（.cer/.der 为 DER，其他为 PEM），交市级登记")
-    q.add_argument("file", type=Path, metavar="FILE")
-    q.set_defaults(handler=cmd_identity_export)
-    q = isub.add_parser("show", help="显示证书主题、有效期和指纹")
-    q.set_defaults(handler=cmd_identity_show)
-
-    p = sub.add_parser("returns", help="报表流程：完整性、缺报说明、审核、报送、撤回、历史")
-    rsub = p.add_subparsers(dest="returns_command", metavar="操作", required=True,
-                            parser_class=ChineseArgumentParser)
-    q = rsub.add_parser("status", help="期次的缺报事项和报表状态")
-    q.add_argument("--period", required=True, metavar="ID")
-    q.add_argument("--json", action="store_true", help="以 JSON 输出")
-    q.set_defaults(handler=cmd_returns_status)
-    q = rsub.add_parser("explain", help="为尚未说明的缺报事项填写原因")
-    q.add_argument("--period", required=True, metavar="ID")
-    q.add_argument("--reason", required=True)
-    q.set_defaults(handler=cmd_returns_explain)
-    q = rsub.add_parser("review", help="审核本期报表")
-    q.add_argument("--period", required=True, metavar="ID")
-    q.add_argument("--reviewer", required=True, help="审核人姓名")
-    q.set_defaults(handler=cmd_returns_review)
-    q = rsub.add_parser("submit", help="标记已签发的报表为已报送")
-    q.add_argument("--period", required=True, metavar="ID")
-    q.set_defaults(handler=cmd_returns_submit)
-    q = rsub.add_parser("withdraw", help="撤回已签发的报表（须说明原因），期次重新开放")
-    q.add_argument("--period", required=True, metavar="ID")
-    q.add_argument("--reason", required=True)
-    q.set_defaults(handler=cmd_returns_withdraw)
-    q = rsub.add_parser("history", help="各期报表的所有版本及文件")
-    q.add_argument("--period", metavar="ID")
-    q.add_argument("--json", action="store_true", help="以 JSON 输出")
-    q.set_defaults(handler=cmd_returns_history)
-
-    p = sub.add_parser("export", help="导出期次报表 <县>_<期次>_v<版本>.xlsx 和 .pdf（可签发）")
-    p.add_argument("--period", required=True, metavar="ID", help="期次编号，如 2023-B22")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="输出文件夹")
-    p.add_argument("--sign", action="store_true", help="签发：以本单位私钥签名并锁定期次（须已审核）")
-    p.add_argument("--passphrase-env", metavar="VAR", help="存放私钥口令的环境变量名（--sign 时必填）")
-    p.set_defaults(handler=cmd_export)
-
-    p = sub.add_parser("verify", help="验证报表文件的签名，列出改动之处；全部有效时退出码为 0")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.add_argument("--trust", nargs="+", type=Path, default=[], metavar="CERT", help="受信任的证书文件")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(handler=cmd_verify)
+def arg(*flags: str, **options: Any) -> Arg:
+    """One argument of a subcommand, as ``add_argument`` takes it."""
+    return flags, options
 
 
-def open_store(args: argparse.Namespace):
-    from models.store import Store, default_db_path
+@dataclass(frozen=True)
+class Command:
+    name: str  # "init", or "returns status" for a subcommand of a group
+    help: str
+    operation: str  # "module:function", imported when the command runs
+    inputs: Callable[[argparse.Namespace], Mapping[str, Any]]  # the operation's keyword arguments
+    show: Callable[[Any, argparse.Namespace], int | None]  # prints the result; None means EXIT_OK
+    arguments: tuple[Arg, ...] = ()
+    store: bool = True  # the operation takes the open store as its first argument
+    confirm: str = ""  # the flag that confirms what an operation refused only for want of confirmation
 
-    # Only init makes a new store: a mistyped --db must not silently become an empty ledger.
-    return Store(args.db or default_db_path(), create=args.command == "init").open()
-
-
-def with_store(handler: Callable[..., int]) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        store = open_store(args)
-        try:
-            return handler(args, store)
-        finally:
-            store.close()
-
-    return run
+    def function(self) -> Callable[..., Any]:
+        module, _, name = self.operation.partition(":")
+        return getattr(importlib.import_module(module), name)
 
 
-def print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-@with_store
-def cmd_init(args: argparse.Namespace, store) -> int:
-    from models.service import initialise
-
-    result = initialise(store, demo=args.demo)
-    print(f"数据文件：{store.path}")
-    if result.backup:
-        print(f"已升级数据结构，升级前的副本：{result.backup}")
-    print(f"方案：{result.plan_name}（{'已载入' if result.plan_added else '已存在，未改动'}）")
-    if args.demo:
-        print("演示数据：" + ("已载入" if result.demo_added else "已有台账数据，未载入"))
-    return EXIT_OK
-
-
-@with_store
-def cmd_summary(args: argparse.Namespace, store) -> int:
-    from models.settings import as_of_date
-    from models.summary import store_summary
-
-    with store.session() as session:
-        data = store_summary(session, as_of_date(session, args.as_of))
-    if args.json:
-        print_json(data)
-        return EXIT_OK
-    plan = data["plan"]
-    print(f"方案：{plan['name']}（{plan['year']}年）" if plan else "方案：尚未载入（运行 init）")
-    print(f"台账日期：{data['as_of']}    当前期次：{data['current_period']['label']}")
-    for key, label in (("areas", "领域"), ("tasks", "任务"), ("milestones", "节点举措"), ("indicators", "指标"),
-                       ("indicator_values", "指标数据"), ("periods", "期次"), ("progress_reports", "进展")):
-        print(f"{label}：{data[key]}")
-    for row in data["tasks_per_area"]:
-        print(f"  {row['area']}（牵头：{row['lead_unit']}）：{row['tasks']} 项任务")
-    return EXIT_OK
-
-
-def cmd_periods(args: argparse.Namespace) -> int:
-    from models.enums import PeriodType
-    from models.periods import periods_of_year
-
-    if not 1900 <= args.year <= 2100:
-        raise LedgerError(f"年份 {args.year} 超出范围（1900—2100）")
-    spans = periods_of_year(args.year, PeriodType(args.type))
-    if args.json:
-        print_json([{"id": s.id, "label": s.label, "start": s.start, "end": s.end, "due": s.due} for s in spans])
-    else:
-        for s in spans:
-            print(f"{s.id}\t{s.label}\t报送截止 {s.due.isoformat()}")
-    return EXIT_OK
-
-@with_store
-def cmd_tasks(args: argparse.Namespace, store) -> int:
-    from models.plan_loader import require_plan
-    from models.settings import as_of_date
-    from models.task_list import task_list
-
-    with store.session() as session:
-        rows = task_list(session, require_plan(session), as_of_date(session, args.as_of))
-    if args.status:
-        rows = [row for row in rows if row.status.value == args.status]
-    if args.json:
-        print_json([row.as_dict() for row in rows])
-        return EXIT_OK
-    for row in rows:
-        following = row.next_milestone
-        step = f"{following.due.isoformat()} {following.title}" if following else "全部节点已完成"
-        print(f"{row.number}\t{row.status.label}\t{row.area}\t{row.title}\t下一节点：{step}")
-    print(f"共 {len(rows)} 项任务")
-    return EXIT_OK
-
-
-@with_store
-def cmd_report(args: argparse.Namespace, store) -> int:
-    from models.plan_loader import require_plan
-    from models.tasks import save_report, task_by_number
-
-    with store.transaction() as session:
-        task = task_by_number(session, require_plan(session), args.task)
-        report = save_report(session, task.id, args.period.strip().upper(), args.progress, args.problems,
-                             args.next_steps)
-        print(f"已记录第 {task.number} 号任务 {report.period.label} 的进展。")
-    return EXIT_OK
-
-
-@with_store
-def cmd_milestone_done(args: argparse.Namespace, store) -> int:
-    from models.plan_loader import require_plan
-    from models.tasks import milestone_by_seq, set_milestone_done, task_by_number
-
-    with store.transaction() as session:
-        task = task_by_number(session, require_plan(session), args.task)
-        milestone = milestone_by_seq(task, args.milestone)
-        set_milestone_done(session, milestone.id, args.date)
-        print(f"第 {task.number} 号任务的节点“{milestone.title}”已于 {args.date.isoformat()} 完成。")
-    return EXIT_OK
-
-
-def _passphrase(var: str | None) -> str:
-    """The passphrase from the environment variable named ``var``. The argument itself is never
-    repeated: given by mistake, it may be the passphrase."""
-    import os
-    import re
-
+def passphrase(var: str | None) -> str:
+    """A passphrase is read from an environment variable, never from the command line. The
+    argument itself is never repeated: given by mistake, it may be the passphrase."""
     if not var:
         raise LedgerError("签发需要口令：请用 --passphrase-env 指定存放口令的环境变量名。")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
@@ -335,7 +126,92 @@ def _passphrase(var: str | None) -> str:
     return os.environ[var]
 
 
-def _print_identity(identity) -> None:
+def print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+JSON = arg("--json", action="store_true", help="以 JSON 输出")
+PERIOD = arg("--period", required=True, metavar="ID", help="期次编号，如 2023-B22")
+REPLACE = arg("--replace", action="store_true", help="替换已有的证书（旧证书备份保存；新证书须交市级重新登记）")
+PASSPHRASE_ENV = arg("--passphrase-env", metavar="VAR", help="存放签名私钥口令的环境变量名（--sign 时必填）")
+
+
+def show_init(result, args) -> None:
+    print(f"数据文件：{result.db_path}")
+    if result.backup:
+        print(f"已升级数据结构，升级前的副本：{result.backup}")
+    print(f"方案：{result.plan_name}（{'已载入' if result.plan_added else '已存在，未改动'}）")
+    if args.demo:
+        print("演示数据：" + ("已载入" if result.demo_added else "已有台账数据，未载入"))
+
+
+def show_summary(data, args) -> None:
+    if args.json:
+        return print_json(data)
+    plan = data["plan"]
+    print(f"方案：{plan['name']}（{plan['year']}年）" if plan else "方案：尚未载入（运行 init）")
+    print(f"台账日期：{data['as_of']}    当前期次：{data['current_period']['label']}")
+    for key, label in (("areas", "领域"), ("tasks", "任务"), ("milestones", "节点举措"), ("indicators", "指标"),
+                       ("indicator_values", "指标数据"), ("periods", "期次"), ("progress_reports", "进展")):
+        print(f"{label}：{data[key]}")
+    for row in data["tasks_per_area"]:
+        print(f"  {row['area']}（牵头：{row['lead_unit']}）：{row['tasks']} 项任务")
+
+
+def show_periods(spans, args) -> None:
+    if args.json:
+        return print_json([{"id": s.id, "label": s.label, "start": s.start, "end": s.end, "due": s.due} for s in spans])
+    for s in spans:
+        print(f"{s.id}\t{s.label}\t报送截止 {s.due.isoformat()}")
+
+
+def show_tasks(rows, args) -> None:
+    if args.json:
+        return print_json([row.as_dict() for row in rows])
+    for row in rows:
+        following = row.next_milestone
+        step = f"{following.due.isoformat()} {following.title}" if following else "全部节点已完成"
+        print(f"{row.number}\t{row.status.label}\t{row.area}\t{row.title}\t下一节点：{step}")
+    print(f"共 {len(rows)} 项任务")
+
+
+def show_indicators(table, args) -> None:
+    from models.quantities import format_value
+
+    data = []
+    for row in table.rows:
+        i, latest, ev = row.indicator, row.latest, row.evaluation
+        data.append({
+            "code": i.code, "name": i.name, "origin": i.origin.label, "area": row.area, "task": row.task,
+            "unit": i.unit, "direction": i.direction.label, "kind": i.kind.label, "period_type": i.period_type.label,
+            "target": i.target, "target_text": row.target_text(), "county_target": i.county_target,
+            "latest_period": latest.period_id if latest else None, "latest_value": latest.value if latest else None,
+            "latest_text": format_value(latest.value, i.unit, i.decimals) if latest else "",
+            "completion": ev.completion, "time_progress": ev.time_progress, "status": ev.status.label,
+            "change": row.change.delta if row.change else None,
+        })
+    if args.json:
+        return print_json({"as_of": table.as_of, "indicators": data})
+    print(f"台账日期：{table.as_of}")
+    for d in data:
+        completion = f"{d['completion']:.1%}" if d["completion"] is not None else "—"
+        print(f"{d['code']}\t{d['name']}\t目标 {d['target_text']}\t最新 {d['latest_text'] or '—'}"
+              f"（{d['latest_period'] or '未填报'}）\t完成率 {completion}\t{d['status']}")
+
+
+def show_value(check, args) -> None:
+    if not check.changed:
+        print(f"{check.label}：数值未变（{check.shown(check.value)}）。")
+    else:
+        print(f"已写入 {check.label}：{check.shown(check.old.value)} → {check.shown(check.value)}")
+
+
+def show_import_values(preview, args) -> None:
+    print(f"已从 {args.file.name} 导入：{len(preview.changes)} 个数值有变化，"
+          f"{len(preview.checks) - len(preview.changes)} 个与台账相同。")
+
+
+def show_identity(identity, args=None) -> None:
     print(f"证书主题：{identity.signer}（{identity.county}　{identity.office}）")
     print(f"有效期至：{identity.valid_until:%Y-%m-%d}")
     print(f"指纹（SHA-256）：{identity.fingerprint}")
@@ -343,157 +219,50 @@ def _print_identity(identity) -> None:
         print(f"注意：{identity.expiry_warning()}", file=sys.stderr)
 
 
-def _print_replaced(identity) -> None:
-    _print_identity(identity)
+def show_new_identity(identity, args) -> None:
+    show_identity(identity)
     if identity.backup is not None:
         print(f"已替换原有证书，旧私钥和证书备份在 {identity.backup}。")
         print("请用 identity export-cert 导出新证书交市级登记：登记之前，市级无法核验用新证书签发的报表。")
 
 
-@with_store
-def cmd_identity_new(args: argparse.Namespace, store) -> int:
-    from exchange.signing.identity import create_identity, identity_folder
-
-    _print_replaced(create_identity(identity_folder(store), args.county, args.office, _passphrase(args.passphrase_env),
-                                    args.replace))
-    return EXIT_OK
+def show_exported_certificate(result, args) -> None:
+    path, identity = result
+    print(path)
+    show_identity(identity)
 
 
-@with_store
-def cmd_identity_import(args: argparse.Namespace, store) -> int:
-    from exchange.signing.identity import identity_folder, import_pkcs12
-
-    _print_replaced(import_pkcs12(identity_folder(store), args.file, _passphrase(args.passphrase_env), args.replace))
-    return EXIT_OK
-
-
-@with_store
-def cmd_identity_export(args: argparse.Namespace, store) -> int:
-    from exchange.signing.identity import export_certificate, identity_folder, require_identity
-
-    print(export_certificate(identity_folder(store), args.file))
-    _print_identity(require_identity(identity_folder(store)))
-    return EXIT_OK
-
-
-@with_store
-def cmd_identity_show(args: argparse.Namespace, store) -> int:
-    from exchange.signing.identity import identity_folder, require_identity
-
-    _print_identity(require_identity(identity_folder(store)))
-    return EXIT_OK
-
-
-@with_store
-def cmd_returns_status(args: argparse.Namespace, store) -> int:
-    from exchange.returns.return_data import content_digest
-    from exchange.returns.returns_export import returns_folder, unrecorded_files
-    from models.enums import ReturnState
-    from models.returns import completeness, get_period, latest_return, review_outdated
-    from models.settings import as_of_date
-
-    with store.session() as session:
-        period = get_period(session, args.period)
-        gaps = completeness(session, period.id)
-        latest = latest_return(session, period.id)
-        state = f"第 {latest.version} 版 {latest.state.label}" if latest else "尚无报表"
-        if latest is not None and latest.state is ReturnState.REVIEWED:
-            outdated = review_outdated(session, latest, content_digest(session, as_of_date(session, args.as_of))(latest))
-            state += f"（{outdated}）" if outdated else ""
-    strays = unrecorded_files(store, period.id, [returns_folder(store)])
+def show_return_status(status, args) -> None:
     if args.json:
-        print_json({"period": period.id, "state": state, "unrecorded_files": strays,
-                    "gaps": [{"kind": g.kind, "subject": g.subject, "reason": g.reason} for g in gaps]})
-        return EXIT_OK
-    print(f"{period.label}：{state}；缺报 {len(gaps)} 项，其中未说明原因 {sum(not g.reason for g in gaps)} 项")
-    for g in gaps:
+        return print_json({"period": status.period_id, "state": status.state_text,
+                           "unrecorded_files": status.unrecorded_files, "gaps": [{"kind": g.kind, "subject": g.subject, "reason": g.reason} for g in status.gaps]})
+    print(f"{status.period_label}：{status.state_text}；缺报 {len(status.gaps)} 项，其中未说明原因 {status.unexplained} 项")
+    for g in status.gaps:
         print(f"  [{g.kind}] {g.subject}：{g.reason or '（未说明）'}")
-    for stray in strays:
+    for stray in status.unrecorded_files:
         print(f"  ✗ {stray}")
-    return EXIT_OK
 
 
-@with_store
-def cmd_returns_explain(args: argparse.Namespace, store) -> int:
-    from models.returns import completeness, explain_gap, unexplained
-
-    with store.transaction() as session:
-        gaps = unexplained(completeness(session, args.period))
-        for gap in gaps:
-            explain_gap(session, gap, args.reason)
-    print(f"已为 {len(gaps)} 项缺报事项填写原因。")
-    return EXIT_OK
-
-
-@with_store
-def cmd_returns_review(args: argparse.Namespace, store) -> int:
-    from exchange.returns.return_data import content_digest
-    from models.returns import review
-    from models.settings import as_of_date
-
-    with store.transaction() as session:
-        ret = review(session, args.period, args.reviewer, content_digest(session, as_of_date(session, args.as_of)))
-        print(f"{ret.period_id} 第 {ret.version} 版：已审核（审核人 {ret.reviewed_by}）")
-    return EXIT_OK
-
-
-@with_store
-def cmd_returns_submit(args: argparse.Namespace, store) -> int:
-    from models.returns import submit
-
-    with store.transaction() as session:
-        ret = submit(session, args.period)
-        print(f"{ret.period_id} 第 {ret.version} 版：已报送")
-    return EXIT_OK
-
-
-@with_store
-def cmd_returns_withdraw(args: argparse.Namespace, store) -> int:
-    from models.returns import withdraw
-
-    with store.transaction() as session:
-        ret = withdraw(session, args.period, args.reason)
-        print(f"{ret.period_id} 第 {ret.version} 版：已撤回，期次重新开放；下次签发为第 {ret.version + 1} 版")
-    return EXIT_OK
-
-
-@with_store
-def cmd_returns_history(args: argparse.Namespace, store) -> int:
-    from models.returns import history
-
-    with store.session() as session:
-        rows = [{"period": r.period_id, "version": r.version, "state": r.state.label, "reviewed_by": r.reviewed_by,
-                 "signed_by": r.signed_by, "signed_at": r.signed_at, "withdraw_reason": r.withdraw_reason,
-                 "xlsx": r.xlsx_path, "pdf": r.pdf_path, "digest": r.digest} for r in history(session, args.period)]
+def show_return_history(returns, args) -> None:
+    rows = [{"period": r.period_id, "version": r.version, "state": r.state.label, "reviewed_by": r.reviewed_by,
+             "signed_by": r.signed_by, "signed_at": r.signed_at, "withdraw_reason": r.withdraw_reason,
+             "xlsx": r.xlsx_path, "pdf": r.pdf_path, "digest": r.digest} for r in returns]
     if args.json:
-        print_json(rows)
-    for r in [] if args.json else rows:
+        return print_json(rows)
+    for r in rows:
         print(f"{r['period']}\t第 {r['version']} 版\t{r['state']}\t{r['xlsx']}\t{r['pdf']}")
-    return EXIT_OK
 
 
-@with_store
-def cmd_export(args: argparse.Namespace, store) -> int:
-    from exchange.returns.returns_export import export_return
-    from models.settings import as_of_date
-
-    passphrase = _passphrase(args.passphrase_env) if args.sign else None
-    with store.session() as session:
-        as_of = as_of_date(session, args.as_of)
-    result = export_return(store, args.period, args.out, as_of, passphrase)
+def show_export(result, args) -> None:
     print(result.xlsx)
     print(result.pdf)
     print(f"第 {result.version} 版，{'已签发' if result.signed else '未签名（草稿）'}，报表摘要 {result.digest[:16]}",
           file=sys.stderr)
-    return EXIT_OK
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    from exchange.signing.identity import load_certificate
-    from exchange.signing.verify import verification_json, verify_file
+def show_verify(results, args) -> int:
+    from exchange.signing.verify import verification_json
 
-    trusted = [load_certificate(path) for path in args.trust]
-    results = [verify_file(path, trusted) for path in args.files]
     if args.json:
         print(verification_json(results))
     for r in [] if args.json else results:
@@ -509,149 +278,291 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.valid for r in results) else EXIT_FAILED
 
 
-@with_store
-def cmd_indicators(args: argparse.Namespace, store) -> int:
-    from models.indicator_values import indicator_rows
-    from models.plan_loader import require_plan
-    from models.quantities import format_value
-    from models.settings import as_of_date
-
-    with store.session() as session:
-        plan = require_plan(session)
-        as_of = as_of_date(session, args.as_of)
-        rows = indicator_rows(session, plan, as_of)
-    data = []
-    for row in rows:
-        i, latest, ev = row.indicator, row.latest, row.evaluation
-        data.append({
-            "code": i.code, "name": i.name, "origin": i.origin.label, "area": row.area, "task": row.task,
-            "unit": i.unit, "direction": i.direction.label, "kind": i.kind.label, "period_type": i.period_type.label,
-            "target": i.target, "target_text": row.target_text(), "county_target": i.county_target,
-            "latest_period": latest.period_id if latest else None, "latest_value": latest.value if latest else None,
-            "latest_text": format_value(latest.value, i.unit, i.decimals) if latest else "",
-            "completion": ev.completion, "time_progress": ev.time_progress, "status": ev.status.label,
-            "change": row.change.delta if row.change else None,
-        })
+def show_import_plan(outcome, args) -> None:
+    data, diff = outcome
     if args.json:
-        print_json({"as_of": as_of, "indicators": data})
-        return EXIT_OK
-    print(f"台账日期：{as_of}")
-    for d in data:
-        completion = f"{d['completion']:.1%}" if d["completion"] is not None else "—"
-        print(f"{d['code']}\t{d['name']}\t目标 {d['target_text']}\t最新 {d['latest_text'] or '—'}"
-              f"（{d['latest_period'] or '未填报'}）\t完成率 {completion}\t{d['status']}")
-    return EXIT_OK
-
-
-@with_store
-def cmd_value(args: argparse.Namespace, store) -> int:
-    from models.indicator_values import OutlierError, set_value
-    from models.plan_loader import require_plan
-
-    with store.session() as session:
-        plan = require_plan(session)
-    try:
-        check = set_value(store, plan, args.indicator, args.period, args.value, args.note, args.source,
-                          args.confirm_outlier)
-    except OutlierError as error:
-        raise LedgerError(f"{error}\n如确认无误，请加 --confirm-outlier 重新运行。") from None
-    if not check.changed:
-        print(f"{check.label}：数值未变（{check.shown(check.value)}）。")
-    else:
-        print(f"已写入 {check.label}：{check.shown(check.old.value)} → {check.shown(check.value)}")
-    return EXIT_OK
-
-
-@with_store
-def cmd_import_values(args: argparse.Namespace, store) -> int:
-    from exchange.values.values_import import import_values
-    from models.indicator_values import OutlierError
-
-    try:
-        preview = import_values(store, args.file, confirm_outliers=args.confirm_outliers)
-    except OutlierError as error:
-        raise LedgerError(f"{error}\n如确认无误，请加 --confirm-outliers 重新运行。") from None
-    print(f"已从 {args.file.name} 导入：{len(preview.changes)} 个数值有变化，"
-          f"{len(preview.checks) - len(preview.changes)} 个与台账相同。")
-    return EXIT_OK
-
-
-@with_store
-def cmd_import_plan(args: argparse.Namespace, store) -> int:
-    from exchange.plans.plan_import import import_plan_workbook
-
-    data, diff = import_plan_workbook(store, args.file, code=args.code, dry_run=args.dry_run)
-    if args.json:
-        print_json(diff.as_dict() | {"dry_run": args.dry_run, "tasks": len(data["tasks"]),
-                                     "indicators": len(data["indicators"])})
-        return EXIT_OK
+        return print_json(diff.as_dict() | {"dry_run": args.dry_run, "tasks": len(data["tasks"]),
+                                            "indicators": len(data["indicators"])})
     print(f"方案：{data['name']}（{data['code']}），{len(data['tasks'])} 项任务、{len(data['indicators'])} 个指标")
     for line in diff.lines():
         print(line)
     print("（试运行，未写入）" if args.dry_run else "已导入。")
-    return EXIT_OK
 
 
-@with_store
-def cmd_export_plan(args: argparse.Namespace, store) -> int:
-    from exchange.plans.plan_export import export_store_plan
-
-    print(f"已导出：{export_store_plan(store, args.file)}")
-    return EXIT_OK
-
-
-@with_store
-def cmd_trust_add(args: argparse.Namespace, store) -> int:
-    from exchange.signing.trust_list import register_certificate
-
-    row = register_certificate(store, args.cert, args.county)
-    print(f"已登记：{row['county']}  指纹 {row['fingerprint']}  有效期至 {row['not_after']}")
-    return EXIT_OK
-
-
-@with_store
-def cmd_trust_list(args: argparse.Namespace, store) -> int:
-    from exchange.signing.trust_list import list_trusted
-
-    rows = list_trusted(store)
+def show_trusted(rows, args) -> None:
     if args.json:
-        print_json(rows)
-    elif not rows:
+        return print_json(rows)
+    if not rows:
         print("尚未登记任何证书。")
-    for row in rows if not args.json else []:
+    for row in rows:
         print(f"{row['county']}\t{row['fingerprint']}\t有效期至 {row['not_after']}\t{row['subject']}")
-    return EXIT_OK
 
 
-@with_store
-def cmd_consolidate(args: argparse.Namespace, store) -> int:
-    from exchange.consolidation.consolidate import consolidate, write_outputs
-    from exchange.signing.identity import identity_folder, unlock
-    from models.settings import as_of_date
-
-    key = unlock(identity_folder(store), _passphrase(args.passphrase_env)) if args.sign else None
-    result = consolidate(store, args.period, args.paths)
-    with store.session() as session:
-        issued = as_of_date(session, args.as_of)
-    files = write_outputs(result, args.out, issued, key)
+def show_consolidation(output, args) -> None:
+    result = output.result
     if args.json:
-        print_json(result.summary() | {"files": [str(f) for f in files]})
-        return EXIT_OK
+        return print_json(result.summary() | {"files": [str(f) for f in output.files]})
     print(f"{result.period_label}：计入 {len(result.counties)} 个县（市、区）")
     for receipt in result.receipts:
         note = "；".join(receipt.problems)
         print(f"{receipt.county or '（不明）'}\t{receipt.state.label}\t{receipt.path.name if receipt.path else ''}"
               + (f"\t{note}" if note else ""))
-    for path in files:
+    for path in output.files:
         print(f"已生成：{path}")
-    return EXIT_OK
+
+
+def show_office(profile, args) -> None:
+    if getattr(args, "json", False):
+        return print_json({"county": profile.county, "office_name": profile.office_name,
+                           "preparer": profile.preparer, "reviewer": profile.reviewer, "approver": profile.approver,
+                           "phone": profile.phone, "level": profile.role.value})
+    if not profile.is_set_up:
+        print("本单位信息尚未填写（用 office set 填写）。")
+    for label, value in (("县（市、区）", profile.county), ("单位名称", profile.office_name),
+                         ("填报人", profile.preparer), ("审核人", profile.reviewer), ("签发人", profile.approver),
+                         ("联系电话", profile.phone), ("单位级别", profile.role.label)):
+        print(f"{label}：{value or '—'}")
+
+
+def office_fields(a: argparse.Namespace) -> dict[str, Any]:
+    given = {"county": a.county, "office_name": a.office, "preparer": a.preparer, "reviewer": a.reviewer,
+             "approver": a.approver, "phone": a.phone, "role": a.level}
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def show_sent(sent, args) -> None:
+    print(f"{sent.period_label}：已生成 {len(sent.files)} 份填报表，报送截止 {sent.due.isoformat()}")
+    for path in sent.files:
+        print(path)
+
+
+def show_received(outcome, args) -> None:
+    if args.json:
+        print_json({"dry_run": outcome.dry_run, "written": outcome.written,
+                    "files": [r.as_dict() for r in outcome.reviews]})
+        return
+    for review in outcome.reviews:
+        print(f"{review.name}\t{review.unit or '（不明）'}\t{review.state}" + (f"\t{review.message}" if review.message else ""))
+        for answer in review.answers:
+            print(f"  {answer.state}\t{answer.where}\t{answer.subject}：{answer.ledger or '（空）'} → {answer.answer}"
+                  + (f"\t{answer.error}" if answer.error else ""))
+    if outcome.dry_run:
+        print("（试运行，未写入）")
+    else:
+        kept = "" if not outcome.conflicts_kept else \
+            f"；{outcome.conflicts_kept} 项冲突保留台账内容（加 --take-conflicts 则采用填报内容）"
+        print(f"已写入 {outcome.written} 项{kept}。")
+
+
+def show_collection_status(outcome, args) -> None:
+    statuses, notices = outcome
+    if args.json:
+        print_json({"units": [s.as_dict() for s in statuses], "notices": [str(f) for f in notices]})
+        return
+    for s in statuses:
+        due = f"截止 {s.due.isoformat()}" if s.due else ""
+        got = f"{s.received_file}（{len(s.changes)} 项改动）" if s.received_file else ""
+        print(f"{s.unit}\t{s.state}\t{due}\t{got}" + (f"\t滞后任务 {len(s.lagging)} 项" if s.lagging else ""))
+        for name in s.earlier_files:
+            print(f"  较早的文件：{name}")
+    for path in notices:
+        print(f"已生成提示单：{path}")
+
+
+GROUPS = {
+    "collect": "报送收集：向责任单位分发填报表、回收、催报",
+    "identity": "本单位签名证书：创建、导入、导出、查看",
+    "returns": "报表流程：完整性、缺报说明、审核、报送、撤回、历史",
+    "trust": "市级：登记与查看各县（市、区）的签名证书",
+    "office": "本单位信息：县（市、区）、单位名称、填报人、审核人、签发人、单位级别",
+}
+
+COMMANDS: tuple[Command, ...] = (
+    Command("init", "创建或升级数据文件并载入内置方案", "models.plan_loader:initialise",
+            lambda a: {"demo": a.demo}, show_init,
+            (arg("--demo", action="store_true", help="同时载入演示数据（标注为演示）"),)),
+    Command("summary", "数据文件中各类数据的数量", "models.summary:ledger_summary",
+            lambda a: {"as_of": a.as_of}, show_summary, (JSON,)),
+    Command("periods", "列出一年的期次", "models.periods:list_periods",
+            lambda a: {"year": a.year, "ptype": a.type}, show_periods,
+            (arg("--year", type=int, required=True),
+             arg("--type", choices=["biweekly", "monthly", "quarterly", "yearly"], default="biweekly"), JSON),
+            store=False),
+    Command("tasks", "列出任务及其状态（由节点与进展推算）", "models.task_list:list_tasks",
+            lambda a: {"as_of": a.as_of, "status": a.status}, show_tasks,
+            (arg("--status", choices=["not_started", "on_track", "lagging", "done"], help="只列出此状态的任务"), JSON)),
+    Command("report", "记录一项任务某期次的进展", "models.task_actions:record_report",
+            lambda a: {"number": a.task, "period_id": a.period, "progress": a.progress, "problems": a.problems,
+                       "next_steps": a.next_steps},
+            lambda step, a: print(f"已记录第 {step.number} 号任务 {step.what} 的进展。"),
+            (arg("--task", type=int, required=True, metavar="N", help="任务序号"), PERIOD,
+             arg("--progress", required=True, metavar="TEXT", help="进展情况"),
+             arg("--problems", default="", metavar="TEXT", help="存在问题"),
+             arg("--next", default="", dest="next_steps", metavar="TEXT", help="下步计划"))),
+    Command("milestone-done", "把一个节点举措标为已完成", "models.task_actions:complete_milestone",
+            lambda a: {"number": a.task, "seq": a.milestone, "done": a.date},
+            lambda step, a: print(f"第 {step.number} 号任务的节点“{step.what}”已于 {step.day.isoformat()} 完成。"),
+            (arg("--task", type=int, required=True, metavar="N", help="任务序号"),
+             arg("--milestone", type=int, required=True, metavar="K", help="节点序号（第几个节点）"),
+             arg("--date", type=_date_arg, required=True, metavar="YYYY-MM-DD", help="完成日期"))),
+    Command("indicators", "指标定义、最新数值、完成率与状态", "models.indicator_values:indicator_table",
+            lambda a: {"as_of": a.as_of}, show_indicators, (JSON,)),
+    Command("value", "填报一个指标在一个期次的数值", "models.indicator_values:set_value",
+            lambda a: {"ref": a.indicator, "period_id": a.period, "text": a.value, "note": a.note, "source": a.source,
+                       "confirm_outlier": a.confirm_outlier}, show_value,
+            (arg("--indicator", required=True, metavar="编号", help="指标编号或名称"),
+             arg("--period", required=True, metavar="期次", help="期次编号，如 2023-M10"),
+             arg("--value", required=True, metavar="数值", help="如 85、92.5%%、590万；空字符串表示未填报"),
+             arg("--note", metavar="备注", help="备注（未填报或累计值下降时必填）"),
+             arg("--source", metavar="来源", help="数据来源"),
+             arg("--confirm-outlier", action="store_true", help="确认远离历史数据的数值无误")),
+            confirm="--confirm-outlier"),
+    Command("import-values", "从 Excel 导入指标数值（全部成功或全部不写入）", "exchange.values.values_import:import_values",
+            lambda a: {"path": a.file, "confirm_outliers": a.confirm_outliers}, show_import_values,
+            (arg("file", type=Path, metavar="FILE.xlsx"),
+             arg("--confirm-outliers", action="store_true", help="确认远离历史数据的数值无误")),
+            confirm="--confirm-outliers"),
+    Command("identity new", "创建签名私钥和证书（主题含县（市、区）和单位名称）", "exchange.signing.identity:new_identity",
+            lambda a: {"county": a.county, "office": a.office, "passphrase": passphrase(a.passphrase_env),
+                       "replace": a.replace},
+            show_new_identity,
+            (arg("--county", required=True, help="县（市、区），如 婺城区"), arg("--office", required=True, help="单位名称"),
+             arg("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名（口令不写在命令行上）"), REPLACE)),
+    Command("identity import", "导入 PKCS#12 证书文件（.p12/.pfx），以同一口令加密保存私钥",
+            "exchange.signing.identity:import_identity",
+            lambda a: {"p12_path": a.file, "passphrase": passphrase(a.passphrase_env), "replace": a.replace},
+            show_new_identity,
+            (arg("file", type=Path, metavar="FILE.p12"),
+             arg("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名"), REPLACE)),
+    Command("identity export-cert", "导出证书（.cer/.der 为 DER，其他为 PEM），交市级登记",
+            "exchange.signing.identity:export_store_certificate",
+            lambda a: {"target": a.file}, show_exported_certificate, (arg("file", type=Path, metavar="FILE"),)),
+    Command("identity show", "显示证书主题、有效期和指纹", "exchange.signing.identity:store_identity",
+            lambda a: {}, show_identity),
+    Command("returns status", "期次的缺报事项和报表状态", "exchange.returns.review:return_status",
+            lambda a: {"period_id": a.period, "as_of": a.as_of, "check_files": True}, show_return_status,
+            (PERIOD, JSON)),
+    Command("returns explain", "为尚未说明的缺报事项填写原因", "models.returns:explain_gaps",
+            lambda a: {"period_id": a.period, "reason": a.reason},
+            lambda n, a: print(f"已为 {n} 项缺报事项填写原因。"), (PERIOD, arg("--reason", required=True))),
+    Command("returns review", "审核本期报表", "exchange.returns.review:review_return",
+            lambda a: {"period_id": a.period, "reviewer": a.reviewer, "as_of": a.as_of},
+            lambda ret, a: print(f"{ret.period_id} 第 {ret.version} 版：已审核（审核人 {ret.reviewed_by}）"),
+            (PERIOD, arg("--reviewer", required=True, help="审核人姓名"))),
+    Command("returns submit", "标记已签发的报表为已报送", "models.returns:submit_return",
+            lambda a: {"period_id": a.period}, lambda ret, a: print(f"{ret.period_id} 第 {ret.version} 版：已报送"),
+            (PERIOD,)),
+    Command("returns withdraw", "撤回已签发的报表（须说明原因），期次重新开放", "models.returns:withdraw_return",
+            lambda a: {"period_id": a.period, "reason": a.reason},
+            lambda ret, a: print(f"{ret.period_id} 第 {ret.version} 版：已撤回，期次重新开放；"
+                                 f"下次签发为第 {ret.version + 1} 版"),
+            (PERIOD, arg("--reason", required=True))),
+    Command("returns history", "各期报表的所有版本及文件", "models.returns:return_history",
+            lambda a: {"period_id": a.period}, show_return_history, (arg("--period", metavar="ID"), JSON)),
+    Command("export", "导出期次报表 <县>_<期次>_v<版本>.xlsx 和 .pdf（可签发）", "exchange.returns.returns_export:export_return",
+            lambda a: {"period_id": a.period, "out_dir": a.out, "as_of": a.as_of,
+                       "passphrase": passphrase(a.passphrase_env) if a.sign else None}, show_export,
+            (PERIOD, arg("--out", required=True, type=Path, metavar="DIR", help="输出文件夹"),
+             arg("--sign", action="store_true", help="签发：以本单位私钥签名并锁定期次（须已审核）"), PASSPHRASE_ENV)),
+    Command("verify", "验证报表文件的签名，列出改动之处；全部有效时退出码为 0", "exchange.signing.verify:verify_files",
+            lambda a: {"paths": a.files, "trust": a.trust}, show_verify,
+            (arg("files", nargs="+", type=Path, metavar="FILE"),
+             arg("--trust", nargs="+", type=Path, default=[], metavar="CERT", help="受信任的证书文件"), JSON),
+            store=False),
+    Command("import-plan", "从 Excel 工作簿导入或更新方案（全部成功或全不导入）", "exchange.plans.plan_import:import_plan_workbook",
+            lambda a: {"path": a.file, "code": a.code, "dry_run": a.dry_run}, show_import_plan,
+            (arg("file", type=Path, metavar="FILE.xlsx"),
+             arg("--dry-run", action="store_true", help="只显示将作的改动，不写入"),
+             arg("--code", help="方案编号（更新库中某一方案时指定）"), JSON)),
+    Command("export-plan", "把库中的方案导出为 Excel 工作簿（可再用 import-plan 读回）",
+            "exchange.plans.plan_export:export_store_plan",
+            lambda a: {"path": a.file}, lambda path, a: print(f"已导出：{path}"),
+            (arg("file", type=Path, metavar="FILE.xlsx"),)),
+    Command("trust add", "登记一个县（市、区）的证书（.cer/.pem/.der）", "exchange.signing.trust_list:register_certificate",
+            lambda a: {"path": a.cert, "county": a.county},
+            lambda row, a: print(f"已登记：{row['county']}  指纹 {row['fingerprint']}  有效期至 {row['not_after']}"),
+            (arg("cert", type=Path, metavar="CERT"), arg("--county", required=True, help="县（市、区）名称"))),
+    Command("trust list", "列出已登记的证书", "exchange.signing.trust_list:list_trusted",
+            lambda a: {}, show_trusted, (JSON,)),
+    Command("consolidate", "市级：核验各县报表并汇总、排名，生成汇总工作簿与 PDF",
+            "exchange.consolidation.consolidate:consolidate_and_write",
+            lambda a: {"period_id": a.period, "paths": a.paths, "folder": a.out, "as_of": a.as_of,
+                       "passphrase": passphrase(a.passphrase_env) if a.sign else None}, show_consolidation,
+            (arg("paths", type=Path, nargs="+", metavar="FILE_OR_FOLDER"), PERIOD,
+             arg("--out", type=Path, required=True, metavar="DIR", help="汇总文件的输出文件夹"),
+             arg("--json", action="store_true", help="以 JSON 输出各县状态"),
+             arg("--sign", action="store_true", help="用本单位（市级）签名证书签发汇总工作簿和 PDF"),
+             PASSPHRASE_ENV)),
+    Command("office show", "显示本单位信息和单位级别", "models.office_profile:office_profile",
+            lambda a: {}, show_office, (JSON,)),
+    Command("office set", "填写本单位信息（未给出的项保持不变）；--level city 为市级单位",
+            "models.office_profile:save_office_profile", office_fields, show_office,
+            (arg("--county", required=True, help="县（市、区），如 婺城区；市级单位填市名"),
+             arg("--office", required=True, help="单位名称"),
+             arg("--preparer", help="填报人"), arg("--reviewer", help="审核人"), arg("--approver", help="签发人"),
+             arg("--phone", help="联系电话"),
+             arg("--level", choices=["county", "city"], help="单位级别：county 县级（默认），city 市级（核验并汇总各县报表）"))),
+    Command("collect send", "为每个责任单位生成本期填报表 <单位>_<期次>.xlsx", "exchange.collection.form_writer:send_forms",
+            lambda a: {"period_id": a.period, "out_dir": a.out, "as_of": a.as_of, "due": a.due}, show_sent,
+            (PERIOD, arg("--out", required=True, type=Path, metavar="DIR", help="输出文件夹"),
+             arg("--due", type=_date_arg, metavar="YYYY-MM-DD", help="报送截止日期（默认为期次最后一天）"))),
+    Command("collect receive", "读取发回的填报表，与台账比对后写入（冲突处保留台账内容）",
+            "exchange.collection.form_reader:collect_answers",
+            lambda a: {"paths": a.paths, "as_of": a.as_of, "dry_run": a.dry_run, "take_conflicts": a.take_conflicts,
+                       "confirm_outliers": a.confirm_outliers}, show_received,
+            (arg("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER"),
+             arg("--dry-run", action="store_true", help="只显示差异，不写入"),
+             arg("--take-conflicts", action="store_true", help="冲突处也采用单位填报的内容"),
+             arg("--confirm-outliers", action="store_true", help="确认远离历史数据的数值无误"), JSON),
+            confirm="--confirm-outliers"),
+    Command("collect status", "各单位是否已报送、是否逾期、改动了什么；--out 生成提示单 PDF",
+            "exchange.collection.reminder_pdf:status_and_notices",
+            lambda a: {"period_id": a.period, "as_of": a.as_of, "out_dir": a.out}, show_collection_status,
+            (PERIOD, arg("--out", type=Path, metavar="DIR", help="为逾期未报或有滞后任务的单位生成提示单 PDF"), JSON)),
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(prog="main.py", description="改革台账：县（市、区）改革任务与指标台账。不带子命令时打开窗口。")
+    parser.add_argument("--db", type=Path, help="数据文件路径（默认在用户数据目录，或环境变量 LEDGER_DB）")
+    parser.add_argument("--as-of", type=_date_arg, dest="as_of", metavar="YYYY-MM-DD",
+                        help="按此日期计算当前期次、到期与滞后（默认取设置中的台账日期，否则今天）")
+    sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseArgumentParser)
+    groups: dict[str, argparse._SubParsersAction] = {}
+    for command in COMMANDS:
+        group, _, name = command.name.rpartition(" ")
+        if group and group not in groups:
+            p = sub.add_parser(group, help=GROUPS[group])
+            groups[group] = p.add_subparsers(dest=f"{group}_command", metavar="操作", required=True,
+                                             parser_class=ChineseArgumentParser)
+        p = (groups[group] if group else sub).add_parser(name, help=command.help)
+        for flags, options in command.arguments:
+            p.add_argument(*flags, **options)
+        p.set_defaults(subcommand=command)
+    return parser
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """Run the parsed subcommand: its operation on the store (opened here, closed after), then its printer."""
+    command: Command = args.subcommand
     try:
-        return args.handler(args)
+        inputs = command.inputs(args)
+        operation = command.function()
+        if command.store:
+            from models.store import Store, default_db_path
+
+            # Only init makes a new store: a mistyped --db must not silently become an empty ledger.
+            with Store(args.db or default_db_path(), create=command.name == "init") as store:
+                result = operation(store, **inputs)
+        else:
+            result = operation(**inputs)
+        code = command.show(result, args)
+        return EXIT_OK if code is None else code
     except LedgerError as error:
-        print(f"错误：{error}", file=sys.stderr)
+        message = str(error)
+        if command.confirm and getattr(error, "confirmable", False):
+            message += f"\n如确认无误，请加 {command.confirm} 重新运行。"
+        print(f"错误：{message}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
@@ -662,7 +573,7 @@ def run_command(args: argparse.Namespace) -> int:
     except Exception:  # an unforeseen failure: the details go to the log, not to the user's screen
         from models.logs import log_exception
 
-        log_path = log_exception("命令 " + args.command)
+        log_path = log_exception("命令 " + command.name)
         print(f"错误：程序内部错误，命令未完成。详细信息已写入 {log_path}", file=sys.stderr)
         return EXIT_ERROR
 

@@ -7,9 +7,10 @@ from models.ledger import Evidence, IndicatorValue, Period, ProgressReport
 from models.office import AuditEntry, Office, Return, Setting
 from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
 from models.trust import TrustedCertificate
+from models.collection import LedgerIdentity, UnitForm, UnitFormReceipt
 
 __all__ = [
-    "Area", "AuditEntry", "Base", "Direction", "Evidence", "Indicator", "IndicatorStatus", "IndicatorValue",
+    "Area", "AuditEntry", "Base", "LedgerIdentity", "UnitForm", "UnitFormReceipt", "Direction", "Evidence", "Indicator", "IndicatorStatus", "IndicatorValue",
     "ListKind", "Milestone", "Office", "OfficeRole", "Origin", "Period", "PeriodType", "Plan",
     "ProgressReport", "Return", "ReturnState", "Setting", "Task", "TaskStatus", "TrustedCertificate", "ValueKind",
 ]

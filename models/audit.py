@@ -17,6 +17,7 @@ from models.office import AuditEntry
 _SKIPPED_FIELDS = {"created_at", "updated_at"}
 _ACTOR = "actor"
 _ENABLED = "audit"
+_REASON = "reason"
 
 
 def set_actor(session: Session, who: str | None) -> None:
@@ -28,6 +29,11 @@ def default_actor() -> str:
         return getpass.getuser()
     except Exception:  # no login name on some service accounts
         return "未知用户"
+
+
+def set_reason(session: Session, reason: str) -> None:
+    """Why the next changes are made (a received file, say); kept in each audit entry until changed."""
+    session.info[_REASON] = reason
 
 
 def suspend(session: Session) -> None:
@@ -71,7 +77,8 @@ def _record_changes(session: Session, _context: object) -> None:
 
     def add(action: str, obj: Base, field: str = "", old: str | None = None, new: str | None = None) -> None:
         rows.append(dict(at=now, who=who, action=action, entity=obj.__tablename__,
-                         entity_id=_identity(obj), field=field, old=old, new=new, reason=""))
+                         entity_id=_identity(obj), field=field, old=old, new=new,
+                         reason=session.info.get(_REASON, "")))
 
     for obj in session.new:
         if isinstance(obj, Base) and not isinstance(obj, AuditEntry):

@@ -30,8 +30,9 @@ from models.ledger import IndicatorValue, Period
 from models.locks import locked_period_ids
 from models.periods import PeriodError, parse_period_id, period, periods_of_year
 from models.plan import Indicator, Plan, Task
-from models.plan_loader import ensure_periods
+from models.plan_loader import current_plan, ensure_periods, require_plan
 from models.quantities import QuantityError, format_target, format_value, parse_quantity, parse_target
+from models.settings import as_of_date
 from models.store import Store
 
 # How many refusals a message lists before it says “and N more”.
@@ -144,6 +145,8 @@ class BlockPreview:
 class OutlierError(LedgerError):
     """Outliers that were not confirmed; nothing was written."""
 
+    confirmable = True  # the same edit, confirmed, would be written: a front may offer that
+
     def __init__(self, preview: BlockPreview) -> None:
         super().__init__(preview.outlier_message())
         self.preview = preview
@@ -254,29 +257,40 @@ def apply_block(store: Store, edits: list[CellEdit], who: str | None = None, con
     Raises LedgerError naming every refused cell, or OutlierError when outliers are unconfirmed.
     """
     with store.transaction(who) as session:
-        preview = check_block(session, edits)
-        if preview.refused:
-            raise LedgerError(preview.refusal_message(what))
-        if preview.outliers and not confirm_outliers:
-            raise OutlierError(preview)
-        rows = _rows_of(session, {(c.edit.indicator_id, c.edit.period_id) for c in preview.changes})
-        before = []
-        for check in preview.changes:
-            key = (check.edit.indicator_id, check.edit.period_id)
-            before.append(check.old)
-            _write(session, rows.get(key), ValueState(*key, True, check.value, check.note, check.source, check.outlier))
-        return preview, before
+        return write_block(session, edits, confirm_outliers, what)
+
+
+def write_block(session: Session, edits: list[CellEdit], confirm_outliers: bool = False,
+                what: str = "") -> tuple[BlockPreview, list[ValueState]]:
+    """``apply_block`` inside the caller's transaction, for an action that writes more than values."""
+    preview = check_block(session, edits)
+    if preview.refused:
+        raise LedgerError(preview.refusal_message(what))
+    if preview.outliers and not confirm_outliers:
+        raise OutlierError(preview)
+    rows = _rows_of(session, {(c.edit.indicator_id, c.edit.period_id) for c in preview.changes})
+    before = []
+    for check in preview.changes:
+        key = (check.edit.indicator_id, check.edit.period_id)
+        before.append(check.old)
+        _write(session, rows.get(key), ValueState(*key, True, check.value, check.note, check.source, check.outlier))
+    return preview, before
 
 
 def restore_values(store: Store, states: list[ValueState], who: str | None = None) -> None:
     """Put cells back as they were (undo); refused, whole, if a period has since been locked."""
     with store.transaction(who) as session:
-        locked = locked_period_ids(session) & {s.period_id for s in states}
-        if locked:
-            raise LedgerError(f"{'、'.join(sorted(locked))} 的报表已签发，数值为只读，无法撤销。")
-        rows = _rows_of(session, {(s.indicator_id, s.period_id) for s in states})
-        for state in states:
-            _write(session, rows.get((state.indicator_id, state.period_id)), state)
+        write_states(session, states)
+
+
+def write_states(session: Session, states: list[ValueState]) -> None:
+    """``restore_values`` inside the caller's transaction."""
+    locked = locked_period_ids(session) & {s.period_id for s in states}
+    if locked:
+        raise LedgerError(f"{'、'.join(sorted(locked))} 的报表已签发，数值为只读，无法撤销。")
+    rows = _rows_of(session, {(s.indicator_id, s.period_id) for s in states})
+    for state in states:
+        _write(session, rows.get((state.indicator_id, state.period_id)), state)
 
 
 def _rows_of(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], IndicatorValue]:
@@ -308,11 +322,12 @@ def find_indicator(session: Session, plan: Plan, ref: str, where: str = "") -> I
     return found
 
 
-def set_value(store: Store, plan: Plan, ref: str, period_id: str, text: str, note: str | None = None,
+def set_value(store: Store, ref: str, period_id: str, text: str, note: str | None = None,
               source: str | None = None, confirm_outlier: bool = False, who: str | None = None) -> CellCheck:
-    """One value, as the ``value`` command sets it; returns the check of the written cell."""
+    """One value of the current plan's indicator ``ref`` (code or name), as the ``value`` command
+    sets it; returns the check of the written cell."""
     with store.session() as session:
-        indicator = find_indicator(session, plan, ref, "参数 --indicator：")
+        indicator = find_indicator(session, require_plan(session), ref, "参数 --indicator：")
     edit = CellEdit(indicator.id, period_id.strip().upper(), text, note, source, where="")
     preview, _ = apply_block(store, [edit], who, confirm_outlier)
     return preview.checks[0]
@@ -327,11 +342,11 @@ def _direction_of(comparison: str) -> Direction:
     return {"band": Direction.BAND, "<=": Direction.LOWER, "<": Direction.LOWER}.get(comparison, Direction.HIGHER)
 
 
-def add_county_indicator(store: Store, plan: Plan, *, code: str, name: str, unit: str, target_text: str,
+def add_county_indicator(store: Store, *, code: str, name: str, unit: str, target_text: str,
                          kind: ValueKind = ValueKind.POINT, period_type: PeriodType = PeriodType.MONTHLY,
                          decimals: int = 0, range_min: float | None = None, range_max: float | None = None,
                          task_number: int | None = None, indicator_id: int | None = None, who: str | None = None) -> int:
-    """A county's own indicator (自选指标); its target is the county's to set. Returns its id.
+    """A county's own indicator (自选指标) in the current plan; its target is the county's to set. Returns its id.
     ``indicator_id`` re-creates one under its old id (redo), so later steps still find it."""
     code, name = code.strip(), name.strip()
     if not code or not name:
@@ -339,6 +354,7 @@ def add_county_indicator(store: Store, plan: Plan, *, code: str, name: str, unit
     target = parse_target(target_text, unit)
     _check_range(range_min, range_max)
     with store.transaction(who) as session:
+        plan = require_plan(session)
         if session.scalar(select(Indicator.id).where(Indicator.plan_id == plan.id, Indicator.code == code)):
             raise LedgerError(f"指标编号“{code}”已存在。")
         if indicator_id is not None and session.get(Indicator, indicator_id) is not None:
@@ -452,6 +468,19 @@ def indicator_rows(session: Session, plan: Plan, as_of: date) -> list[IndicatorR
     return rows
 
 
+@dataclass
+class IndicatorTable:
+    as_of: date
+    rows: list[IndicatorRow]
+
+
+def indicator_table(store: Store, as_of: date | None = None) -> IndicatorTable:
+    """The current plan's indicators with their latest values, completion and status."""
+    with store.session() as session:
+        as_of = as_of_date(session, as_of)
+        return IndicatorTable(as_of, indicator_rows(session, require_plan(session), as_of))
+
+
 def year_periods(session: Session, year: int, types: set[PeriodType]) -> list[Period]:
     """The year's periods of the given types, biweekly first, each type in order."""
     order = list(PeriodType)
@@ -465,3 +494,36 @@ def indicator_history(session: Session, indicator_id: int) -> list[tuple[Period,
         IndicatorValue, IndicatorValue.period_id == Period.id).where(IndicatorValue.indicator_id == indicator_id))}
     values = stored_values(session, IndicatorValue.indicator_id == indicator_id)
     return sorted(((periods[v.period_id], v) for v in values), key=lambda pair: pair[0].end)
+
+
+# ---- what 指标填报 reads ------------------------------------------------------------------------
+
+@dataclass
+class IndicatorGrid:
+    plan_name: str
+    year: int
+    rows: list[IndicatorRow]
+    periods: list[Period]  # the year's periods of the indicators' period types
+    locked: set[str]  # periods a signed return covers
+
+
+def indicator_grid(store: Store, as_of: date) -> IndicatorGrid | None:
+    """The grid of 指标填报 (None before a plan is loaded)."""
+    with store.session() as session:
+        plan = current_plan(session)
+        if plan is None:
+            return None
+        rows = indicator_rows(session, plan, as_of)
+        periods = year_periods(session, plan.year, {r.indicator.period_type for r in rows})
+        return IndicatorGrid(plan.name, plan.year, rows, periods, locked_period_ids(session))
+
+
+def value_history(store: Store, indicator_id: int) -> list[tuple[Period, StoredValue]]:
+    with store.session() as session:
+        return indicator_history(session, indicator_id)
+
+
+def preview_block(store: Store, edits: list[CellEdit]) -> BlockPreview:
+    """What writing ``edits`` would do, cell by cell, without writing anything."""
+    with store.session() as session:
+        return check_block(session, edits)

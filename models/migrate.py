@@ -5,23 +5,22 @@ start but the first after an update) opens without paying for it.
 """
 from __future__ import annotations
 
-import sqlite3
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from models.backups import backup_copy
 from models.errors import LedgerError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision; tests/test_store.py checks it against the migration scripts.
-HEAD = "0002"
+HEAD = "0014"
 
 
 def alembic_config(connection: Connection | None = None):
-    from alembic.config import Config
+    from alembic.config import Config  # alembic is slow to import: only when a store needs it
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -31,7 +30,7 @@ def alembic_config(connection: Connection | None = None):
 
 def head_revision() -> str:
     """The head as the migration scripts say (slow: loads them all)."""
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # alembic is slow to import: only when a store needs it
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -43,28 +42,13 @@ def current_revision(connection: Connection) -> str | None:
         return None
 
 
-def backup_copy(db_path: Path, tag: str) -> Path:
-    """A consistent copy beside the file, named with the date and why it was made."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = db_path.with_name(f"{db_path.stem}.backup-{stamp}-{tag}{db_path.suffix}")
-    source = sqlite3.connect(db_path)
-    try:
-        dest = sqlite3.connect(target)
-        with dest:
-            source.backup(dest)
-        dest.close()
-    finally:
-        source.close()
-    return target
-
-
 def refuse_unknown_schema(db_path: Path, current: str | None, has_tables: bool) -> None:
     """Refuse a file that is not a ledger, or a ledger of a newer program, before any write."""
     if current is None and has_tables:
         raise LedgerError(f"{db_path} 不是改革台账的数据文件（其中已有别的表），未作任何改动。")
     if current is None or current == HEAD:
         return
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # alembic is slow to import: only for a store not up to date
 
     known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if current not in known:
@@ -80,7 +64,7 @@ def upgrade_store(engine: Engine, db_path: Path, target: str = "head") -> Path |
             return None
         has_tables = bool(inspect(connection).get_table_names())
     refuse_unknown_schema(db_path, current, has_tables)
-    from alembic import command
+    from alembic import command  # alembic is slow to import: only for a store that is not up to date
 
     backup = backup_copy(db_path, f"rev{current}") if current is not None else None
     with engine.begin() as connection:

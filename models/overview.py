@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from models.enums import TaskStatus
-from models.task_list import MilestoneRow, TaskRow
+from models.plan_loader import current_plan
+from models.store import Store
+from models.summary import store_summary
+from models.task_list import MilestoneRow, TaskRow, task_list
 
 DUE_SOON_DAYS = 14
 
@@ -45,3 +49,18 @@ def milestones_due_within(rows: list[TaskRow], as_of: date, days: int = DUE_SOON
 def tasks_without_report(rows: list[TaskRow]) -> list[TaskRow]:
     """Tasks still open that have no report for the current period."""
     return [row for row in rows if not row.reported_this_period and row.status is not TaskStatus.DONE]
+
+
+@dataclass
+class HomeOverview:
+    summary: dict[str, Any]  # models.summary.store_summary
+    rows: list[TaskRow]
+    year: int  # the plan's year, else the working date's
+
+
+def home_overview(store: Store, as_of: date) -> HomeOverview:
+    """What 首页 shows: the store's summary and every task's row."""
+    with store.session() as session:
+        plan = current_plan(session)
+        return HomeOverview(store_summary(session, as_of), task_list(session, plan, as_of) if plan else [],
+                            plan.year if plan else as_of.year)

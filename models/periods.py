@@ -144,3 +144,10 @@ def time_progress(as_of: date, start: date, end: date) -> float:
 
 def year_progress(as_of: date, year: int) -> float:
     return time_progress(as_of, date(year, 1, 1), date(year, 12, 31))
+
+
+def list_periods(year: int, ptype: PeriodType | str) -> list[PeriodSpan]:
+    """A year's periods of one type, as the ``periods`` command lists them."""
+    if not 1900 <= year <= 2100:
+        raise PeriodError(f"年份 {year} 超出范围（1900—2100）")
+    return periods_of_year(year, PeriodType(ptype))

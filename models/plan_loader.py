@@ -1,10 +1,12 @@
-"""Loading a plan from its data form (the built-in JSON, later imported workbooks) into the store.
+"""Loading a plan from its data form (the built-in JSON, later imported workbooks) into the store,
+and setting up a store (``initialise``: the ``init`` command; ``ensure_plan``: the window's first start).
 
 Loading is idempotent: a plan whose code is already in the store is left as it is.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,12 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import audit
+from models.demo import load_demo
 from models.enums import Direction, PeriodType, ValueKind
 from models.errors import LedgerError
 from models.ledger import Period
-from models.periods import periods_of_year
+from models.periods import PeriodSpan, period_containing, periods_of_year
 from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
 from models.resources import builtin_plan_path
+from models.store import Store
 
 
 def read_plan_file(path: Path) -> dict[str, Any]:
@@ -106,3 +110,35 @@ def require_plan(session: Session, purpose: str = "") -> Plan:
     if plan is None:
         raise LedgerError(f"尚未载入方案{purpose}（请先运行 init 或 import-plan）。")
     return plan
+
+
+@dataclass
+class InitResult:
+    db_path: str
+    plan_name: str
+    plan_added: bool
+    demo_added: bool
+    backup: str | None
+
+
+def initialise(store: Store, demo: bool = False) -> InitResult:
+    """Create or upgrade the store (done by opening it), load the built-in plan, maybe the demo."""
+    with store.transaction() as session:
+        plan, added = load_builtin_plan(session)
+        demo_added = load_demo(session, plan) if demo else False
+        return InitResult(str(store.path), plan.name, added, demo_added,
+                          str(store.backup_path) if store.backup_path else None)
+
+
+def ensure_plan(store: Store) -> None:
+    """On first start of the window an empty store gets the built-in plan."""
+    with store.transaction() as session:
+        if current_plan(session) is None:
+            load_builtin_plan(session)
+
+
+def current_period(store: Store, as_of: date) -> PeriodSpan:
+    """The period of the plan's progress cycle (biweekly without a plan) that holds ``as_of``."""
+    with store.session() as session:
+        plan = current_plan(session)
+        return period_containing(as_of, plan.progress_cycle if plan else PeriodType.BIWEEKLY)

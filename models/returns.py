@@ -26,6 +26,7 @@ from models.office import AuditEntry, Return
 from models.periods import parse_period_id
 from models.plan import Indicator, Task
 from models.plan_loader import current_plan
+from models.store import Store
 
 OPEN_STATES = (ReturnState.DRAFT, ReturnState.REVIEWED)
 # The digest of a return as it would be signed now (exchange.returns.return_data builds it; models build no files).
@@ -244,3 +245,35 @@ def return_periods(session: Session) -> list[Period]:
         return []
     return list(session.scalars(select(Period).where(Period.type == plan.progress_cycle, Period.year == plan.year)
                                 .order_by(Period.number)))
+
+
+# ---- actions: each one transaction, as both fronts call them ------------------------------------
+
+def explain_gaps(store: Store, period_id: str, reason: str) -> int:
+    """Give every gap of the period that has no reason yet this one; returns how many."""
+    with store.transaction() as session:
+        gaps = unexplained(completeness(session, period_id))
+        for gap in gaps:
+            explain_gap(session, gap, reason)
+        return len(gaps)
+
+
+def explain_gap_item(store: Store, gap: GapItem, reason: str) -> None:
+    """One gap's reason, as typed into the 缺报事项 table."""
+    with store.transaction() as session:
+        explain_gap(session, gap, reason)
+
+
+def submit_return(store: Store, period_id: str) -> Return:
+    with store.transaction() as session:
+        return submit(session, period_id)
+
+
+def withdraw_return(store: Store, period_id: str, reason: str) -> Return:
+    with store.transaction() as session:
+        return withdraw(session, period_id, reason)
+
+
+def return_history(store: Store, period_id: str | None = None) -> list[Return]:
+    with store.session() as session:
+        return history(session, period_id)

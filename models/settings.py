@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from models.errors import LedgerError
 from models.office import Setting
+from models.store import Store
 
 T = TypeVar("T")
 
@@ -68,7 +69,24 @@ def as_of_date(session: Session, override: date | None = None) -> date:
     """The working date: a command-line --as-of, else the stored setting, else today."""
     return override or AS_OF.get(session) or date.today()
 
+
+def working_date(store: Store, override: date | None = None) -> date:
+    """``as_of_date`` in a session of its own."""
+    with store.session() as session:
+        return as_of_date(session, override)
+
 # Column roles a user assigned on plan import, per header shape: {shape: {column letter: role}}.
 PLAN_COLUMN_ROLES = SettingVar[dict[str, dict[str, str]]](
     "plan_column_roles", "方案导入的列对应", {}, lambda text: dict(json.loads(text)) if text else {},
     lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def read_setting(store: Store, var: SettingVar[T]) -> T:
+    with store.session() as session:
+        return var.get(session)
+
+
+def save_setting(store: Store, var: SettingVar[T], value: T) -> None:
+    """Write one declared setting in its own transaction."""
+    with store.transaction() as session:
+        var.set(session, value)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import quote
 
 import platformdirs
 from sqlalchemy import create_engine, event
@@ -22,7 +23,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.audit import set_actor
 from models.errors import LedgerError
+from models.migrate import HEAD, refuse_unknown_schema, upgrade_store
 
 APP_NAME = "ReformLedger"
 DB_ENV = "LEDGER_DB"
@@ -54,6 +57,7 @@ def lock_file(handle: BinaryIO) -> bool:
     """An exclusive OS lock on the open file itself (its inode, whatever name opened it), released
     by the OS when the process dies; False when another holder has it."""
     try:
+        # Each platform's own lock call; neither module exists on the other platform.
         if sys.platform == "win32":
             import msvcrt
 
@@ -119,8 +123,6 @@ def _remove_abandoned_builds(db_path: Path) -> None:
 
 def _build_new_store(db_path: Path) -> None:
     """The schema at head in a temporary file, then linked into place: all there or not at all."""
-    from models.migrate import upgrade_store
-
     db_path.parent.mkdir(parents=True, exist_ok=True)
     temp = db_path.with_name(f".{db_path.name}{CREATING}{os.getpid()}")
     with open(temp, "w+b") as handle:
@@ -142,8 +144,6 @@ def _build_new_store(db_path: Path) -> None:
 
 def _read_only_state(db_path: Path) -> tuple[str | None, bool]:
     """(schema revision, whether it holds any table), read without writing a byte."""
-    from urllib.parse import quote
-
     connection = sqlite3.connect(f"file:{quote(str(db_path))}?mode=ro", uri=True)
     try:
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -201,8 +201,6 @@ class Store:
 
     def _check_is_ledger(self) -> str | None:
         """The schema revision of a file that is a ledger; anything else refused before any write."""
-        from models.migrate import refuse_unknown_schema
-
         assert self._handle is not None
         self._handle.seek(0)
         if self._handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
@@ -217,8 +215,6 @@ class Store:
         return current
 
     def open(self) -> "Store":
-        from models.migrate import HEAD, upgrade_store
-
         if self.path.parent.is_dir():
             _remove_abandoned_builds(self.path)
         if not store_file_exists(self.path):
@@ -259,8 +255,6 @@ class Store:
     @contextmanager
     def transaction(self, who: str | None = None) -> Iterator[Session]:
         """One unit of work: committed as a whole, or rolled back as a whole on any error."""
-        from models.audit import set_actor
-
         with self.session() as session, session.begin():
             set_actor(session, who)
             yield session

@@ -13,6 +13,8 @@ from models.office import Office
 from models.periods import period_containing
 from models.plan import Area, Indicator, Milestone, Plan, Task
 from models.plan_loader import current_plan
+from models.settings import as_of_date
+from models.store import Store
 
 
 def _count(session: Session, what: Any, *where: Any) -> int:
@@ -47,3 +49,9 @@ def store_summary(session: Session, as_of: date) -> dict[str, Any]:
         "progress_reports": _count(session, ProgressReport),
         "tasks_per_area": per_area,
     }
+
+
+def ledger_summary(store: Store, as_of: date | None = None) -> dict[str, Any]:
+    """What the store holds, as of the working date (``as_of`` overrides the stored one)."""
+    with store.session() as session:
+        return store_summary(session, as_of_date(session, as_of))

@@ -16,8 +16,11 @@ from models.enums import Origin, TaskStatus
 from models.ledger import Period, ProgressReport
 from models.periods import parse_period_id, period_containing
 from models.plan import Area, ListKind, Milestone, Plan, Task
-from models.settings import LAG_TOLERANCE
+from models.plan_loader import require_plan
+from models.settings import LAG_TOLERANCE, as_of_date
 from models.status import MilestoneFacts, milestone_done, milestone_overdue, task_statuses
+from models.store import Store
+from models.tasks import TASK_FIELDS, evidence_of_task
 
 
 @dataclass(slots=True)
@@ -170,8 +173,6 @@ class TaskDetail:
 
 
 def task_detail(session: Session, task_id: int) -> TaskDetail | None:
-    from models.tasks import TASK_FIELDS, evidence_of_task
-
     task = session.get(Task, task_id)
     if task is None:
         return None
@@ -190,3 +191,10 @@ def task_detail(session: Session, task_id: int) -> TaskDetail | None:
         task.override_reason, list(task.milestones),
         [ReportEntry(p.id, p.label, r.progress, r.problems, r.next_steps, r.carried_forward) for r, p in reports],
         evidence)
+
+
+def list_tasks(store: Store, as_of: date | None = None, status: TaskStatus | str | None = None) -> list[TaskRow]:
+    """The current plan's tasks with their derived status; only those of ``status`` when given."""
+    with store.session() as session:
+        rows = task_list(session, require_plan(session), as_of_date(session, as_of))
+    return rows if status is None else [row for row in rows if row.status is TaskStatus(status)]

@@ -353,9 +353,24 @@ def task_snapshot(session: Session, task_id: int) -> Snapshot:
 
 
 def restore_task(session: Session, task_id: int, snapshot: Snapshot) -> None:
-    """Make the task's rows exactly ``snapshot`` again, changing only what differs."""
+    """Make the task's rows exactly ``snapshot`` again, changing only what differs; refused, as an
+    edit is, where that would change a report of a period a signed return locks."""
     session.flush()
-    _put_rows(session, task_rows_of(session, task_id), snapshot)
+    current = task_rows_of(session, task_id)
+    for period_id in sorted(_report_periods_changed(current, snapshot)):
+        ensure_unlocked(session, period_id, "任务进展")
+    _put_rows(session, current, snapshot)
+
+
+def _report_periods_changed(current: dict[RowKey, Any], wanted: Snapshot) -> set[str]:
+    periods = set()
+    for key in set(current) | set(wanted):
+        if key[0] != "progress_report":
+            continue
+        now = _columns(current[key]) if key in current else None
+        if now != wanted.get(key):
+            periods.add((wanted.get(key) or now)["period_id"])
+    return periods
 
 
 def _put_rows(session: Session, current: dict[RowKey, Any], wanted: Snapshot) -> None:
@@ -375,3 +390,4 @@ def _put_rows(session: Session, current: dict[RowKey, Any], wanted: Snapshot) ->
                     setattr(obj, field, _copy(value))
         session.flush()
     session.expire_all()
+

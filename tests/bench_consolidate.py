@@ -36,7 +36,7 @@ def make_returns(folder: Path, counties: int, indicators: int) -> str:
     from models.periods import period_containing
     from models.plan_loader import ensure_periods, load_plan, read_plan_file
     from models.resources import builtin_plan_path
-    from models.service import save_office_profile
+    from models.office_profile import save_office_profile
     from models.store import Store
     from sqlalchemy import select
 

@@ -20,7 +20,7 @@ from exchange.signing.identity import create_identity, identity_folder  # noqa: 
 from exchange.returns.return_data import build_return, return_digest  # noqa: E402
 from exchange.returns.returns_export import export_return  # noqa: E402
 from models.returns import completeness, explain_gap, review, withdraw  # noqa: E402
-from models.service import initialise  # noqa: E402
+from models.plan_loader import initialise  # noqa: E402
 from models.settings import as_of_date  # noqa: E402
 from models.store import Store  # noqa: E402
 

@@ -34,7 +34,7 @@ LEDGER = """
 import sys
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
-from models.service import ensure_plan
+from models.plan_loader import ensure_plan
 from models.store import Store
 from ui.app import create_application
 app = create_application()

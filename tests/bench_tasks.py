@@ -96,7 +96,7 @@ def main() -> None:
 
     from tests.generate_large import generate
     from ui.app import create_application
-    from models.service import initialise
+    from models.plan_loader import initialise
     from models.store import Store
     create_application()
     folder = Path(tempfile.mkdtemp(prefix="bench_tasks_"))

@@ -11,7 +11,7 @@ sys.path.insert(0, str(ROOT))
 
 import pytest  # noqa: E402
 
-from models.service import initialise  # noqa: E402
+from models.plan_loader import initialise  # noqa: E402
 from models.store import Store  # noqa: E402
 
 

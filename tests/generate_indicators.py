@@ -24,7 +24,7 @@ from models.ledger import IndicatorValue  # noqa: E402
 from models.periods import periods_of_year  # noqa: E402
 from models.plan import Indicator  # noqa: E402
 from models.plan_loader import current_plan, ensure_periods  # noqa: E402
-from models.service import initialise  # noqa: E402
+from models.plan_loader import initialise  # noqa: E402
 from models.settings import AS_OF  # noqa: E402
 from models.store import Store  # noqa: E402
 

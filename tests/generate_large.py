@@ -24,7 +24,7 @@ from models.ledger import ProgressReport  # noqa: E402
 from models.periods import period_containing  # noqa: E402
 from models.plan import Area, ListKind, Milestone, Task  # noqa: E402
 from models.plan_loader import current_plan  # noqa: E402
-from models.service import initialise  # noqa: E402
+from models.plan_loader import initialise  # noqa: E402
 from models.settings import AS_OF  # noqa: E402
 from models.store import Store  # noqa: E402
 

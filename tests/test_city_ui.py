@@ -19,7 +19,7 @@ from models.enums import OfficeRole, PeriodType
 from models.periods import period_containing
 from models.plan import Plan, Task
 from models.plan_loader import ensure_periods
-from models.service import office_profile, save_office_profile
+from models.office_profile import office_profile, save_office_profile
 from ui.consolidation.consolidation_page import ConsolidationPage, output_folder
 from ui.context import AppContext
 from ui.main_window import MainWindow

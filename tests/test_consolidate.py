@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from exchange.consolidation.consolidate import ReceiptState, consolidate, write_outputs
+from exchange.consolidation.consolidate import consolidate, write_outputs
+from exchange.consolidation.consolidation_data import ReceiptState
 from exchange.consolidation.consolidated_xlsx import write_consolidated_xlsx
 from exchange.signing.identity import create_identity, export_certificate, unlock
 from exchange.returns.return_data import build_return
@@ -25,7 +26,8 @@ from models.periods import period_containing
 from models.plan import Milestone, Task
 from models.plan_loader import ensure_periods
 from models.ranking import competition_ranks, is_additive
-from models.service import initialise, save_office_profile
+from models.plan_loader import initialise
+from models.office_profile import save_office_profile
 from models.store import Store
 
 PASS = "county-secret"

@@ -222,7 +222,7 @@ def world(tmp_path_factory):
     from exchange.signing.identity import create_identity, export_certificate, identity_folder
     from exchange.signing.trust_list import register_certificate
     from models.returns import review
-    from models.service import initialise
+    from models.plan_loader import initialise
     from models.store import Store
     from tests.test_returns import digest_of, explain_all
 

@@ -89,7 +89,7 @@ def test_an_existing_identity_is_replaced_only_when_asked(tmp_path):
 
 @pytest.fixture
 def county(tmp_path):
-    from models.service import initialise
+    from models.plan_loader import initialise
     from models.store import Store
 
     store = Store(tmp_path / "ledger.db").open()

@@ -1,12 +1,14 @@
-"""The undo commands of 指标填报 on a bare QUndoStack, without widgets."""
-from PySide6.QtGui import QUndoStack
+"""The undo commands of 指标填报 on a bare LedgerUndoStack, without widgets."""
+import pytest
 from sqlalchemy import func, select
 
 from models.enums import Origin, PeriodType
+from models.errors import LedgerError
 from models.indicator_values import CellEdit, add_county_indicator, apply_block
 from models.ledger import IndicatorValue
-from models.plan import Indicator, Plan
+from models.plan import Indicator
 from ui.indicators.indicator_commands import AddCountyIndicatorCommand, EditIndicatorCommand, SetIndicatorValuesCommand
+from ui.undo import LedgerUndoStack
 
 
 def indicator(store, code):
@@ -24,7 +26,7 @@ def value(store, indicator_id, period_id):
 def test_set_values_undo_redo(plan_store, qapp):
     i = indicator(plan_store, "JH23-01").id
     changes = []
-    stack = QUndoStack()
+    stack = LedgerUndoStack()
     stack.push(SetIndicatorValuesCommand(plan_store, [CellEdit(i, "2023-M05", "85"), CellEdit(i, "2023-M06", "80")],
                                          "粘贴", on_change=lambda: changes.append(1)))
     assert (value(plan_store, i, "2023-M05"), value(plan_store, i, "2023-M06")) == (85, 80)
@@ -35,18 +37,17 @@ def test_set_values_undo_redo(plan_store, qapp):
     assert len(changes) == 3
 
 
-def test_a_failing_redo_reports_and_leaves_no_step(plan_store, qapp):
+def test_a_refused_edit_raises_and_leaves_no_step(plan_store, qapp):
     i = indicator(plan_store, "JH23-01").id
-    errors = []
-    stack = QUndoStack()
-    stack.push(SetIndicatorValuesCommand(plan_store, [CellEdit(i, "2023-M05", "abc")], "填报", on_error=errors.append))
-    assert "不是数字" in errors[0]
+    stack = LedgerUndoStack()
+    with pytest.raises(LedgerError, match="不是数字"):
+        stack.push(SetIndicatorValuesCommand(plan_store, [CellEdit(i, "2023-M05", "abc")], "填报"))
     assert stack.count() == 0 and value(plan_store, i, "2023-M05") is None
 
 
 def test_edit_definition_undo(plan_store, qapp):
     city = indicator(plan_store, "JH23-09")
-    stack = QUndoStack()
+    stack = LedgerUndoStack()
     stack.push(EditIndicatorCommand(plan_store, city.id, {"county_target_text": "95%", "range_min": 50.0},
                                     {"county_target_text": "", "range_min": city.range_min}, "修改指标定义"))
     assert (indicator(plan_store, "JH23-09").county_target, indicator(plan_store, "JH23-09").range_min) == (95, 50)
@@ -58,20 +59,13 @@ COUNTY = {"code": "WC-01", "name": "区级惠企政策直达率", "unit": "%", "
           "period_type": PeriodType.MONTHLY, "decimals": 1, "range_min": 0.0, "range_max": 100.0}
 
 
-def plan_id(store):
-    with store.session() as session:
-        return session.scalar(select(Plan.id))
-
-
 def test_add_county_indicator_undo_redo_keeps_later_steps(plan_store, qapp):
     changes = []
-    stack = QUndoStack()
-    stack.push(AddCountyIndicatorCommand(plan_store, plan_id(plan_store), COUNTY, "新增县级指标",
-                                         on_change=lambda: changes.append(1)))
+    stack = LedgerUndoStack()
+    stack.push(AddCountyIndicatorCommand(plan_store, COUNTY, "新增县级指标", on_change=lambda: changes.append(1)))
     added = indicator(plan_store, "WC-01")
     assert (added.origin, added.target, added.range_max) == (Origin.COUNTY, 95, 100)
-    with plan_store.session() as session:  # another one from the command line: the new id is taken
-        add_county_indicator(plan_store, session.get(Plan, plan_id(plan_store)), **{**COUNTY, "code": "WC-02"})
+    add_county_indicator(plan_store, **{**COUNTY, "code": "WC-02"})  # another one from the command line: the new id is taken
     stack.push(SetIndicatorValuesCommand(plan_store, [CellEdit(added.id, "2023-M06", "96.5")], "填报"))
     assert value(plan_store, added.id, "2023-M06") == 96.5
 
@@ -85,22 +79,22 @@ def test_add_county_indicator_undo_redo_keeps_later_steps(plan_store, qapp):
 
 
 def test_undo_of_an_added_indicator_with_values_is_refused(plan_store, qapp):
-    errors = []
-    stack = QUndoStack()
-    stack.push(AddCountyIndicatorCommand(plan_store, plan_id(plan_store), COUNTY, "新增县级指标", on_error=errors.append))
+    refusals = []
+    stack = LedgerUndoStack()
+    stack.refused.connect(refusals.append)
+    stack.push(AddCountyIndicatorCommand(plan_store, COUNTY, "新增县级指标"))
     added = indicator(plan_store, "WC-01").id
     apply_block(plan_store, [CellEdit(added, "2023-M06", "97")])  # came in outside the stack (CLI, import)
     stack.undo()
-    assert errors == ["无法撤销新增指标“区级惠企政策直达率”：它已有 1 个填报数值或说明。如确需撤销，请先清除这些数值。"]
+    assert refusals == ["无法撤销新增指标“区级惠企政策直达率”：它已有 1 个填报数值或说明。如确需撤销，请先清除这些数值。"]
     assert indicator(plan_store, "WC-01").id == added and value(plan_store, added, "2023-M06") == 97
-    assert stack.count() == 0  # the step that cannot be undone is dropped, the indicator stays
+    assert (stack.count(), stack.index()) == (1, 1)  # the step stays, still done
 
 
-def test_adding_a_duplicate_code_reports_and_leaves_no_step(plan_store, qapp):
-    errors = []
-    stack = QUndoStack()
-    stack.push(AddCountyIndicatorCommand(plan_store, plan_id(plan_store), {**COUNTY, "code": "JH23-01"}, "新增县级指标",
-                                         on_error=errors.append))
-    assert errors == ["指标编号“JH23-01”已存在。"] and stack.count() == 0
+def test_adding_a_duplicate_code_raises_and_leaves_no_step(plan_store, qapp):
+    stack = LedgerUndoStack()
+    with pytest.raises(LedgerError, match="^指标编号“JH23-01”已存在。$"):
+        stack.push(AddCountyIndicatorCommand(plan_store, {**COUNTY, "code": "JH23-01"}, "新增县级指标"))
+    assert stack.count() == 0
     with plan_store.session() as session:
         assert session.scalar(select(func.count()).select_from(Indicator).where(Indicator.name == COUNTY["name"])) == 0

@@ -78,7 +78,7 @@ def test_bad_values_are_refused_naming_the_cell(plan_store, code, period_id, tex
 
 def test_unknown_indicator_is_refused(plan_store):
     with pytest.raises(LedgerError, match="未知指标“XX-99”"):
-        set_value(plan_store, plan_of(plan_store), "XX-99", "2023-M05", "1")
+        set_value(plan_store, "XX-99", "2023-M05", "1")
 
 
 def test_a_block_with_one_bad_cell_writes_nothing(plan_store):
@@ -93,11 +93,10 @@ def test_a_block_with_one_bad_cell_writes_nothing(plan_store):
 
 
 def test_cumulative_value_may_not_fall_without_a_note(plan_store):
-    plan = plan_of(plan_store)
-    set_value(plan_store, plan, "JH23-12", "2023-M05", "1000")
+    set_value(plan_store, "JH23-12", "2023-M05", "1000")
     with pytest.raises(LedgerError, match="低于上一期的 1,000家"):
-        set_value(plan_store, plan, "JH23-12", "2023-M06", "900")
-    set_value(plan_store, plan, "JH23-12", "2023-M06", "900", note="5月数据含重复统计，已核减")
+        set_value(plan_store, "JH23-12", "2023-M06", "900")
+    set_value(plan_store, "JH23-12", "2023-M06", "900", note="5月数据含重复统计，已核减")
     assert stored(plan_store, "JH23-12", "2023-M06").value == 900
     # A new year starts again from zero: January is compared with nothing.
     i = ids(plan_store)["JH23-12"]
@@ -111,30 +110,27 @@ def test_cumulative_fall_inside_one_block_is_caught(plan_store):
 
 
 def test_outliers_need_confirmation_and_stay_flagged(demo_store):
-    plan = plan_of(demo_store)
     with pytest.raises(OutlierError, match="远离该指标以往的数据"):
-        set_value(demo_store, plan, "JH23-08", "2023-M10", "552")  # 552万 typed as 552
+        set_value(demo_store, "JH23-08", "2023-M10", "552")  # 552万 typed as 552
     assert stored(demo_store, "JH23-08", "2023-M10") is None
-    set_value(demo_store, plan, "JH23-08", "2023-M10", "552", confirm_outlier=True)
+    set_value(demo_store, "JH23-08", "2023-M10", "552", confirm_outlier=True)
     assert stored(demo_store, "JH23-08", "2023-M10").outlier_confirmed is True
-    set_value(demo_store, plan, "JH23-08", "2023-M10", "552万")  # corrected: no longer an outlier
+    set_value(demo_store, "JH23-08", "2023-M10", "552万")  # corrected: no longer an outlier
     row = stored(demo_store, "JH23-08", "2023-M10")
     assert (row.value, row.outlier_confirmed) == (5_520_000, False)
 
 
 def test_an_empty_value_keeps_its_note(plan_store):
-    plan = plan_of(plan_store)
-    set_value(plan_store, plan, "JH23-01", "2023-M05", "", note="部门统计口径调整，本月暂缺")
+    set_value(plan_store, "JH23-01", "2023-M05", "", note="部门统计口径调整，本月暂缺")
     row = stored(plan_store, "JH23-01", "2023-M05")
     assert (row.value, row.note) == (None, "部门统计口径调整，本月暂缺")
-    set_value(plan_store, plan, "JH23-01", "2023-M05", "", note="")  # nothing left: no row at all
+    set_value(plan_store, "JH23-01", "2023-M05", "", note="")  # nothing left: no row at all
     assert stored(plan_store, "JH23-01", "2023-M05") is None
 
 
 def test_every_change_is_audited_with_old_and_new(plan_store):
-    plan = plan_of(plan_store)
-    set_value(plan_store, plan, "JH23-01", "2023-M05", "85", source="市政管办")
-    set_value(plan_store, plan, "JH23-01", "2023-M05", "78")
+    set_value(plan_store, "JH23-01", "2023-M05", "85", source="市政管办")
+    set_value(plan_store, "JH23-01", "2023-M05", "78")
     with plan_store.session() as session:
         entries = session.scalars(select(AuditEntry).where(AuditEntry.entity == "indicator_value")).all()
     assert entries[0].action == "insert" and '"value": "85.0"' in entries[0].new
@@ -144,7 +140,7 @@ def test_every_change_is_audited_with_old_and_new(plan_store):
 
 def test_restore_puts_cells_back(plan_store):
     i = ids(plan_store)
-    set_value(plan_store, plan_of(plan_store), "JH23-01", "2023-M05", "85", note="原值")
+    set_value(plan_store, "JH23-01", "2023-M05", "85", note="原值")
     _, before = apply_block(plan_store, [CellEdit(i["JH23-01"], "2023-M05", "70", note=""),
                                          CellEdit(i["JH23-09"], "2023-M05", "91.5")])
     restore_values(plan_store, before)
@@ -162,9 +158,9 @@ def test_locked_periods_are_refused_and_unchanged(demo_store):
     before = stored(demo_store, "JH23-01", "2023-M09").value
     sign(demo_store, "2023-B20")  # 9月24日—10月7日 holds 30 September: September's values are locked
     with pytest.raises(LedgerError, match="已签发"):
-        set_value(demo_store, plan_of(demo_store), "JH23-01", "2023-M09", "70")
+        set_value(demo_store, "JH23-01", "2023-M09", "70")
     assert stored(demo_store, "JH23-01", "2023-M09").value == before
-    set_value(demo_store, plan_of(demo_store), "JH23-01", "2023-M10", "70")  # October is open
+    set_value(demo_store, "JH23-01", "2023-M10", "70")  # October is open
 
 
 def test_undo_into_a_locked_period_is_refused(plan_store):
@@ -177,12 +173,11 @@ def test_undo_into_a_locked_period_is_refused(plan_store):
 
 
 def test_county_indicators_and_targets(plan_store):
-    plan = plan_of(plan_store)
-    new_id = add_county_indicator(plan_store, plan, code="WC-01", name="区级惠企政策直达率", unit="%",
+    new_id = add_county_indicator(plan_store, code="WC-01", name="区级惠企政策直达率", unit="%",
                                   target_text="≥95%", kind=ValueKind.POINT, period_type=PeriodType.QUARTERLY,
                                   decimals=1, range_min=0, range_max=100, task_number=31)
     with pytest.raises(LedgerError, match="已存在"):
-        add_county_indicator(plan_store, plan, code="WC-01", name="重复", unit="%", target_text="90%")
+        add_county_indicator(plan_store, code="WC-01", name="重复", unit="%", target_text="90%")
     edit_indicator(plan_store, new_id, target_text="≥96%")
     city = ids(plan_store)["JH23-09"]
     with pytest.raises(LedgerError, match="目标值为只读"):

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from sqlalchemy import select
 
 from models import Office
-from models.service import read_setting
+from models.settings import read_setting
 from models.settings import AS_OF, LAG_TOLERANCE
 from ui.app import create_application
 from ui.main_window import MainWindow

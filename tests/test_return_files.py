@@ -16,7 +16,7 @@ from exchange.consolidation.consolidate import consolidate, write_outputs
 from exchange.returns.returns_export import export_return
 from exchange.signing.identity import create_identity, identity_folder
 from models.returns import history, withdraw
-from models.service import initialise
+from models.plan_loader import initialise
 from models.store import Store
 from tests.conftest import ROOT
 from tests.test_returns import AS_OF, PASSPHRASE, PERIOD, explain_all, review_and_sign

@@ -33,7 +33,7 @@ from models.ledger import IndicatorValue, ProgressReport
 from models.locks import ensure_unlocked
 from models.plan import Task
 from models.returns import completeness, explain_gap, history, review, unexplained, withdraw
-from models.service import initialise
+from models.plan_loader import initialise
 from models.store import Store
 from tests.conftest import ROOT
 

@@ -231,7 +231,7 @@ def test_only_init_makes_a_store_from_a_missing_or_empty_path(tmp_path, empty):
 
 
 def test_a_new_store_is_built_whole_under_a_temporary_name(db_path, monkeypatch):
-    import models.migrate
+    import models.store
 
     seen = []
 
@@ -239,7 +239,7 @@ def test_a_new_store_is_built_whole_under_a_temporary_name(db_path, monkeypatch)
         seen.append(path)
         raise RuntimeError("killed while writing the schema")
 
-    monkeypatch.setattr(models.migrate, "upgrade_store", failing_upgrade)
+    monkeypatch.setattr(models.store, "upgrade_store", failing_upgrade)
     with pytest.raises(RuntimeError):
         Store(db_path).open()
     assert seen and seen[0] != db_path and seen[0].parent == db_path.parent

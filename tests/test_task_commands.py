@@ -1,10 +1,10 @@
-"""Every kind of task edit, undone and redone on a bare QUndoStack: the store comes back exactly."""
+"""Every kind of task edit, undone and redone on a bare LedgerUndoStack: the store comes back exactly."""
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from PySide6.QtGui import QUndoStack
+from ui.undo import LedgerUndoStack
 from sqlalchemy import select
 
 from models.enums import TaskStatus
@@ -58,9 +58,9 @@ def test_every_kind_of_edit_undoes_and_redoes_exactly(demo_store, ids, tmp_path)
     evidence_file = tmp_path / "纪要.docx"
     evidence_file.write_bytes(b"minutes")
     for command in kinds(demo_store, ids, evidence_file):
-        stack = QUndoStack()
+        stack = LedgerUndoStack()
         before = ledger_state(demo_store)
-        tc.push(stack, command)
+        stack.push(command)
         after = ledger_state(demo_store)
         assert after != before, command.text()
         stack.undo()
@@ -71,12 +71,12 @@ def test_every_kind_of_edit_undoes_and_redoes_exactly(demo_store, ids, tmp_path)
 
 
 def test_deleting_a_county_task_undoes_with_its_reports(demo_store, ids):
-    stack = QUndoStack()
+    stack = LedgerUndoStack()
     add = tc.AddCountyTaskCommand(demo_store, ids["area"], "县级自选")
-    tc.push(stack, add)
-    tc.push(stack, tc.SaveReportCommand(demo_store, add.task_id, "2023-B22", "已启动", "", ""))
+    stack.push(add)
+    stack.push(tc.SaveReportCommand(demo_store, add.task_id, "2023-B22", "已启动", "", ""))
     with_report = ledger_state(demo_store)
-    tc.push(stack, tc.DeleteCountyTaskCommand(demo_store, add.task_id))
+    stack.push(tc.DeleteCountyTaskCommand(demo_store, add.task_id))
     with demo_store.session() as session:
         assert session.get(Task, add.task_id) is None
     stack.undo()
@@ -84,20 +84,20 @@ def test_deleting_a_county_task_undoes_with_its_reports(demo_store, ids):
 
 
 def test_refused_edit_is_not_pushed(demo_store, ids):
-    stack = QUndoStack()
+    stack = LedgerUndoStack()
     before = ledger_state(demo_store)
     with pytest.raises(LedgerError, match="任务名称"):
-        tc.push(stack, tc.EditTaskFieldCommand(demo_store, ids["task"], "title", ""))
+        stack.push(tc.EditTaskFieldCommand(demo_store, ids["task"], "title", ""))
     with pytest.raises(LedgerError, match="规定动作"):
-        tc.push(stack, tc.DeleteCountyTaskCommand(demo_store, ids["task"]))
+        stack.push(tc.DeleteCountyTaskCommand(demo_store, ids["task"]))
     assert stack.count() == 0 and ledger_state(demo_store) == before
 
 
 def test_report_typing_merges_into_one_step_and_is_audited(demo_store, ids):
-    stack = QUndoStack()
+    stack = LedgerUndoStack()
     changed = []
     for text in ("已", "已召开", "已召开推进会"):
-        tc.push(stack, tc.SaveReportCommand(demo_store, ids["task"], "2023-B22", text, "", "", changed.append))
+        stack.push(tc.SaveReportCommand(demo_store, ids["task"], "2023-B22", text, "", "", changed.append))
     assert stack.count() == 1 and changed == [ids["task"]] * 3
     with demo_store.session() as session:
         updates = session.scalars(select(AuditEntry).where(AuditEntry.entity == "progress_report",

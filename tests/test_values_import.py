@@ -15,7 +15,7 @@ from models.errors import LedgerError
 from models.ledger import IndicatorValue
 from models.office import AuditEntry
 from models.plan import Indicator
-from models.service import initialise
+from models.plan_loader import initialise
 from models.store import Store
 from tests.conftest import ROOT
 

@@ -13,7 +13,8 @@ from openpyxl import Workbook, load_workbook
 
 from exchange.signing.identity import create_identity, unlock
 from exchange.signing.verify import verify_and_read, verify_file
-from exchange.signing.xlsx_signature import KIND_CONSOLIDATION, SIGNATURE_SHEET, sign_workbook
+from exchange.signing.documents import CONSOLIDATION as KIND_CONSOLIDATION
+from exchange.signing.xlsx_signature import SIGNATURE_SHEET, sign_workbook
 from models.errors import LedgerError
 
 PASS = "sheet-secret"

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from models.errors import LedgerError
 from models.logs import log_exception
 from models.resources import resources_dir
-from models.service import ensure_plan, office_is_set_up, office_profile
+from models.plan_loader import ensure_plan
+from models.office_profile import office_profile
 from models.store import APP_NAME, Store, default_db_path, store_file_exists
 
 UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
@@ -64,7 +65,7 @@ def run_gui(db_path: Path | None, as_of: date | None) -> int:
     from ui.office_dialog import OfficeDialog
 
     try:
-        if not office_is_set_up(office_profile(store)):
+        if not office_profile(store).is_set_up:
             OfficeDialog(store, first_run=True).exec()
         window = MainWindow(store, as_of)
         window.show()

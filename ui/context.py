@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 
-from models.settings import as_of_date
+from models.settings import working_date
 from models.store import Store
+from ui.undo import LedgerUndoStack
 
 
 class AppContext(QObject):
@@ -22,8 +22,7 @@ class AppContext(QObject):
         super().__init__()
         self.store = store
         self.as_of_override = as_of_override
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = LedgerUndoStack(self)
 
     def as_of(self) -> date:
-        with self.store.session() as session:
-            return as_of_date(session, self.as_of_override)
+        return working_date(self.store, self.as_of_override)

@@ -16,11 +16,10 @@ from PySide6.QtWidgets import (
 from models.enums import TaskStatus
 from models.errors import LedgerError
 from models.overview import (
-    DUE_SOON_DAYS, lagging_tasks, milestones_due_within, status_by_area, status_counts, tasks_without_report,
+    DUE_SOON_DAYS, home_overview, lagging_tasks, milestones_due_within, status_by_area, status_counts,
+    tasks_without_report,
 )
-from models.plan_loader import current_plan
-from models.summary import store_summary
-from models.task_list import TaskRow, task_list
+from models.task_list import TaskRow
 from ui.context import AppContext
 from ui.tasks.gantt_chart import GanttChart
 from ui.table_model import Index, RowsTableModel
@@ -165,11 +164,8 @@ class HomePage(QWidget):
 
     def refresh(self) -> None:
         as_of = self.ctx.as_of()
-        with self.ctx.store.session() as session:
-            data = store_summary(session, as_of)
-            plan = current_plan(session)
-            rows = task_list(session, plan, as_of) if plan else []
-            year = plan.year if plan else as_of.year
+        overview = home_overview(self.ctx.store, as_of)
+        data, rows, year = overview.summary, overview.rows, overview.year
         self._dirty = False
         summary_plan = data["plan"]
         office = data["office"]

@@ -13,12 +13,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
 )
 
-from models.enums import OfficeRole, PeriodType
+from models.enums import OfficeRole
 from models.errors import LedgerError
-from models.periods import period_containing
-from models.plan_loader import current_plan
+from models.plan_loader import current_period
 from models.resources import resources_dir
-from models.service import office_profile
+from models.office_profile import office_profile
 from models.store import Store
 from ui.context import AppContext
 
@@ -31,6 +30,7 @@ class MainWindow(QMainWindow):
         ("tasks", "任务清单", "tasks.svg", "ui.tasks.tasks_page:TasksPage"),
         ("indicators", "指标填报", "indicators.svg", "ui.indicators.indicators_page:IndicatorsPage"),
         ("returns", "报表报送", "returns.svg", "ui.returns.returns_page:ReturnsPage"),
+        ("collection", "报送收集", "collection.svg", "ui.collection.collection_page:CollectionPage"),
         ("consolidation", "汇总", "consolidation.svg", "ui.consolidation.consolidation_page:ConsolidationPage"),
         ("settings", "设置", "settings.svg", "ui.settings_page:SettingsPage"),
     ]
@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.period_label)
         self._build_menus()
         self.ctx.ledgerChanged.connect(self._update_status)
+        self.ctx.undo_stack.refused.connect(lambda reason: QMessageBox.warning(self, self.tr("无法撤销或重做"), reason))
         self.ctx.openTask.connect(lambda task_id: self.show_page("tasks").select_task(task_id))
         self._update_status()
         self._restore_state()
@@ -83,9 +84,9 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu(self.tr("编辑(&E)"))
-        undo = self.ctx.undo_stack.createUndoAction(self, self.tr("撤销"))
+        undo = self.ctx.undo_stack.action(self, self.tr("撤销"), undo=True)
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.ctx.undo_stack.createRedoAction(self, self.tr("重做"))
+        redo = self.ctx.undo_stack.action(self, self.tr("重做"), undo=False)
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
         edit_menu.addActions([undo, redo])
         go_menu = self.menuBar().addMenu(self.tr("转到(&G)"))
@@ -143,10 +144,7 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         as_of = self.ctx.as_of()
-        with self.ctx.store.session() as session:
-            plan = current_plan(session)
-            cycle = plan.progress_cycle if plan else PeriodType.BIWEEKLY
-        current = period_containing(as_of, cycle)
+        current = current_period(self.ctx.store, as_of)
         self.period_label.setText(self.tr("台账日期 %s　当前期次：%s") % (as_of.isoformat(), current.label))
         # 汇总 is the city office's work (设置 → 单位级别); a county office sees only its own ledger.
         city = office_profile(self.ctx.store).role is OfficeRole.CITY

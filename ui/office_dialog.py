@@ -6,7 +6,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.errors import LedgerError
-from models.service import OFFICE_FIELDS, office_profile, save_office_profile
+from models.office_profile import OFFICE_FIELDS, office_profile, save_office_profile
 from models.store import Store
 
 PLACEHOLDERS = {"county": "例如：婺城区", "office_name": "例如：婺城区营商环境优化提升专班办公室",
@@ -14,7 +14,7 @@ PLACEHOLDERS = {"county": "例如：婺城区", "office_name": "例如：婺城�
 
 
 class OfficeForm(QWidget):
-    """One line edit per office field, labelled from models.service.OFFICE_FIELDS."""
+    """One line edit per office field, labelled from models.office_profile.OFFICE_FIELDS."""
 
     def __init__(self, store: Store, autosave: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)

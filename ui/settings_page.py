@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.enums import OfficeRole
-from models.service import office_profile, read_setting, save_office_role, save_setting
+from models.office_profile import office_profile, save_office_role
+from models.settings import read_setting, save_setting
 from models.settings import AS_OF, LAG_TOLERANCE
 from ui.context import AppContext
 from ui.office_dialog import OfficeForm

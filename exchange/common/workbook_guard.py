@@ -98,7 +98,7 @@ def open_workbook(path: Path, max_rows: int = MAX_ROWS, data_only: bool = True):
     """A read-only openpyxl workbook (cached values, or with ``data_only=False`` the formulas
     themselves); LedgerError naming the file otherwise."""
     check_zip(path, max_rows)
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # slow to import: loaded when a workbook is first read
 
     try:
         return load_workbook(path, read_only=True, data_only=data_only)

@@ -5,119 +5,27 @@ certificate is on the city's trust list, the period, the cover, and the version;
 lying beside the workbook under the same name must verify and match it (else a note). Each
 county gets one state (``Receipt``); the valid returns, late ones included, are combined into
 per-indicator and per-task comparisons and per-area ranking boards (models.ranking). The files
-that come out are written by exchange.consolidation.consolidated_xlsx and exchange.consolidation.consolidated_pdf.
+that come out are written by exchange.consolidation.consolidated_xlsx and exchange.consolidation.consolidated_pdf;
+the data types they share are in exchange.consolidation.consolidation_data.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 from exchange.common.files import clear_stale, write_together
-from models.enums import IndicatorStatus, LabelledEnum, TaskStatus
+from exchange.consolidation.consolidation_data import COUNTED, Consolidation, IndicatorLine, Receipt, ReceiptState, \
+    TaskLine
+from exchange.returns.return_data import return_digest
+from exchange.signing.identity import check_can_sign_with, identity_folder, unlock
+from exchange.signing.trust_list import trusted_by_fingerprint
 from models.errors import LedgerError
+from models.ledger import Period
+from models.plan_loader import require_plan
 from models.progress import Progress, no_progress
 from models.ranking import AreaScore, area_score, competition_ranks, is_additive, rank_areas
-
-
-class ReceiptState(LabelledEnum):
-    VALID = "valid", "已收到，有效"
-    LATE = "late", "逾期报送"
-    MISSING = "missing", "未报送"
-    UNSIGNED = "unsigned", "未签名"
-    ALTERED = "altered", "签名无效或签名后被改动"
-    UNREGISTERED = "unregistered", "签名证书未登记"
-    OTHER_PERIOD = "other_period", "非本期报表"
-    SUPERSEDED = "superseded", "已被新版本取代"
-    COVER_MISMATCH = "cover_mismatch", "封面与数据不符"
-    UNREADABLE = "unreadable", "无法读取"
-
-
-COUNTED = (ReceiptState.VALID, ReceiptState.LATE)
-
-
-@dataclass
-class Receipt:
-    """One file received (or one county with none): its state and what the check found."""
-
-    county: str
-    state: ReceiptState
-    path: Path | None = None
-    signer: str = ""
-    fingerprint: str = ""
-    signed_at: datetime | None = None
-    period_id: str = ""
-    version: int = 0
-    problems: list[str] = field(default_factory=list)
-    data: Any = None  # the ReturnData, when the file could be read
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"county": self.county, "state": self.state.value, "state_label": self.state.label,
-                "file": str(self.path) if self.path else "", "signer": self.signer,
-                "fingerprint": self.fingerprint, "signed_at": self.signed_at.isoformat() if self.signed_at else None,
-                "period_id": self.period_id, "version": self.version, "problems": self.problems}
-
-
-@dataclass
-class IndicatorLine:
-    code: str
-    name: str
-    unit: str
-    area: str
-    target_text: str
-    additive: bool
-    values: dict[str, float | None] = field(default_factory=dict)  # county → value
-    completions: dict[str, float | None] = field(default_factory=dict)
-    statuses: dict[str, str] = field(default_factory=dict)
-    ranks: dict[str, int | None] = field(default_factory=dict)
-
-    @property
-    def total(self) -> float | None:
-        known = [v for v in self.values.values() if v is not None]
-        return sum(known) if self.additive and known else None
-
-
-@dataclass
-class TaskLine:
-    number: int
-    title: str
-    area: str
-    statuses: dict[str, str] = field(default_factory=dict)  # county → status label
-
-
-@dataclass
-class Consolidation:
-    period_id: str
-    period_label: str
-    due: Any
-    plan_name: str
-    receipts: list[Receipt]
-    counties: list[str]  # counties whose return counts, in trust-list order
-    indicators: list[IndicatorLine]
-    tasks: list[TaskLine]
-    areas: dict[str, list[AreaScore]]  # area name → ranked scores
-
-    def notice_receipts(self) -> list[Receipt]:
-        """One receipt per county for its 提示单: the one that counts, else the first received."""
-        chosen: dict[str, Receipt] = {}
-        for receipt in self.receipts:
-            if receipt.county and (receipt.county not in chosen or receipt.state in COUNTED):
-                chosen[receipt.county] = receipt
-        return list(chosen.values())
-
-    def lagging(self, county: str) -> tuple[list[TaskLine], list[IndicatorLine]]:
-        """What a county's 提示单 lists: its lagging tasks, its lagging or unreported indicators."""
-        tasks = [t for t in self.tasks if t.statuses.get(county) == TaskStatus.LAGGING.label]
-        lagging = (IndicatorStatus.LAGGING.label, IndicatorStatus.NO_DATA.label)
-        return tasks, [i for i in self.indicators if i.statuses.get(county) in lagging]
-
-    def summary(self) -> dict[str, Any]:
-        counts: dict[str, int] = {}
-        for receipt in self.receipts:
-            counts[receipt.state.value] = counts.get(receipt.state.value, 0) + 1
-        return {"period": self.period_id, "period_label": self.period_label, "counted": self.counties,
-                "states": counts, "receipts": [r.as_dict() for r in self.receipts]}
+from models.settings import as_of_date
 
 
 def collect_files(paths: list[Path]) -> list[Path]:
@@ -136,7 +44,7 @@ def collect_files(paths: list[Path]) -> list[Path]:
 
 def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Receipt:
     """One file's state. ``trusted`` maps certificate fingerprints to registered counties."""
-    from exchange.signing.verify import verify_and_read
+    from exchange.signing.verify import verify_and_read  # loads openpyxl and the signature readers
 
     check, data = verify_and_read(path)  # one pass: the guard, the signature of every cell, the data
     receipt = Receipt("", ReceiptState.VALID, path, check.signer, check.fingerprint, check.signed_at,
@@ -179,8 +87,7 @@ def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Re
 def pdf_copy_problems(pdf: Path, workbook, data) -> list[str]:
     """What is wrong with the PDF copy beside a return's workbook (none: []): it must verify, be
     signed with the same certificate, and print the same period, version and digest."""
-    from exchange.returns.return_data import return_digest
-    from exchange.signing.verify import verify_file
+    from exchange.signing.verify import verify_file  # loads openpyxl and the signature readers
 
     copy = verify_file(pdf)
     if not copy.valid:
@@ -197,10 +104,6 @@ def pdf_copy_problems(pdf: Path, workbook, data) -> list[str]:
 
 def consolidate(store, period_id: str, paths: list[Path], progress: Progress = no_progress) -> Consolidation:
     """Check every file and combine the returns that count."""
-    from exchange.signing.trust_list import trusted_by_fingerprint
-    from models.ledger import Period
-    from models.plan_loader import require_plan
-
     period_id = period_id.strip().upper()
     with store.session() as session:
         period = session.get(Period, period_id)
@@ -293,9 +196,9 @@ def write_outputs(result: Consolidation, folder: Path, issued, key=None,
     """The consolidated workbook and PDF in ``folder``, named for the period, both signed with the
     city's key when one is given (exchange.signing.identity.unlock); both are made in full before
     either replaces the files of an earlier run."""
+    # reportlab and openpyxl are slow to import: loaded when files are written, not with the workspace
     from exchange.consolidation.consolidated_pdf import consolidated_pdf_bytes
     from exchange.consolidation.consolidated_xlsx import consolidated_xlsx_bytes
-    from exchange.signing.identity import check_can_sign_with
 
     if key is not None:
         check_can_sign_with(key)
@@ -304,3 +207,20 @@ def write_outputs(result: Consolidation, folder: Path, issued, key=None,
     clear_stale(stem.parent, ["汇总_*.xlsx", "汇总_*.pdf"])
     return write_together({xlsx: consolidated_xlsx_bytes(result, key),
                            pdf: consolidated_pdf_bytes(result, issued, key, progress)})
+
+
+@dataclass
+class ConsolidationOutput:
+    result: Consolidation
+    files: list[Path]  # the consolidated workbook and PDF
+
+
+def consolidate_and_write(store, period_id: str, paths: list[Path], folder: Path, as_of: date | None = None,
+                          passphrase: str | None = None, progress: Progress = no_progress) -> ConsolidationOutput:
+    """汇总: check and combine the counties' returns, write the workbook and PDF into ``folder``
+    (issued on the working date), signed with the city's key when a passphrase is given."""
+    key = unlock(identity_folder(store), passphrase) if passphrase is not None else None
+    result = consolidate(store, period_id, paths, progress)
+    with store.session() as session:
+        issued = as_of_date(session, as_of)
+    return ConsolidationOutput(result, write_outputs(result, folder, issued, key, progress))

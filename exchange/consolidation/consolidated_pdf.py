@@ -18,10 +18,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
-from exchange.consolidation.consolidate import COUNTED, Consolidation, ReceiptState
+from exchange.consolidation.consolidation_data import COUNTED, Consolidation, ReceiptState
 from exchange.common.pdf_fonts import register_fonts
 from exchange.common.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
-from exchange.returns.pdf_return import CONSOLIDATION_SUBJECT_PREFIX
+from exchange.signing.documents import consolidation_subject
 from models.progress import Progress, no_progress
 
 PAGE = landscape(A4)
@@ -185,7 +185,7 @@ def build_consolidated_pdf(result: Consolidation, issued: date,
     stamp = StampBox()
     buffer = io.BytesIO()
     doc = document(buffer, st.fonts, PAGE, title=f"汇总 {result.period_label}", author="改革台账",
-                   subject=f"{CONSOLIDATION_SUBJECT_PREFIX} period={result.period_id}")
+                   subject=consolidation_subject(result.period_id))
     footer = PageFooter((f"{result.plan_name} · {result.period_label} 汇总",
                          f"计入 {len(result.counties)} 个县（市、区）· {issued:%Y-%m-%d}"))
     progress(0, 2, "正在生成汇总 PDF…")

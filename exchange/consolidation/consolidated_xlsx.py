@@ -5,15 +5,17 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from exchange.consolidation.consolidate import COUNTED, Consolidation
+from exchange.consolidation.consolidation_data import COUNTED, Consolidation
 from exchange.common.files import write_atomically
 from exchange.signing.identity import SigningKey
-from exchange.signing.xlsx_signature import KIND_CONSOLIDATION, sign_workbook
+from exchange.signing.documents import CONSOLIDATION
+from exchange.signing.xlsx_signature import sign_workbook
 
 _STATUS_FILL = {"滞后": "F8CBAD", "已完成": "C6EFCE", "已达标": "C6EFCE", "未填报": "EDEDED"}
 
 
 def build_consolidated_workbook(result: Consolidation):
+    # openpyxl is slow to import: loaded when the workbook is written, not with the 汇总 workspace
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -91,7 +93,7 @@ def consolidated_xlsx_bytes(result: Consolidation, key: SigningKey | None = None
     """The workbook's file content, signed with the city's key when one is given."""
     book = build_consolidated_workbook(result)
     if key is not None:
-        return sign_workbook(book, key, KIND_CONSOLIDATION, result.period_id)
+        return sign_workbook(book, key, CONSOLIDATION, result.period_id)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

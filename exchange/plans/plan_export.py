@@ -13,6 +13,8 @@ from typing import Any
 from exchange.common.files import write_atomically
 from exchange.plans.plan_import import AREA_HEADER, INFO_FIELDS, INFO_SHEET
 from models.enums import PeriodType
+from models.plan_loader import require_plan
+from models.plan_update import plan_to_data
 from models.quantities import format_target
 
 COLUMNS = [("序号", 6), ("领域", 10), ("清单类别", 10), ("重点任务", 24), ("任务内容", 40), ("牵头单位", 16),
@@ -38,6 +40,7 @@ def _needed_decimals(value: float | None) -> int:
 
 
 def build_plan_workbook(data: dict[str, Any]):
+    # openpyxl is slow to import: loaded when a plan workbook is written, not at start-up
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -100,9 +103,6 @@ def export_plan(data: dict[str, Any], path: Path) -> Path:
 
 
 def export_store_plan(store, path: Path) -> Path:
-    from models.plan_loader import require_plan
-    from models.plan_update import plan_to_data
-
     with store.session() as session:
         plan = require_plan(session, "，无可导出的内容")
         data = plan_to_data(plan)

@@ -13,6 +13,7 @@ cannot be read is collected and reported together in one ``PlanImportError``.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,9 +21,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from models.enums import PeriodType
 from models.errors import LedgerError
+from models.plan import Plan
+from models.plan_update import apply_plan, plan_diff
 from models.quantities import QuantityError, normalise, parse_target
 from models.resources import builtin_plan_path
+from models.settings import PLAN_COLUMN_ROLES, read_setting, save_setting
 from exchange.common.workbook_guard import column_letter, open_workbook, sheet_rows
 
 # role → (label, header words); the longest word found in a header decides its role.
@@ -435,8 +442,6 @@ class _Reader:
             "decimals": _decimals(source),
         }
         if period_text:
-            from models.enums import PeriodType
-
             try:
                 indicator["period_type"] = PeriodType.from_label(period_text).value
             except ValueError:
@@ -480,8 +485,6 @@ def _read_info(path: Path) -> tuple[dict[str, str], list[dict[str, Any]]]:
 
 
 def builtin_list_kinds() -> list[dict[str, str]]:
-    import json
-
     return json.loads(builtin_plan_path().read_text(encoding="utf-8"))["list_kinds"]
 
 
@@ -553,17 +556,11 @@ def _plan_data(reader: _Reader, info: dict[str, str], info_areas: list[dict[str,
 
 
 def remembered_roles(store) -> dict[str, dict[str, str]]:
-    from models.service import read_setting
-    from models.settings import PLAN_COLUMN_ROLES
-
     return read_setting(store, PLAN_COLUMN_ROLES)
 
 
 def remember_roles(store, layout: Layout) -> None:
     """Keep the user's column roles for the next workbook of the same header shape."""
-    from models.service import save_setting
-    from models.settings import PLAN_COLUMN_ROLES
-
     roles = remembered_roles(store)
     roles[layout.shape] = {c.letter: c.role for c in layout.columns if c.role}
     save_setting(store, PLAN_COLUMN_ROLES, roles)
@@ -573,11 +570,6 @@ def import_plan_workbook(store, path: Path, layout: Layout | None = None, *, cod
                          dry_run: bool = False):
     """Read the workbook and load it (a new plan) or update the stored plan of the same code, in one
     transaction; with ``dry_run`` only report what would change. Returns (plan data, PlanDiff)."""
-    from sqlalchemy import select
-
-    from models.plan import Plan
-    from models.plan_update import apply_plan, plan_diff
-
     layout = layout or find_layout(Path(path), remembered_roles(store))
     data = read_plan(Path(path), layout, code=code)
     if code is None:

@@ -25,28 +25,12 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, LayoutErro
 from exchange.common.pdf_fonts import FontSet, register_fonts
 from exchange.common.pdf_page import MARGIN, PageFooter, StampBox, document, drawing, numbered_canvas, para
 from exchange.returns.return_data import ReturnData, return_digest
-from exchange.signing.verify import CONSOLIDATION, RETURN
+from exchange.signing.documents import return_subject
 from models.progress import Progress, no_progress
 
 CONTENT_W = A4[0] - 2 * MARGIN
-SUBJECT_PREFIX = "reform-ledger-return"
-CONSOLIDATION_SUBJECT_PREFIX = "reform-ledger-consolidation"  # the city's PDF: period only, no version
 STATUS_COLOURS = {"滞后": colors.HexColor("#C0392B"), "已完成": colors.HexColor("#1E8449"),
                   "已达标": colors.HexColor("#1E8449"), "未填报": colors.HexColor("#7F8C8D")}
-
-
-def pdf_subject(data: ReturnData, digest: str) -> str:
-    """The document's Subject: what verify reads back (period, version, digest)."""
-    return f"{SUBJECT_PREFIX} period={data.cover.period_id} version={data.cover.version} digest={digest}"
-
-
-def parse_subject(text: str) -> dict[str, str]:
-    """The fields of a Subject we wrote, with ``document`` (报表 / 汇总); {} for any other."""
-    head, *parts = text.split() or [""]
-    document = {SUBJECT_PREFIX: RETURN, CONSOLIDATION_SUBJECT_PREFIX: CONSOLIDATION}.get(head)
-    if document is None:
-        return {}
-    return {"document": document} | dict(part.split("=", 1) for part in parts if "=" in part)
 
 
 class _Styles:
@@ -245,7 +229,7 @@ def _layout(data: ReturnData, draft: bool, split_rows: bool) -> tuple[bytes, Sta
     buffer = io.BytesIO()
     cover = data.cover
     doc = document(buffer, fonts, title=f"{cover.county} {cover.period_label} 报表", author=cover.office,
-                   subject=pdf_subject(data, digest))
+                   subject=return_subject(data.cover.period_id, data.cover.version, digest))
     footer = PageFooter((f"{cover.county} · {cover.period_label} · 第 {cover.version} 版"
                          + ("（草稿，未签发）" if draft else ""), f"报表摘要 {digest[:16]}"),
                         f"RL|{cover.county}|{cover.period_id}|v{cover.version}|{digest}")

@@ -23,6 +23,7 @@ from models.progress import Progress, no_progress
 from models.returns import (
     SignedFiles, check_can_sign, get_period, history, mark_signed, next_version, recorded_hashes,
 )
+from models.settings import as_of_date
 from models.store import Store
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -47,14 +48,16 @@ def file_stem(data: ReturnData) -> str:
     return _UNSAFE.sub("_", data.file_stem)
 
 
-def export_return(store: Store, period_id: str, out_dir: Path, as_of: date, passphrase: str | None = None,
-                  progress: Progress = no_progress) -> ExportResult:
-    """Write the return of ``period_id`` into ``out_dir``; sign it when a passphrase is given."""
+def export_return(store: Store, period_id: str, out_dir: Path, as_of: date | None = None,
+                  passphrase: str | None = None, progress: Progress = no_progress) -> ExportResult:
+    """Write the return of ``period_id`` into ``out_dir``; sign it when a passphrase is given.
+    ``as_of`` None: the stored working date."""
     progress(0, 5, "正在汇总报表数据…")
     out_dir = Path(out_dir).resolve()
     clear_stale(out_dir, RETURN_FILES, _recorded_in(store))  # first: a signed version may wait there
     key = unlock(identity_folder(store), passphrase) if passphrase is not None else None
     with store.session() as session:
+        as_of = as_of_date(session, as_of)
         data = build_return(session, period_id, as_of, next_version(session, period_id.strip().upper()))
         if key is not None:  # refused here, before the slow PDF and signature, as mark_signed would
             check_can_sign_with(key, data.cover.county)

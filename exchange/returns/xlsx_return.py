@@ -19,9 +19,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exchange.common.files import sha256_of, write_atomically
+from exchange.common.workbook_guard import open_workbook
 from exchange.signing.identity import SigningKey
 from exchange.returns.return_data import FLAT_HEADER, ReturnData, flat_rows, from_flat_rows, return_digest
-from exchange.signing.xlsx_signature import KIND_RETURN, MAX_ROWS, sign_workbook
+from exchange.signing.documents import RETURN
+from exchange.signing.xlsx_signature import MAX_ROWS, sign_workbook
 from models.errors import LedgerError
 from models.progress import Progress, no_progress
 
@@ -196,7 +198,7 @@ def xlsx_bytes(data: ReturnData, key: SigningKey | None = None, progress: Progre
     wb = build_workbook(data)
     if key is not None:
         progress(1, 2, "正在为 Excel 报表签名…")
-        return sign_workbook(wb, key, KIND_RETURN, data.cover.period_id, data.cover.version, return_digest(data))
+        return sign_workbook(wb, key, RETURN, data.cover.period_id, data.cover.version, return_digest(data))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -215,8 +217,6 @@ def write_xlsx(data: ReturnData, path: Path, key: SigningKey | None = None,
 def read_return(path: Path, wb: Any = None) -> ReturnData:
     """The return as its 报送数据 sheet holds it; a malformed sheet is refused naming the row.
     The file is opened read-only through exchange.common.workbook_guard unless ``wb`` is given."""
-    from exchange.common.workbook_guard import open_workbook
-
     book = wb or open_workbook(Path(path), MAX_ROWS)
     try:
         if DATA_SHEET not in book.sheetnames:

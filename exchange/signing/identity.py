@@ -362,3 +362,23 @@ def signature_matches(cert: x509.Certificate, signature: bytes, data: bytes) -> 
     except InvalidSignature:
         return False
     return True
+
+
+# ---- the office's identity in a store, as both fronts use it ----------------------------------
+
+def new_identity(store, county: str, office: str, passphrase: str, replace: bool = False) -> ReplacedIdentity:
+    return create_identity(identity_folder(store), county, office, passphrase, replace)
+
+
+def import_identity(store, p12_path: Path, passphrase: str, replace: bool = False) -> ReplacedIdentity:
+    return import_pkcs12(identity_folder(store), p12_path, passphrase, replace)
+
+
+def store_identity(store) -> Identity:
+    """The store's identity; refused when none was created or imported yet."""
+    return require_identity(identity_folder(store))
+
+
+def export_store_certificate(store, target: Path) -> tuple[Path, Identity]:
+    """The certificate for the city to register, and whose it is."""
+    return export_certificate(identity_folder(store), target), store_identity(store)

@@ -21,8 +21,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from exchange.signing.identity import SigningKey
 from exchange.common.pdf_fonts import fallback_font_path
 from exchange.common.pdf_page import StampBox
-from exchange.returns.pdf_return import parse_subject
-from exchange.signing.verify import Verification, check_validity
+from exchange.signing.documents import Verification, check_validity, parse_subject
 
 FIELD_NAME = "OfficeSignature"
 STAMP_FONT_SIZE, STAMP_LEADING = 10, 15  # integers: pyHanko lays out with Fractions

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from exchange.signing.identity import fingerprint, load_certificate
 from models.trust import TrustedCertificate, add_trusted, trusted_certificates
@@ -13,8 +14,6 @@ from models.trust import TrustedCertificate, add_trusted, trusted_certificates
 def register_certificate(store, path: Path, county: str) -> dict[str, Any]:
     """Read a county's exported certificate (PEM or DER) and put it on the trust list."""
     cert = load_certificate(Path(path))
-    from cryptography.hazmat.primitives import serialization
-
     with store.transaction() as session:
         row = add_trusted(session, county, fingerprint(cert), cert.subject.rfc4514_string()[:300],
                           cert.not_valid_after_utc.replace(tzinfo=None),

@@ -10,64 +10,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
-from exchange.signing.identity import certificate_names, fingerprint
 from exchange.returns.return_data import ReturnData
+from exchange.returns.xlsx_return import DATA_SHEET, return_from_rows
+from exchange.signing.documents import CONSOLIDATION, RETURN, Verification, check_validity
+from exchange.signing.identity import fingerprint, load_certificate
+from exchange.signing.xlsx_signature import check_signature, scan_file
 from models.errors import LedgerError
-
-
-# The kinds of document, as the workbook's signature sheet and the PDF's Subject record them.
-RETURN, CONSOLIDATION = "报表", "汇总"
-DOCUMENT_LABELS = {RETURN: "县级报表", CONSOLIDATION: "市级汇总"}
-
-
-@dataclass
-class Verification:
-    path: Path
-    kind: str  # "xlsx" | "pdf"
-    valid: bool = False
-    signed: bool = False
-    signer: str = ""
-    county: str = ""
-    office: str = ""
-    fingerprint: str = ""  # SHA-256 hex of the certificate's DER
-    signed_at: datetime | None = None
-    period_id: str = ""
-    version: int = 0
-    digest: str = ""  # the signed content digest of the return (PDF footer, workbook cover)
-    document: str = ""  # 报表 (a county's return) or 汇总 (a city's consolidation); "" when unknown
-    certificate_der: bytes | None = None
-    problems: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["path"] = str(self.path)
-        data["signed_at"] = self.signed_at.isoformat() if self.signed_at else None
-        data.pop("certificate_der")
-        data["document_label"] = self.document_label
-        return data
-
-    @property
-    def document_label(self) -> str:
-        """The kind of document as shown to users."""
-        return DOCUMENT_LABELS.get(self.document, "未知文件")
-
-    @property
-    def versioned(self) -> bool:
-        """Whether the document has versions (a return); a consolidation is issued once per period."""
-        return self.document != CONSOLIDATION
-
-    def set_certificate(self, cert: x509.Certificate) -> None:
-        self.certificate_der = cert.public_bytes(serialization.Encoding.DER)
-        self.fingerprint = fingerprint(cert)
-        self.signer, self.county, self.office = certificate_names(cert)
 
 
 def verify_file(path: Path, trusted: Sequence[x509.Certificate] = ()) -> Verification:
@@ -101,9 +53,6 @@ def verify_and_read(path: Path, trusted: Sequence[x509.Certificate] = ()) -> tup
 
 
 def _verify_xlsx(result: Verification) -> ReturnData | None:
-    from exchange.returns.xlsx_return import DATA_SHEET, return_from_rows
-    from exchange.signing.xlsx_signature import check_signature, scan_file
-
     scan = scan_file(result.path, keep=(DATA_SHEET,))
     check = check_signature(scan)
     data = None
@@ -128,19 +77,17 @@ def _verify_xlsx(result: Verification) -> ReturnData | None:
     return data
 
 
-def check_validity(result: Verification, cert: x509.Certificate) -> None:
-    """The certificate must have been valid when the file was signed."""
-    at = result.signed_at
-    if at is not None and not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
-        result.problems.append(f"签名时（{at:%Y-%m-%d}）签名证书不在有效期内"
-                               f"（{cert.not_valid_before_utc:%Y-%m-%d} 至 {cert.not_valid_after_utc:%Y-%m-%d}）。")
-
-
 def _verify_pdf(result: Verification) -> None:
-    from exchange.signing.pdf_sign import verify_pdf
+    from exchange.signing.pdf_sign import verify_pdf  # pyHanko is slow to import; only for a PDF
 
     verify_pdf(result)
 
 
 def verification_json(results: Sequence[Verification]) -> str:
     return json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2)
+
+
+def verify_files(paths: Sequence[Path], trust: Sequence[Path] = ()) -> list[Verification]:
+    """The ``verify`` command: each file checked, trusting the certificates in ``trust``."""
+    trusted = [load_certificate(path) for path in trust]
+    return [verify_file(path, trusted) for path in paths]

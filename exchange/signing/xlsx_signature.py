@@ -28,9 +28,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import WorkSheetParser  # the parser read-only mode streams with
 
+from exchange.common.workbook_guard import open_workbook, parse_failure
 from exchange.signing.identity import SigningKey, sign_bytes, signature_matches
-from exchange.signing.verify import CONSOLIDATION as KIND_CONSOLIDATION, RETURN as KIND_RETURN  # noqa: F401 (the kinds a signature records, for the writers)
 from models.errors import LedgerError
 
 SIGNATURE_SHEET = "签名"
@@ -84,8 +85,6 @@ def canonical(value: Any, data_type: str) -> str:
 def _parsed_rows(sheet, book):
     """(row number, cells) straight from the sheet's XML: every cell there, in file order,
     whatever the sheet's stated size (openpyxl's iter_rows trims to it)."""
-    from openpyxl.worksheet._reader import WorkSheetParser  # the parser read-only mode streams with
-
     with sheet._get_source() as source:
         parser = WorkSheetParser(source, book.shared_strings, data_only=False, epoch=book.epoch,
                                  date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
@@ -123,8 +122,6 @@ def scan_book(book, keep: Collection[str] = ()) -> WorkbookScan:
 
 def scan_file(path: Path, keep: Collection[str] = ()) -> WorkbookScan:
     """Scan a received file, through the guard (size, zip bomb, XML entities, row limits)."""
-    from exchange.common.workbook_guard import open_workbook, parse_failure
-
     book = open_workbook(Path(path), MAX_ROWS, data_only=False)
     try:
         return scan_book(book, keep)

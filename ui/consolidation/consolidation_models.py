@@ -6,7 +6,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from exchange.consolidation.consolidate import COUNTED, Receipt, ReceiptState
+from exchange.consolidation.consolidation_data import COUNTED, Receipt, ReceiptState
 from ui.table_model import Index, RawRole, RowsTableModel
 
 

@@ -17,7 +17,7 @@ from models.enums import OfficeRole
 from models.errors import LedgerError
 from models.periods import period_containing
 from models.returns import return_periods
-from models.service import office_profile
+from models.office_profile import office_profile
 from ui.consolidation.consolidation_models import ReceiptTableModel, TrustTableModel
 from ui.table_model import RawRole
 from ui.context import AppContext

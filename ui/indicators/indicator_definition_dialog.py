@@ -23,10 +23,10 @@ def _plain(value: float | None, decimals: int) -> str:
 class IndicatorDefinitionDialog(QDialog):
     """``on_change`` is the page's, not the dialog's: undo may call it after the dialog is gone."""
 
-    def __init__(self, ctx: AppContext, plan_id: int, indicator: Indicator | None, on_change: Callable[[], None],
+    def __init__(self, ctx: AppContext, indicator: Indicator | None, on_change: Callable[[], None],
                  parent=None) -> None:
         super().__init__(parent)
-        self.ctx, self.plan_id, self.indicator, self.on_change = ctx, plan_id, indicator, on_change
+        self.ctx, self.indicator, self.on_change = ctx, indicator, on_change
         self.setWindowTitle(self.tr("新增县级指标") if indicator is None else self.tr("指标定义"))
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
@@ -101,12 +101,8 @@ class IndicatorDefinitionDialog(QDialog):
                   "target_text": self.target.text(), "kind": self.kind.currentData(),
                   "period_type": self.period_type.currentData(), "decimals": self.decimals.value(),
                   "range_min": low, "range_max": high}
-        errors: list[str] = []
         self.ctx.undo_stack.push(AddCountyIndicatorCommand(
-            self.ctx.store, self.plan_id, fields, self.tr("新增县级指标：%s") % self.name.text().strip(),
-            on_change=self.on_change, on_error=errors.append))
-        if errors:
-            raise LedgerError(errors[0])
+            self.ctx.store, fields, self.tr("新增县级指标：%s") % self.name.text().strip(), on_change=self.on_change))
 
     def _push_edit(self, low: float | None, high: float | None) -> None:
         i = self.indicator
@@ -116,8 +112,5 @@ class IndicatorDefinitionDialog(QDialog):
                "decimals": i.decimals}
         if i.origin is Origin.COUNTY and self.target.text() != i.target_text:
             new["target_text"], old["target_text"] = self.target.text(), i.target_text
-        errors: list[str] = []
         self.ctx.undo_stack.push(EditIndicatorCommand(self.ctx.store, i.id, new, old, self.tr("修改指标定义：%s") % i.name,
-                                                      on_change=self.on_change, on_error=errors.append))
-        if errors:
-            raise LedgerError(errors[0])
+                                                      on_change=self.on_change))

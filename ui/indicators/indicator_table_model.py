@@ -240,16 +240,18 @@ class IndicatorFilterProxyModel(QSortFilterProxyModel):
         self.text = ""
         self.setSortRole(RawRole)
 
+    # beginFilterChange + invalidate…Filter: endFilterChange is Qt 6.10+, and PySide6 stays on 6.9
+    # (the last with wheels for glibc 2.28 desktops).
     def set_period_type(self, period_type: PeriodType | str | None) -> None:
         self.beginFilterChange()
         # A combo box hands its item data back as a plain str: turn it into the enum again.
         self.period_type = PeriodType(period_type) if period_type else None
-        self.endFilterChange(QSortFilterProxyModel.Direction.Both)
+        self.invalidateFilter()
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
         self.text = text.strip().lower()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         row = self.sourceModel().rows[source_row]

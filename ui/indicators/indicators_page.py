@@ -13,13 +13,11 @@ from PySide6.QtWidgets import (
 
 from exchange.common.tsv import read_tsv, write_tsv
 from models.enums import IndicatorStatus, PeriodType
+from models.errors import LedgerError
 from models.indicator_values import (
-    BlockPreview, CellCheck, CellEdit, OutlierError, ValueState, check_block, indicator_history, indicator_rows,
-    year_periods,
+    BlockPreview, CellCheck, CellEdit, OutlierError, ValueState, indicator_grid, preview_block, value_history,
 )
 from models.ledger import Period
-from models.locks import locked_period_ids
-from models.plan_loader import current_plan
 from ui.context import AppContext
 from ui.indicators.indicator_commands import SetIndicatorValuesCommand
 from ui.indicators.indicator_definition_dialog import IndicatorDefinitionDialog
@@ -161,7 +159,7 @@ class IndicatorsPage(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.plan_id: int | None = None
+        self.has_plan = False
         self.year = 0
         self.periods_by_id: dict[str, Period] = {}
         self._shown_indicator: int | None = None
@@ -221,17 +219,14 @@ class IndicatorsPage(QWidget):
     def refresh(self) -> None:
         """Re-read the store; keep selection and scroll when only figures changed."""
         as_of = self.ctx.as_of()
-        with self.ctx.store.session() as session:
-            plan = current_plan(session)
-            if plan is None:
-                self.model.set_grid([], [], set(), as_of)
-                return
-            rows = indicator_rows(session, plan, as_of)
-            types = {r.indicator.period_type for r in rows}
-            periods = year_periods(session, plan.year, types)
-            locked = locked_period_ids(session)
-            self.plan_id, self.year = plan.id, plan.year
-            self.header.subtitle.setText(self._summary(plan.name, as_of, rows))
+        grid = indicator_grid(self.ctx.store, as_of)
+        if grid is None:
+            self.model.set_grid([], [], set(), as_of)
+            return
+        rows, periods, locked = grid.rows, grid.periods, grid.locked
+        types = {r.indicator.period_type for r in rows}
+        self.has_plan, self.year = True, grid.year
+        self.header.subtitle.setText(self._summary(grid.plan_name, as_of, rows))
         same_layout = [p.id for p in periods] == [p.id for p in self.model.periods] and locked == self.model.locked \
             and as_of == self.model.as_of
         if same_layout:
@@ -297,8 +292,7 @@ class IndicatorsPage(QWidget):
         if row is None or row.indicator.id != self._shown_indicator:
             history = []
             if row is not None:
-                with self.ctx.store.session() as session:
-                    history = indicator_history(session, row.indicator.id)
+                history = value_history(self.ctx.store, row.indicator.id)
             self.detail.show_indicator(row, self.periods_by_id, self.year, history)
             self._shown_indicator = row.indicator.id if row else None
         period = self.model.period_at(index.column()) if index.isValid() else None
@@ -313,8 +307,7 @@ class IndicatorsPage(QWidget):
 
     def write(self, edits: list[CellEdit], text: str, confirmed: bool = False) -> bool:
         """Check the edits; refuse with the reasons, ask about outliers, then push one command."""
-        with self.ctx.store.session() as session:
-            preview = check_block(session, edits)
+        preview = preview_block(self.ctx.store, edits)
         if preview.refused:
             QMessageBox.warning(self, self.tr("数值不能接受"), preview.refusal_message())
             return False
@@ -329,8 +322,11 @@ class IndicatorsPage(QWidget):
 
     def _push(self, edits: list[CellEdit], text: str) -> None:
         command = SetIndicatorValuesCommand(self.ctx.store, edits, text, confirm_outliers=True,
-                                            on_change=self._after_change, on_error=self._show_error)
-        self.ctx.undo_stack.push(command)
+                                            on_change=self._after_change)
+        try:
+            self.ctx.undo_stack.push(command)
+        except LedgerError as error:  # the period was locked meanwhile, by another window or a command
+            self._show_error(str(error))
 
     def _after_change(self) -> None:
         # Deferred: the model must not be refreshed from inside its own setData.
@@ -359,9 +355,7 @@ class IndicatorsPage(QWidget):
             (refused if isinstance(cell, CellCheck) else edits).append(cell)
         if not edits and not refused:
             return
-        with self.ctx.store.session() as session:
-            preview = check_block(session, edits)
-        preview = BlockPreview(refused + preview.checks)
+        preview = BlockPreview(refused + preview_block(self.ctx.store, edits).checks)
         dialog = PastePreviewDialog(preview, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and preview.changes:
             self._push([c.edit for c in preview.changes], self.tr("粘贴 %d 个指标数值") % len(preview.changes))
@@ -429,9 +423,9 @@ class IndicatorsPage(QWidget):
         QGuiApplication.clipboard().setText(write_tsv(lines))
 
     def edit_definition(self, row) -> None:
-        if self.plan_id is None:
+        if not self.has_plan:
             return
-        IndicatorDefinitionDialog(self.ctx, self.plan_id, row.indicator if row else None, self._after_change, self).exec()
+        IndicatorDefinitionDialog(self.ctx, row.indicator if row else None, self._after_change, self).exec()
 
     def import_workbook(self) -> None:
         """import-values from the window: the same function, off the UI thread."""

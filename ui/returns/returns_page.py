@@ -20,7 +20,7 @@ from models.errors import LedgerError
 from models.periods import period_containing
 from models.returns import (completeness, history, latest_return, next_version, return_periods, review,
                             review_outdated, submit, withdraw)
-from models.service import office_profile
+from models.office_profile import office_profile
 from ui.context import AppContext
 from ui.returns.returns_dialogs import PassphraseDialog
 from ui.returns.returns_models import ExplainGapCommand, GapTableModel, ReturnHistoryTableModel

@@ -1,81 +1,57 @@
-"""Undoable edits of the task ledger: one QUndoCommand per kind of edit, each calling a function
-of models.tasks in its own transaction.
+"""Undoable edits of the task ledger: one LedgerCommand (ui.undo) per kind of edit, each calling
+one action of models.task_actions.
 
-Every edit touches one task, so a command keeps the task's rows before and after
-(models.tasks.task_snapshot) and undo / redo put them back exactly. ``execute()`` runs the edit
-the first time and raises LedgerError when it is refused — then nothing is pushed and the form
-keeps what the user typed. ``push()`` does both.
+Every edit touches one task: its action returns the task's rows before and after
+(models.task_actions.TaskChange), and undo / redo put them back exactly through
+``task_actions.put_task``, which obeys the same locks as an edit.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand
 
-from models import tasks
+from models import task_actions as actions
 from models.enums import TaskStatus
-from models.plan_loader import current_plan
 from models.store import Store
+from models.tasks import TASK_FIELDS
+from ui.undo import LedgerCommand
 
 Changed = Callable[[int], None]  # told the id of the task that changed
 
 
-class TaskEditCommand(QUndoCommand):
-    """Base: subclasses give the text and ``apply(session)``; this class keeps the snapshots."""
+class TaskEditCommand(LedgerCommand):
+    """Base: subclasses give the text and ``change()``, the action; this class keeps its rows."""
 
     def __init__(self, store: Store, task_id: int | None, text: str, on_change: Changed | None = None) -> None:
-        super().__init__(text)
+        super().__init__(text, lambda: (on_change or (lambda _task_id: None))(self.task_id))
         self.store = store
         self.task_id = task_id
-        self.on_change = on_change or (lambda _task_id: None)
-        self.before: tasks.Snapshot = {}
-        self.after: tasks.Snapshot | None = None
-        self._skip_redo = False  # set by push(): the edit already ran in execute()
+        self.result: actions.TaskChange | None = None
 
-    def apply(self, session) -> None:
+    def change(self) -> actions.TaskChange:
         raise NotImplementedError
 
-    def execute(self) -> None:
-        with self.store.transaction() as session:
-            if self.task_id is not None:
-                self.before = tasks.task_snapshot(session, self.task_id)
-            self.apply(session)
-            self.after = tasks.task_snapshot(session, self.task_id) if self.task_id is not None else {}
-        self.on_change(self.task_id)
+    def first(self) -> None:
+        self.result = self.change()
+        self.task_id = self.result.task_id
 
-    def _put(self, snapshot: tasks.Snapshot) -> None:
-        with self.store.transaction() as session:
-            tasks.restore_task(session, self.task_id, snapshot)
-        self.on_change(self.task_id)
+    def forward(self) -> None:
+        actions.put_task(self.store, self.task_id, self.result.after)
 
-    def redo(self) -> None:
-        if self._skip_redo:
-            self._skip_redo = False
-        elif self.after is None:
-            self.execute()  # pushed without execute(): run now
-        else:
-            self._put(self.after)
-
-    def undo(self) -> None:
-        self._put(self.before)
-
-
-def push(stack: QUndoStack, command: TaskEditCommand) -> None:
-    """Run the edit (LedgerError propagates, nothing pushed), then put it on the stack."""
-    command.execute()
-    command._skip_redo = True
-    stack.push(command)
+    def back(self) -> None:
+        actions.put_task(self.store, self.task_id, self.result.before)
 
 
 class EditTaskFieldCommand(TaskEditCommand):
     def __init__(self, store: Store, task_id: int, field: str, value: str, on_change: Changed | None = None) -> None:
-        super().__init__(store, task_id, f"修改{tasks.TASK_FIELDS[field][0]}", on_change)
+        super().__init__(store, task_id, f"修改{TASK_FIELDS[field][0]}", on_change)
         self.field, self.value = field, value
 
-    def apply(self, session) -> None:
-        tasks.update_task(session, self.task_id, self.field, self.value)
+    def change(self) -> actions.TaskChange:
+        return actions.update_task(self.store, self.task_id, self.field, self.value)
 
 
 class AddCountyTaskCommand(TaskEditCommand):
@@ -84,20 +60,16 @@ class AddCountyTaskCommand(TaskEditCommand):
         super().__init__(store, None, "新增自选动作", on_change)
         self.area_id, self.title, self.list_kind_id = area_id, title, list_kind_id
 
-    def execute(self) -> None:
-        with self.store.transaction() as session:
-            task = tasks.add_county_task(session, current_plan(session), self.area_id, self.title, self.list_kind_id)
-            self.task_id = task.id
-            self.after = tasks.task_snapshot(session, task.id)
-        self.on_change(self.task_id)
+    def change(self) -> actions.TaskChange:
+        return actions.add_county_task(self.store, self.area_id, self.title, self.list_kind_id)
 
 
 class DeleteCountyTaskCommand(TaskEditCommand):
     def __init__(self, store: Store, task_id: int, on_change: Changed | None = None) -> None:
         super().__init__(store, task_id, "删除自选动作", on_change)
 
-    def apply(self, session) -> None:
-        tasks.delete_county_task(session, self.task_id)
+    def change(self) -> actions.TaskChange:
+        return actions.delete_county_task(self.store, self.task_id)
 
 
 class AddMilestoneCommand(TaskEditCommand):
@@ -105,8 +77,8 @@ class AddMilestoneCommand(TaskEditCommand):
         super().__init__(store, task_id, "新增节点举措", on_change)
         self.title, self.due = title, due
 
-    def apply(self, session) -> None:
-        tasks.add_milestone(session, self.task_id, self.title, self.due)
+    def change(self) -> actions.TaskChange:
+        return actions.add_milestone(self.store, self.task_id, self.title, self.due)
 
 
 class EditMilestoneCommand(TaskEditCommand):
@@ -115,8 +87,8 @@ class EditMilestoneCommand(TaskEditCommand):
         super().__init__(store, task_id, "修改节点举措", on_change)
         self.milestone_id, self.title, self.note = milestone_id, title, note
 
-    def apply(self, session) -> None:
-        tasks.update_milestone(session, self.milestone_id, self.title, self.note)
+    def change(self) -> actions.TaskChange:
+        return actions.update_milestone(self.store, self.task_id, self.milestone_id, self.title, self.note)
 
 
 class DeleteMilestoneCommand(TaskEditCommand):
@@ -124,8 +96,8 @@ class DeleteMilestoneCommand(TaskEditCommand):
         super().__init__(store, task_id, "删除节点举措", on_change)
         self.milestone_id = milestone_id
 
-    def apply(self, session) -> None:
-        tasks.delete_milestone(session, self.milestone_id)
+    def change(self) -> actions.TaskChange:
+        return actions.delete_milestone(self.store, self.task_id, self.milestone_id)
 
 
 class MilestoneDoneCommand(TaskEditCommand):
@@ -134,8 +106,8 @@ class MilestoneDoneCommand(TaskEditCommand):
         super().__init__(store, task_id, "标记节点完成" if done else "取消节点完成", on_change)
         self.milestone_id, self.done = milestone_id, done
 
-    def apply(self, session) -> None:
-        tasks.set_milestone_done(session, self.milestone_id, self.done)
+    def change(self) -> actions.TaskChange:
+        return actions.set_milestone_done(self.store, self.task_id, self.milestone_id, self.done)
 
 
 class PostponeMilestoneCommand(TaskEditCommand):
@@ -144,8 +116,8 @@ class PostponeMilestoneCommand(TaskEditCommand):
         super().__init__(store, task_id, "节点延期", on_change)
         self.milestone_id, self.new_due, self.reason = milestone_id, new_due, reason
 
-    def apply(self, session) -> None:
-        tasks.postpone_milestone(session, self.milestone_id, self.new_due, self.reason)
+    def change(self) -> actions.TaskChange:
+        return actions.postpone_milestone(self.store, self.task_id, self.milestone_id, self.new_due, self.reason)
 
 
 class FollowUpCommand(TaskEditCommand):
@@ -153,8 +125,8 @@ class FollowUpCommand(TaskEditCommand):
         super().__init__(store, task_id, "设置需持续跟进" if on else "取消需持续跟进", on_change)
         self.on, self.note = on, note
 
-    def apply(self, session) -> None:
-        tasks.set_follow_up(session, self.task_id, self.on, self.note)
+    def change(self) -> actions.TaskChange:
+        return actions.set_follow_up(self.store, self.task_id, self.on, self.note)
 
 
 class OverrideStatusCommand(TaskEditCommand):
@@ -163,8 +135,8 @@ class OverrideStatusCommand(TaskEditCommand):
         super().__init__(store, task_id, "调整任务状态" if status else "恢复自动状态", on_change)
         self.status, self.reason = status, reason
 
-    def apply(self, session) -> None:
-        tasks.set_status_override(session, self.task_id, self.status, self.reason)
+    def change(self) -> actions.TaskChange:
+        return actions.set_status_override(self.store, self.task_id, self.status, self.reason)
 
 
 class SaveReportCommand(TaskEditCommand):
@@ -178,8 +150,8 @@ class SaveReportCommand(TaskEditCommand):
         self.period_id = period_id
         self.texts = (progress, problems, next_steps)
 
-    def apply(self, session) -> None:
-        tasks.save_report(session, self.task_id, self.period_id, *self.texts)
+    def change(self) -> actions.TaskChange:
+        return actions.save_report(self.store, self.task_id, self.period_id, *self.texts)
 
     def id(self) -> int:
         return self.MERGE_ID
@@ -187,7 +159,8 @@ class SaveReportCommand(TaskEditCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SaveReportCommand) or (other.task_id, other.period_id) != (self.task_id, self.period_id):
             return False
-        self.after, self.texts = other.after, other.texts
+        self.result = actions.TaskChange(self.task_id, self.result.before, other.result.after)
+        self.texts = other.texts
         return True
 
 
@@ -197,9 +170,9 @@ class AttachEvidenceCommand(TaskEditCommand):
         super().__init__(store, task_id, "添加佐证材料", on_change)
         self.source, self.milestone_id, self.report_id = source, milestone_id, report_id
 
-    def apply(self, session) -> None:
-        tasks.attach_evidence(session, self.store.evidence_folder, self.source,
-                              milestone_id=self.milestone_id, report_id=self.report_id)
+    def change(self) -> actions.TaskChange:
+        return actions.attach_evidence(self.store, self.task_id, self.source, milestone_id=self.milestone_id,
+                                       report_id=self.report_id)
 
 
 class RemoveEvidenceCommand(TaskEditCommand):
@@ -207,5 +180,5 @@ class RemoveEvidenceCommand(TaskEditCommand):
         super().__init__(store, task_id, "移除佐证材料", on_change)
         self.evidence_id = evidence_id
 
-    def apply(self, session) -> None:
-        tasks.remove_evidence(session, self.evidence_id)
+    def change(self) -> actions.TaskChange:
+        return actions.remove_evidence(self.store, self.task_id, self.evidence_id)

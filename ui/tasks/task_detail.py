@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from models.enums import TaskStatus
 from models.errors import LedgerError
-from models.plan_loader import current_plan
-from models.task_list import TaskDetail, report_periods, task_detail
-from models.tasks import REPORT_FIELDS, TASK_FIELDS, evidence_path, report_for_edit
+from models.task_actions import read_task, report_text, reporting_periods
+from models.task_list import TaskDetail
+from models.tasks import REPORT_FIELDS, TASK_FIELDS, evidence_path
 from ui.tasks import task_commands as tc
 from ui.context import AppContext
 from ui.tasks.task_detail_models import EvidenceTableModel, MilestoneTableModel
@@ -204,8 +204,7 @@ class TaskDetailPane(QWidget):
         self.error.hide()
         self.detail = None
         if task_id is not None:
-            with self.ctx.store.session() as session:
-                self.detail = task_detail(session, task_id)
+            self.detail = read_task(self.ctx.store, task_id)
         self.tabs.setEnabled(self.detail is not None)
         self._fill_periods()
         self.reload()
@@ -214,11 +213,8 @@ class TaskDetailPane(QWidget):
         self._loading = True
         chosen = self.period_combo.currentData()
         self.period_combo.clear()
-        with self.ctx.store.session() as session:
-            plan = current_plan(session)
-            periods = report_periods(plan, self.ctx.as_of()) if plan else []
-            for period in periods:
-                self.period_combo.addItem(period.label, period.id)
+        for period in reporting_periods(self.ctx.store, self.ctx.as_of()):
+            self.period_combo.addItem(period.label, period.id)
         index = self.period_combo.findData(chosen)
         self.period_combo.setCurrentIndex(max(index, 0))
         self._loading = False
@@ -226,8 +222,7 @@ class TaskDetailPane(QWidget):
     def reload(self) -> None:
         """Re-read the task after a change (an undo, an edit elsewhere) without disturbing typing."""
         if self.task_id is not None:
-            with self.ctx.store.session() as session:
-                self.detail = task_detail(session, self.task_id)
+            self.detail = read_task(self.ctx.store, self.task_id)
         d = self.detail
         if d is None:
             self.heading.setText(self.tr("请选择一项任务"))
@@ -262,8 +257,7 @@ class TaskDetailPane(QWidget):
         self._report_period = period_id
         if self.detail is None or period_id is None:
             return
-        with self.ctx.store.session() as session:
-            text = report_for_edit(session, self.detail.id, period_id)
+        text = report_text(self.ctx.store, self.detail.id, period_id)
         self._loading = True
         for key, edit in self.report_edits.items():
             set_text(edit, getattr(text, key))
@@ -286,7 +280,7 @@ class TaskDetailPane(QWidget):
     # ---- running edits ----
     def run(self, command: tc.TaskEditCommand) -> bool:
         try:
-            tc.push(self.ctx.undo_stack, command)
+            self.ctx.undo_stack.push(command)
         except LedgerError as error:
             self.error.setText(str(error))
             self.error.show()
@@ -324,8 +318,7 @@ class TaskDetailPane(QWidget):
         if self._loading or self.detail is None or period_id is None:
             return
         texts = [self.report_edits[key].toPlainText() for key in REPORT_FIELDS]
-        with self.ctx.store.session() as session:
-            stored = report_for_edit(session, self.detail.id, period_id)
+        stored = report_text(self.ctx.store, self.detail.id, period_id)
         if stored.saved and texts == [stored.progress, stored.problems, stored.next_steps]:
             return
         if not stored.saved and not any(t.strip() for t in texts):
@@ -346,7 +339,7 @@ class TaskDetailPane(QWidget):
         if self.detail is None:
             return
         dialog = MilestoneDialog(self.tr("新增节点举措"), self.ctx.as_of(), self)
-        dialog.submit = lambda: tc.push(self.ctx.undo_stack, tc.AddMilestoneCommand(
+        dialog.submit = lambda: self.ctx.undo_stack.push(tc.AddMilestoneCommand(
             self.ctx.store, self.detail.id, dialog.title_edit.text(), dialog.due_edit.date().toPython(),
             self.on_change))
         dialog.exec()
@@ -357,7 +350,7 @@ class TaskDetailPane(QWidget):
             return
         dialog = MilestoneDialog(self.tr("修改节点举措"), m.due_date, self, text=m.title, note=m.note,
                                  due_editable=False)
-        dialog.submit = lambda: tc.push(self.ctx.undo_stack, tc.EditMilestoneCommand(
+        dialog.submit = lambda: self.ctx.undo_stack.push(tc.EditMilestoneCommand(
             self.ctx.store, self.detail.id, m.id, dialog.title_edit.text(), dialog.note_edit.text(), self.on_change))
         dialog.exec()
 
@@ -366,7 +359,7 @@ class TaskDetailPane(QWidget):
         if m is None:
             return
         dialog = DoneDialog(m.title, m.done_date or self.ctx.as_of(), self)
-        dialog.submit = lambda: tc.push(self.ctx.undo_stack, tc.MilestoneDoneCommand(
+        dialog.submit = lambda: self.ctx.undo_stack.push(tc.MilestoneDoneCommand(
             self.ctx.store, self.detail.id, m.id, dialog.date_edit.date().toPython(), self.on_change))
         dialog.exec()
 
@@ -375,7 +368,7 @@ class TaskDetailPane(QWidget):
         if m is None:
             return
         dialog = PostponeDialog(m.title, m.due_date, self)
-        dialog.submit = lambda: tc.push(self.ctx.undo_stack, tc.PostponeMilestoneCommand(
+        dialog.submit = lambda: self.ctx.undo_stack.push(tc.PostponeMilestoneCommand(
             self.ctx.store, self.detail.id, m.id, dialog.due_edit.date().toPython(),
             dialog.reason_edit.toPlainText(), self.on_change))
         dialog.exec()
@@ -410,8 +403,7 @@ class TaskDetailPane(QWidget):
         if self.detail is None:
             return
         self.save_report()
-        with self.ctx.store.session() as session:
-            report = report_for_edit(session, self.detail.id, self._report_period)
+        report = report_text(self.ctx.store, self.detail.id, self._report_period)
         source = self._choose_file()
         if source is not None:
             self.run(tc.AttachEvidenceCommand(self.ctx.store, self.detail.id, source, report_id=report.report_id or 0,

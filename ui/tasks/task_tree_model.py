@@ -248,11 +248,13 @@ class TaskFilterProxyModel(QSortFilterProxyModel):
         model.dataChanged.connect(self._rows_changed)
         self._rows_changed()
 
+    # beginFilterChange + invalidate…Filter: endFilterChange is Qt 6.10+, and PySide6 stays on 6.9
+    # (the last with wheels for glibc 2.28 desktops).
     def _rows_changed(self) -> None:
         self.beginFilterChange()
         self._search = [row.search_text() for row in self.sourceModel().rows]
         self._compute()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidateRowsFilter()
 
     def set_filter(self, task_filter: TaskFilter, as_of: date | None = None) -> None:
         self.beginFilterChange()
@@ -260,7 +262,7 @@ class TaskFilterProxyModel(QSortFilterProxyModel):
         if as_of is not None:
             self.as_of = as_of
         self._compute()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidateRowsFilter()
 
     def _compute(self) -> None:
         f = self.filter

@@ -11,8 +11,7 @@ from PySide6.QtWidgets import (
 
 from models.enums import Origin, TaskStatus
 from models.errors import LedgerError
-from models.plan_loader import current_plan
-from models.task_list import list_kinds, task_list
+from models.task_actions import task_board, task_row
 from ui.tasks import task_commands as tc
 from ui.context import AppContext
 from ui.tasks.task_detail import TaskDetailPane
@@ -119,13 +118,11 @@ class TasksPage(QWidget):
         """Re-read every task (on show, and after changes made elsewhere)."""
         selected = self.detail.task_id
         as_of = self.ctx.as_of()
-        with self.ctx.store.session() as session:
-            plan = current_plan(session)
-            rows = task_list(session, plan, as_of) if plan else []
-            kinds = [name for _id, name in list_kinds(session)]
-            self.header.subtitle.setText(
-                self.tr("%s · 台账日期 %s · 每项修改即时保存，Ctrl+Z 撤销、Ctrl+Y 重做") % (plan.name, as_of.isoformat())
-                if plan else self.tr("尚未载入方案"))
+        board = task_board(self.ctx.store, as_of)
+        rows, kinds = board.rows, [name for _id, name in board.list_kinds]
+        self.header.subtitle.setText(
+            self.tr("%s · 台账日期 %s · 每项修改即时保存，Ctrl+Z 撤销、Ctrl+Y 重做") % (board.plan_name, as_of.isoformat())
+            if board.plan_name else self.tr("尚未载入方案"))
         self.model.set_rows(rows)
         self._fill_choices(self.area_combo, [(r.area, r.area_id) for r in rows])
         self._fill_choices(self.kind_combo, [(k, k) for k in kinds])
@@ -162,10 +159,8 @@ class TasksPage(QWidget):
 
     def _task_changed(self, task_id: int) -> None:
         """A command changed a task: update its row (or everything if its shape changed)."""
-        with self.ctx.store.session() as session:
-            plan = current_plan(session)
-            rows = task_list(session, plan, self.ctx.as_of(), only=task_id)
-        if not (rows and self.model.replace_task(rows[0])):
+        row = task_row(self.ctx.store, task_id, self.ctx.as_of())
+        if not (row and self.model.replace_task(row)):
             self.ctx.ledgerChanged.disconnect(self._ledger_changed)
             try:
                 self.refresh()
@@ -248,14 +243,11 @@ class TasksPage(QWidget):
 
     # ---- county tasks ----
     def add_county_task(self) -> None:
-        with self.ctx.store.session() as session:
-            plan = current_plan(session)
-            if plan is None:
-                return
-            areas = [(a.id, a.name) for a in plan.areas]
-            kinds = list_kinds(session)
-        dialog = AddTaskDialog(areas, kinds, self)
-        dialog.submit = lambda: tc.push(self.ctx.undo_stack, tc.AddCountyTaskCommand(
+        board = task_board(self.ctx.store, self.ctx.as_of())
+        if not board.plan_name:
+            return
+        dialog = AddTaskDialog(board.areas, board.list_kinds, self)
+        dialog.submit = lambda: self.ctx.undo_stack.push(tc.AddCountyTaskCommand(
             self.ctx.store, dialog.area_combo.currentData(), dialog.title_edit.text(),
             dialog.kind_combo.currentData(), self._task_changed))
         dialog.exec()
@@ -274,6 +266,6 @@ class TasksPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            tc.push(self.ctx.undo_stack, tc.DeleteCountyTaskCommand(self.ctx.store, task_id, self._task_changed))
+            self.ctx.undo_stack.push(tc.DeleteCountyTaskCommand(self.ctx.store, task_id, self._task_changed))
         except LedgerError as error:
             QMessageBox.warning(self, self.tr("删除任务"), str(error))
