@@ -194,8 +194,9 @@ def test_typing_in_the_search_box_filters_after_ctrl_f(qtbot, page):
     qtbot.waitUntil(lambda: page.count_label.text().startswith("显示 3 /"), timeout=2000)
     shown = visible_task_numbers(page.proxy)
     assert shown == [14, 21, 22]  # 14 names 信用 in a milestone
-    page.status_combo.setCurrentIndex(page.status_combo.findData(TaskStatus.DONE))
-    assert visible_task_numbers(page.proxy) == []
+    page.status_combo.setCurrentIndex(page.status_combo.findData(TaskStatus.ON_TRACK))
+    on_track = [row.number for row in page.model.rows if row.number in shown and row.status is TaskStatus.ON_TRACK]
+    assert visible_task_numbers(page.proxy) == on_track != []
     page.clear_filter()
     assert len(visible_task_numbers(page.proxy)) == 38
 
@@ -222,3 +223,49 @@ def test_evidence_attached_from_the_pane_is_copied_and_opened(page, demo_store, 
     assert open(opened[0], "rb").read() == b"%PDF report"
     page.ctx.undo_stack.undo()
     assert detail.evidence_model.rowCount() == 0
+
+
+def test_status_and_origin_filters_show_what_the_tasks_command_lists(qtbot, tmp_path):
+    """The combos, chosen as a user chooses them, against ``main.py tasks --status …`` on the demo."""
+    import json
+    import subprocess
+    import sys
+
+    from models.store import Store
+    from models.task_actions import add_county_task
+    from tests.conftest import ROOT
+
+    db = tmp_path / "demo.db"
+
+    def cli(*args: str) -> list[dict]:
+        result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), "tasks", *args, "--json"],
+                                capture_output=True, text=True, cwd=ROOT, check=True)
+        return json.loads(result.stdout)
+
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), "init", "--demo"], cwd=ROOT, check=True,
+                   capture_output=True)
+    with Store(db) as store:
+        with store.session() as session:
+            area_id = current_plan(session).areas[0].id
+        add_county_task(store, area_id, "婺城区自选：企业开办“一件事”再提速")
+    listed = {status: [r["number"] for r in cli("--status", status.value)] for status in TaskStatus}
+    everything = cli()
+    assert {status: len(numbers) for status, numbers in listed.items()} == {
+        TaskStatus.NOT_STARTED: 1, TaskStatus.ON_TRACK: 31, TaskStatus.LAGGING: 5, TaskStatus.DONE: 2}  # 38 + 1 county
+    with Store(db) as store:
+        page = TasksPage(AppContext(store))
+        qtbot.addWidget(page)
+        page.show()
+        qtbot.waitExposed(page)
+        for status, numbers in listed.items():
+            page.status_combo.setCurrentIndex(page.status_combo.findData(status))
+            assert sorted(visible_task_numbers(page.proxy)) == sorted(numbers), status
+        page.status_combo.setCurrentIndex(0)
+        for origin in Origin:
+            page.origin_combo.setCurrentIndex(page.origin_combo.findData(origin))
+            expected = [r["number"] for r in everything if r["origin"] == origin.label]
+            assert sorted(visible_task_numbers(page.proxy)) == sorted(expected) != [], origin
+        page.origin_combo.setCurrentIndex(page.origin_combo.findData(Origin.COUNTY))
+        page.status_combo.setCurrentIndex(page.status_combo.findData(TaskStatus.NOT_STARTED))
+        assert visible_task_numbers(page.proxy) == [r["number"] for r in everything if r["origin"] == "自选动作"]
+        assert page.count_label.text().startswith("显示 1 /")

@@ -181,10 +181,13 @@ class TasksPage(QWidget):
 
     # ---- filtering ----
     def current_filter(self) -> TaskFilter:
+        # A combo hands back an enum member as its plain string value: made a member again here.
+        origin, status = self.origin_combo.currentData(), self.status_combo.currentData()
         return TaskFilter(text=self.search.text(), area_id=self.area_combo.currentData(),
-                          list_kind=self.kind_combo.currentData() or "", origin=self.origin_combo.currentData(),
-                          status=self.status_combo.currentData(), unit=self.unit_combo.currentData() or "",
-                          due_within=self.due_combo.currentData())
+                          list_kind=self.kind_combo.currentData() or "",
+                          origin=None if origin is None else Origin(origin),
+                          status=None if status is None else TaskStatus(status),
+                          unit=self.unit_combo.currentData() or "", due_within=self.due_combo.currentData())
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
