@@ -138,13 +138,14 @@ def count_steps(argv: list[str], cwd: Path, pdf: bytes | None = None) -> tuple[i
                 setattr(os, name, lambda *a, _real=real, **k: (tally.update(["file"]), _real(*a, **k))[1])
             from main import main
 
+            started = time.monotonic()
             code = main(argv)
             counts.write_text(f"{tally['sql']} {tally['file']} {time.monotonic() - started} {code}")
-        except BaseException:
-            pass
+        except BaseException as error:  # told to the parent, whose assertion shows it
+            counts.write_text(f"0 0 0 {error!r}")
         os._exit(0)
     os.waitpid(pid, 0)
-    sql, files, seconds, code = counts.read_text().split()
+    sql, files, seconds, code = counts.read_text().split(maxsplit=3)
     counts.unlink()
     assert code == "0", argv
     return int(sql), int(files), float(seconds)
