@@ -29,9 +29,17 @@ def locked_period_ids(session: Session) -> set[str]:
     return {row[0] for row in rows}
 
 
+def lock_reason(session: Session, period_id: str, what: str) -> str:
+    """Why ``what`` of the period is read-only (a signed return covers it, and how to open it), or ""."""
+    if period_id not in locked_period_ids(session):
+        return ""
+    period = session.get(Period, period_id)
+    label = period.label if period else period_id
+    return f"{label}的报表已签发，{what}为只读。如需更正，请先在“报表报送”中撤回并说明原因。"
+
+
 def ensure_unlocked(session: Session, period_id: str, what: str) -> None:
     """Refuse an edit of ``what`` in a period a signed return covers."""
-    if period_id in locked_period_ids(session):
-        period = session.get(Period, period_id)
-        label = period.label if period else period_id
-        raise LedgerError(f"{label}的报表已签发，{what}为只读。如需更正，请先在“报表报送”中撤回并说明原因。")
+    reason = lock_reason(session, period_id, what)
+    if reason:
+        raise LedgerError(reason)

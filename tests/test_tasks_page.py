@@ -269,3 +269,68 @@ def test_status_and_origin_filters_show_what_the_tasks_command_lists(qtbot, tmp_
         page.status_combo.setCurrentIndex(page.status_combo.findData(TaskStatus.NOT_STARTED))
         assert visible_task_numbers(page.proxy) == [r["number"] for r in everything if r["origin"] == "自选动作"]
         assert page.count_label.text().startswith("显示 1 /")
+
+
+def sign_period(store, period_id: str) -> None:
+    """Mark the period's return signed, as export --sign leaves it (the files do not matter here)."""
+    from datetime import datetime
+
+    from models.enums import ReturnState
+    from models.office import Return
+
+    with store.transaction() as session:
+        session.add(Return(period_id=period_id, version=1, state=ReturnState.SIGNED, signed_by="王建华",
+                           signed_at=datetime(2023, 11, 6, 9, 0)))
+
+
+def test_a_signed_periods_report_is_read_only_before_the_first_keystroke(qtbot, page, demo_store):
+    sign_period(demo_store, "2023-B22")
+    task = task_id(demo_store, 4)
+    before = stored_report(demo_store, task, "2023-B22")
+    page.select_task(task)
+    detail = page.detail
+    assert detail.period_combo.currentData() == "2023-B22"
+    progress = detail.report_edits["progress"]
+    assert all(edit.isReadOnly() for edit in detail.report_edits.values())
+    banner = detail.lock_label
+    assert banner.isVisibleTo(page) and "已签发" in banner.text() and "撤回" in banner.text()
+    shown = progress.toPlainText()
+    progress.setFocus()
+    type_text(progress, "补充一句")
+    assert progress.toPlainText() == shown  # nothing was taken, so nothing can be lost
+    detail.period_combo.setCurrentIndex(detail.period_combo.findData("2023-B21"))  # an open period
+    assert detail.period_combo.currentData() == "2023-B21"
+    assert not progress.isReadOnly() and not banner.isVisibleTo(page)
+    after = stored_report(demo_store, task, "2023-B22")
+    assert (after.progress if after else None) == (before.progress if before else None)
+
+
+def test_a_refused_report_keeps_its_text_and_its_task(qtbot, page, demo_store):
+    first, other = task_id(demo_store, 4), task_id(demo_store, 5)
+    page.select_task(first)
+    detail = page.detail
+    progress = detail.report_edits["progress"]
+    too_long = "推进" * 1001  # 2,002 characters: over the limit of a report field
+    progress.setPlainText(too_long)
+    page.select_task(other)  # switching task saves first; refused, the pane stays
+    assert detail.task_id == first and progress.toPlainText() == too_long
+    assert detail.report_error.isVisibleTo(page) and "2000" in detail.report_error.text().replace(",", "")
+    qtbot.waitUntil(lambda: page.model.task_at(page.proxy.mapToSource(page.tree.currentIndex())).id == first)
+    detail.period_combo.setCurrentIndex(detail.period_combo.findData("2023-B21"))  # switching period: likewise
+    assert detail.period_combo.currentData() == "2023-B22" and progress.toPlainText() == too_long
+    assert stored_report(demo_store, first, "2023-B22").progress != too_long
+
+    progress.setPlainText("完成税费服务专区建设")
+    assert page.select_task(other) and detail.task_id == other
+    assert stored_report(demo_store, first, "2023-B22").progress == "完成税费服务专区建设"
+
+
+def test_a_period_signed_while_typing_keeps_the_text_with_the_reason(qtbot, page, demo_store):
+    task = task_id(demo_store, 6)
+    page.select_task(task)
+    progress = page.detail.report_edits["progress"]
+    sign_period(demo_store, "2023-B22")  # signed from another window meanwhile
+    progress.setPlainText("本期新增企业服务专员 12 名")
+    page.select_task(task_id(demo_store, 7))
+    assert page.detail.task_id == task and progress.toPlainText() == "本期新增企业服务专员 12 名"
+    assert "已签发" in page.detail.report_error.text() and "撤回" in page.detail.report_error.text()
