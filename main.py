@@ -375,6 +375,7 @@ GROUPS = {
     "returns": "报表流程：完整性、缺报说明、审核、报送、撤回、历史",
     "trust": "市级：登记与查看各县（市、区）的签名证书",
     "office": "本单位信息：县（市、区）、单位名称、填报人、审核人、签发人、单位级别",
+    "problems": "营商台账：涉企问题的登记、交办、答复、回访、督办与统计",
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -519,6 +520,166 @@ COMMANDS: tuple[Command, ...] = (
             "exchange.collection.reminder_pdf:status_and_notices",
             lambda a: {"period_id": a.period, "as_of": a.as_of, "out_dir": a.out}, show_collection_status,
             (PERIOD, arg("--out", type=Path, metavar="DIR", help="为逾期未报或有滞后任务的单位生成提示单 PDF"), JSON)),
+)
+
+
+# ---- 营商台账: enterprises' problems (models.problems, exchange.problems) --------------------------
+
+def _split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("，", ",").replace("、", ",").split(",") if part.strip()]
+
+
+def problem_draft(a: argparse.Namespace) -> dict[str, Any]:
+    from models.problems.loop import IssueDraft
+
+    return {"draft": IssueDraft(a.enterprise, a.source, a.category, a.text, a.received, a.credit_code, a.contact,
+                                a.phone, _split_list(a.tags), a.task)}
+
+
+def show_issue(issue, args) -> None:
+    if args.json:
+        return print_json(issue.as_dict())
+    print(f"id {issue.id}\t{issue.number}\t{issue.state_label}\t{issue.enterprise}\t{issue.channel}\t{issue.kind}")
+    if issue.lead_handler:
+        co = f"（协办：{'、'.join(issue.co_handlers)}）" if issue.co_handlers else ""
+        print(f"主办单位：{issue.lead_handler}{co}\t时限 {issue.limit_days} 个工作日\t办结期限 {issue.due or '—'}")
+    if issue.satisfaction:
+        print(f"回访：{issue.satisfaction}\t重办 {issue.reopen_count} 次")
+    if issue.linked:
+        print(f"举一反三：关联 {'、'.join(issue.linked)}；制度性举措：{issue.systemic_measure}")
+
+
+def show_issue_detail(issue, args) -> None:
+    show_issue(issue, args)
+    if not args.json:
+        print(f"联系人：{issue.contact or '—'} {issue.phone}\t信用代码：{issue.credit_code or '—'}\t"
+              f"标签：{'、'.join(issue.tags) or '—'}")
+        print(f"问题：{issue.description}")
+        for step in issue.steps:
+            print(f"  {step.day}\t{step.kind}\t{step.unit}\t{step.text}\t（{step.who} 记录于 {step.at:%Y-%m-%d %H:%M}）")
+
+
+def show_assigned(issue, args) -> None:
+    if args.json:
+        return print_json(issue.as_dict())
+    print(f"{issue.number} 已交办 {issue.lead_handler}，时限 {issue.limit_days} 个工作日，办结期限 {issue.due}")
+
+
+def show_issue_list(rows, args) -> None:
+    if args.json:
+        return print_json([row.as_dict() for row in rows])
+    for r in rows:
+        mark = f"【{r.colour_label}】" if r.colour else ""  # 【红（已逾期）】
+        print(f"{r.id}\t{r.number}\t{r.state_label}{mark}\t{r.enterprise}\t{r.lead_handler or '—'}\t期限 {r.due or '—'}")
+    print(f"共 {len(rows)} 件")
+
+
+def show_problem_figures(report, args) -> None:
+    from models.problems.figures import format_rate
+
+    if args.json:
+        return print_json(report.as_dict())
+    print(f"统计区间：{report.start} 至 {report.end}（按 {report.judged} 的办理情况）")
+    print("主办单位\t受理\t办结\t办结率\t按期办结率\t满意率\t重办率\t平均办结用时（工作日）")
+    for f in [report.total] + report.units:
+        print(f"{f.unit}\t{f.received}\t{f.closed}\t{format_rate(f.close_rate)}\t{format_rate(f.on_time_rate)}\t"
+              f"{format_rate(f.satisfaction_rate)}\t{format_rate(f.reopen_rate)}\t"
+              f"{'—' if f.mean_close_days is None else f.mean_close_days}")
+
+
+def show_problem_import(preview, args) -> None:
+    if args.json:
+        return print_json({"file": str(args.file), "sheet": preview.sheet, "dry_run": args.dry_run,
+                           "new": len(preview.new_rows), "duplicates": preview.duplicate_lines()})
+    for line in preview.duplicate_lines():
+        print(f"重复：{line}")
+    verb = "可导入" if args.dry_run else "已导入"
+    print(f"{args.file.name}（工作表“{preview.sheet}”）：{verb} {len(preview.new_rows)} 件，重复 {len(preview.duplicates)} 件"
+          + ("（试运行，未写入）" if args.dry_run else "（重复的已跳过）" if preview.duplicates else ""))
+
+
+def show_paths(paths, args) -> None:
+    if args.json:
+        return print_json([str(p) for p in paths])
+    if not paths:
+        print("没有在办的涉企问题，无需督办。")
+    for path in paths:
+        print(path)
+
+
+PROBLEM_ID = arg("id", metavar="ID", help="问题 id 或编号（如 12 或 2023-0012）")
+PROBLEM_DATE = arg("--date", type=_date_arg, metavar="YYYY-MM-DD", help="办理日期（默认台账日期）")
+LOOP = "models.problems.loop"
+
+COMMANDS += (
+    Command("problems add", "登记一个涉企问题（打印其 id 和编号）", f"{LOOP}:register_issue", problem_draft, show_issue,
+            (arg("--enterprise", required=True, help="企业名称"),
+             arg("--credit-code", default="", help="统一社会信用代码（18 位，可不填）"),
+             arg("--source", required=True, help="来源渠道：12345热线、企业走访、政企恳谈/茶咖沙龙、营商环境体验官、线上平台、来信来访、其他"),
+             arg("--category", required=True, help="问题类型：咨询、求助、投诉、建议、举报"),
+             arg("--text", required=True, help="问题描述"),
+             arg("--received", required=True, type=_date_arg, metavar="YYYY-MM-DD", help="受理日期"),
+             arg("--contact", default="", help="联系人"), arg("--phone", default="", help="联系电话"),
+             arg("--tags", default="", help="问题标签，以逗号分隔，如 要素保障,用地"),
+             arg("--task", type=int, metavar="N", help="关联的改革任务序号"), JSON)),
+    Command("problems assign", "交办（打印办结期限）；已交办的为改派，须说明理由", f"{LOOP}:assign_issue",
+            lambda a: {"ref": a.id, "unit": a.unit, "days": a.days, "day": a.date, "co_units": _split_list(a.co_units),
+                       "reason": a.reason}, show_assigned,
+            (PROBLEM_ID, arg("--unit", required=True, help="主办单位"),
+             arg("--co-units", default="", help="协办单位，以逗号分隔"),
+             arg("--days", required=True, type=int, help="办理时限（工作日，自交办次日起算）"),
+             arg("--reason", default="", help="改派理由（改派时必填）"), PROBLEM_DATE, JSON)),
+    Command("problems accept", "承办单位签收", f"{LOOP}:accept_issue", lambda a: {"ref": a.id, "day": a.date},
+            show_issue, (PROBLEM_ID, PROBLEM_DATE, JSON)),
+    Command("problems reply", "办结答复（--interim 为阶段答复）", f"{LOOP}:reply_issue",
+            lambda a: {"ref": a.id, "text": a.text, "day": a.date, "interim": a.interim}, show_issue,
+            (PROBLEM_ID, arg("--text", required=True, help="答复内容"),
+             arg("--interim", action="store_true", help="阶段答复，问题仍在办理中"), PROBLEM_DATE, JSON)),
+    Command("problems visit", "回访企业：满意、基本满意、不满意（不满意则重办）", f"{LOOP}:visit_issue",
+            lambda a: {"ref": a.id, "satisfaction": a.satisfaction, "day": a.date, "note": a.note}, show_issue,
+            (PROBLEM_ID, arg("--satisfaction", required=True, help="满意、基本满意 或 不满意"),
+             arg("--note", default="", help="回访记录"), PROBLEM_DATE, JSON)),
+    Command("problems extend", "延期：新的办结期限和理由", f"{LOOP}:extend_issue",
+            lambda a: {"ref": a.id, "new_due": a.due, "reason": a.reason, "day": a.date}, show_issue,
+            (PROBLEM_ID, arg("--due", required=True, type=_date_arg, metavar="YYYY-MM-DD", help="新的办结期限"),
+             arg("--reason", required=True, help="延期理由"), PROBLEM_DATE, JSON)),
+    Command("problems return", "退回（如非本单位职责），待改派", f"{LOOP}:return_issue",
+            lambda a: {"ref": a.id, "reason": a.reason, "day": a.date}, show_issue,
+            (PROBLEM_ID, arg("--reason", required=True, help="退回理由"), PROBLEM_DATE, JSON)),
+    Command("problems link", "举一反三：关联类似问题并记录制度性举措", f"{LOOP}:link_issues",
+            lambda a: {"ref": a.id, "others": a.others, "measure": a.measure, "day": a.date}, show_issue,
+            (PROBLEM_ID, arg("--with", dest="others", required=True, nargs="+", metavar="ID", help="类似问题的 id 或编号"),
+             arg("--measure", required=True, help="制度性举措"), PROBLEM_DATE, JSON)),
+    Command("problems archive", "归档（回访之后）", f"{LOOP}:archive_issue", lambda a: {"ref": a.id, "day": a.date},
+            show_issue, (PROBLEM_ID, PROBLEM_DATE, JSON)),
+    Command("problems show", "一个问题的全部信息和办理过程", f"{LOOP}:issue_detail", lambda a: {"ref": a.id},
+            show_issue_detail, (PROBLEM_ID, JSON)),
+    Command("problems list", "列出涉企问题及其督办颜色（红逾期、蓝2个工作日内到期、黄时限过半）",
+            "models.problems.supervision:list_issues",
+            lambda a: {"as_of": a.as_of, "state": a.state, "overdue": a.overdue, "unit": a.unit}, show_issue_list,
+            (arg("--state", help="只列此状态：registered/assigned/handling/returned/replied/visited/archived 或中文"),
+             arg("--overdue", action="store_true", help="只列已逾期（红）的"), arg("--unit", help="只列此主办单位的"),
+             JSON)),
+    Command("problems stats", "统计：受理、办结、办结率、按期办结率、满意率、重办率、平均办结用时",
+            "models.problems.figures:problem_figures",
+            lambda a: {"start": a.start, "end": a.end, "as_of": a.as_of, "period_id": a.period}, show_problem_figures,
+            (arg("--from", dest="start", type=_date_arg, metavar="YYYY-MM-DD", help="起始日期"),
+             arg("--to", dest="end", type=_date_arg, metavar="YYYY-MM-DD", help="截止日期"),
+             arg("--period", metavar="ID", help="期次编号（代替 --from/--to），如 2023-Q3"), JSON)),
+    Command("problems import", "从工作簿（如 12345 导出表）导入问题（全部成功或全不导入）",
+            "exchange.problems.problem_import:import_problems",
+            lambda a: {"path": a.file, "dry_run": a.dry_run, "skip_duplicates": a.skip_duplicates}, show_problem_import,
+            (arg("file", type=Path, metavar="FILE.xlsx"), arg("--dry-run", action="store_true", help="只检查并列出，不写入"),
+             arg("--skip-duplicates", action="store_true", help="跳过重复的问题（同一企业、同一内容、同一天）"), JSON)),
+    Command("problems notice", "为各主办单位生成督办单 PDF（联系人、电话脱敏）",
+            "exchange.problems.supervision_notice:write_notices",
+            lambda a: {"folder": a.out, "as_of": a.as_of, "units": a.unit}, show_paths,
+            (arg("--out", required=True, type=Path, metavar="DIR", help="输出文件夹"),
+             arg("--unit", nargs="+", help="只为这些单位生成（默认：所有有在办问题的单位）"), JSON)),
+    Command("problems export", "导出一年的涉企问题及办理过程（联系人、电话脱敏）",
+            "exchange.problems.problem_export:export_problems", lambda a: {"path": a.file, "year": a.year},
+            lambda path, a: print_json({"file": str(path)}) if a.json else print(f"已导出（联系人、电话已脱敏）：{path}"),
+            (arg("file", type=Path, metavar="FILE.xlsx"), arg("--year", type=int, help="年度（默认台账日期所在年）"), JSON)),
 )
 
 

@@ -6,11 +6,13 @@ from models.enums import (
 from models.ledger import Evidence, IndicatorValue, Period, ProgressReport
 from models.office import AuditEntry, Office, Return, Setting
 from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
+from models.problems.records import EnterpriseIssue, IssueLink, IssueStep
 from models.trust import TrustedCertificate
-from models.collection import LedgerIdentity, UnitForm, UnitFormReceipt
+from models.unit_forms import LedgerIdentity, UnitForm, UnitFormReceipt
 
 __all__ = [
-    "Area", "AuditEntry", "Base", "LedgerIdentity", "UnitForm", "UnitFormReceipt", "Direction", "Evidence", "Indicator", "IndicatorStatus", "IndicatorValue",
+    "Area", "AuditEntry", "Base", "LedgerIdentity", "UnitForm", "UnitFormReceipt", "Direction", "EnterpriseIssue",
+    "Evidence", "Indicator", "IndicatorStatus", "IndicatorValue", "IssueLink", "IssueStep",
     "ListKind", "Milestone", "Office", "OfficeRole", "Origin", "Period", "PeriodType", "Plan",
     "ProgressReport", "Return", "ReturnState", "Setting", "Task", "TaskStatus", "TrustedCertificate", "ValueKind",
 ]

@@ -24,6 +24,11 @@ def set_actor(session: Session, who: str | None) -> None:
     session.info[_ACTOR] = who or default_actor()
 
 
+def actor_of(session: Session) -> str:
+    """Who the session's changes are recorded for (set_actor, else the login name)."""
+    return session.info.get(_ACTOR) or default_actor()
+
+
 def default_actor() -> str:
     try:
         return getpass.getuser()

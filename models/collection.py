@@ -25,11 +25,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from models import audit, tasks
-from models.base import Base
 from models.enums import TaskStatus
 from models.errors import LedgerError
 from models.indicator_values import CellEdit, ValueState, check_block, write_block, write_states
@@ -44,6 +43,7 @@ from models.returns import due_value_period, get_period
 from models.settings import LAG_TOLERANCE
 from models.status import task_statuses
 from models.store import Store
+from models.unit_forms import LedgerIdentity, UnitForm, UnitFormReceipt
 
 FORM_MARK = "改革台账填报表"  # the first value of the hidden sheet: what the file is
 NEW, CHANGED, CONFLICT, REFUSED = "新增", "修改", "冲突", "不能接受"
@@ -52,54 +52,6 @@ DONE, NOT_DONE = "已完成", "未完成"
 MESSAGE_LINES = 20
 # What a spreadsheet shows for a formula that fails: never taken as an answer.
 SPREADSHEET_ERRORS = {"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"}  # differences a refusal lists before it says “and N more”
-
-
-class LedgerIdentity(Base):
-    """The store's own identifier (one row, made by the migration): a form names its ledger."""
-
-    __tablename__ = "ledger_identity"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uid: Mapped[str] = mapped_column(String(32), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=datetime.now)
-
-
-class UnitForm(Base):
-    """填报表: one workbook sent to one unit for one period, as it was sent."""
-
-    __tablename__ = "unit_form"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uid: Mapped[str] = mapped_column(String(32), unique=True)
-    unit: Mapped[str] = mapped_column(String(100))
-    period_id: Mapped[str] = mapped_column(ForeignKey("period.id"), index=True)
-    plan_version: Mapped[str] = mapped_column(String(16))
-    due: Mapped[date] = mapped_column(Date)
-    sent_at: Mapped[datetime]
-    file_name: Mapped[str] = mapped_column(String(255))
-    locked_digest: Mapped[str] = mapped_column(String(64))
-    locked_cells: Mapped[dict[str, str]] = mapped_column(JSON)  # "sheet!A1" → text of every locked cell
-    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)  # answer key → its cells and the ledger's base
-    items: Mapped[dict[str, str]] = mapped_column(JSON)  # the unit's plan items, to say what changed since
-
-    period: Mapped[Period] = relationship()
-
-
-class UnitFormReceipt(Base):
-    """One received file whose answers were accepted, and what they changed."""
-
-    __tablename__ = "unit_form_receipt"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    form_id: Mapped[int] = mapped_column(ForeignKey("unit_form.id", ondelete="CASCADE"))
-    file_name: Mapped[str] = mapped_column(String(255))
-    file_sha256: Mapped[str] = mapped_column(String(64))
-    saved_at: Mapped[datetime | None]  # when the unit saved the workbook (its own properties)
-    received_at: Mapped[datetime] = mapped_column(default=datetime.now)
-    received_on: Mapped[date] = mapped_column(Date)  # the ledger's working date then: judged against the due date
-    changes: Mapped[list[str]] = mapped_column(JSON)
-
-    form: Mapped[UnitForm] = relationship()
 
 
 def ledger_uid(session: Session) -> str:

@@ -16,7 +16,7 @@ from models.errors import LedgerError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision; tests/test_store.py checks it against the migration scripts.
-HEAD = "0014"
+HEAD = "0015"
 
 
 def alembic_config(connection: Connection | None = None):

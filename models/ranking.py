@@ -60,3 +60,32 @@ def rank_areas(scores: list[AreaScore]) -> list[AreaScore]:
     for item in scores:
         item.rank = ranks[item.county]
     return sorted(scores, key=lambda s: (s.rank is None, s.rank or 0, s.county))
+
+
+@dataclass
+class ProblemScore:
+    """营商台账 on the 晾晒榜: one county's year-to-date figures and its place."""
+
+    county: str
+    received: int
+    closed: int
+    close_rate: float | None
+    on_time_rate: float | None
+    satisfaction_rate: float | None
+    reopen_rate: float | None
+    mean_close_days: float | None
+    score: float | None = None
+    rank: int | None = None
+
+
+def rank_problem_boards(scores: list[ProblemScore]) -> list[ProblemScore]:
+    """The score is the mean, in percent, of 办结率, 按期办结率, 满意率 and (1 − 重办率), of those a
+    county has; ranked like the areas, best first."""
+    for item in scores:
+        parts = [r for r in (item.close_rate, item.on_time_rate, item.satisfaction_rate,
+                             None if item.reopen_rate is None else 1 - item.reopen_rate) if r is not None]
+        item.score = round(sum(parts) / len(parts) * 100, 1) if parts else None
+    ranks = competition_ranks({s.county: s.score for s in scores})
+    for item in scores:
+        item.rank = ranks[item.county]
+    return sorted(scores, key=lambda s: (s.rank is None, s.rank or 0, s.county))

@@ -277,3 +277,14 @@ def withdraw_return(store: Store, period_id: str, reason: str) -> Return:
 def return_history(store: Store, period_id: str | None = None) -> list[Return]:
     with store.session() as session:
         return history(session, period_id)
+
+
+def latest_return_of(store: Store, period_id: str) -> Return | None:
+    with store.session() as session:
+        return latest_return(session, period_id)
+
+
+def periods_with_returns(store: Store) -> list[Period]:
+    """The periods a return is made for (``return_periods``), for the period chooser."""
+    with store.session() as session:
+        return return_periods(session)

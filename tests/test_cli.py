@@ -88,7 +88,7 @@ def test_commands_import_no_qt(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-# ---- the task ledger (issue 3) ----
+# ---- the task ledger ----
 
 @pytest.fixture
 def demo_db(tmp_path) -> str:

@@ -1,7 +1,7 @@
 """Every subcommand ``main.py --help`` lists, nested ones included, answers ``--help`` in Chinese and
 runs for real on a demo store in a temporary folder: a county's day (init, tasks, values, plan
-workbooks, identity, the return from review to withdrawal) and a city's (office, trust list,
-consolidation). A run fails the test on an exit code other than 0/1/2, on 程序内部错误 or on a
+workbooks, collection from units, identity, the return from review to withdrawal) and a city's
+(office, trust list, consolidation). A run fails the test on an exit code other than 0/1/2, on 程序内部错误 or on a
 traceback; each step also checks what it printed or what the store or the files now hold.
 
 A subcommand added to main.py without a run here fails ``test_every_listed_subcommand_ran``.
@@ -93,6 +93,17 @@ def write_values_workbook(path: Path) -> None:
     workbook.save(path)
 
 
+def answer_in_form(form: Path, back: Path) -> None:
+    """The unit's answer: one progress report typed into the form it was sent."""
+    from openpyxl import load_workbook
+
+    from exchange.collection.form_writer import TASK_SHEET
+
+    workbook = load_workbook(form)
+    workbook[TASK_SHEET]["D4"] = "单位填报的进展"
+    workbook.save(back)
+
+
 def write_pkcs12(path: Path) -> None:
     """A PKCS#12 file as a CA would issue it: key and certificate, under the passphrase."""
     from datetime import datetime, timedelta, timezone
@@ -145,6 +156,13 @@ def day(tmp_path_factory) -> Day:
     assert d.query(county, "SELECT value FROM indicator_value JOIN indicator ON indicator.id = indicator_id "
                            "WHERE indicator.code = 'JH23-09' AND period_id = '2023-M10'") == [(77.5,)]
 
+    sent = d.run(county, "collect send", "--period", "2023-B22", "--out", str(d.folder / "forms"), "--due", "2023-11-03")
+    assert "已生成 17 份填报表" in sent.stdout
+    answer_in_form(d.folder / "forms" / "区税务局_2023-B22.xlsx", d.folder / "back.xlsx")
+    assert "已写入 1 项" in d.run(county, "collect receive", str(d.folder / "back.xlsx")).stdout
+    units = json.loads(d.run(county, "collect status", "--period", "2023-B22", "--json").stdout)["units"]
+    assert {u["unit"]: u["state"] for u in units}["区税务局"] == "已报送"
+
     d.run(county, "export-plan", str(d.folder / "plan.xlsx"))
     assert (d.folder / "plan.xlsx").stat().st_size > 5000
     assert "试运行，未写入" in d.run("copy.db", "import-plan", str(d.folder / "plan.xlsx"), "--dry-run").stdout
@@ -191,7 +209,37 @@ def day(tmp_path_factory) -> Day:
                          str(d.folder / "returns"))
     assert "计入 1 个县（市、区）" in consolidated.stdout
     assert sorted(p.suffix for p in (d.folder / "consolidated").iterdir()) == [".pdf", ".xlsx"]
+    run_problems(d, county)
     return d
+
+
+def run_problems(d: Day, db: str) -> None:
+    """营商台账: one problem through the whole loop, one 退回, the lists, figures and files."""
+    added = json.loads(d.run(db, "problems add", "--enterprise", "甲公司", "--source", "12345热线", "--category", "求助",
+                             "--text", "用电难", "--received", "2023-10-09", "--json").stdout)
+    number = added["number"]
+    assert "办结期限 2023-10-16" in d.run(db, "problems assign", number, "--unit", "区发改局", "--days", "5",
+                                         "--date", "2023-10-09").stdout
+    d.run(db, "problems accept", number, "--date", "2023-10-09")
+    d.run(db, "problems extend", number, "--due", "2023-10-20", "--reason", "会商", "--date", "2023-10-16")
+    d.run(db, "problems reply", number, "--text", "已办结", "--date", "2023-10-17")
+    d.run(db, "problems visit", number, "--satisfaction", "满意", "--date", "2023-10-18")
+    d.run(db, "problems archive", number, "--date", "2023-10-19")
+    d.run(db, "problems link", number, "--with", "2023-0001", "--measure", "建立快速通道")
+    assert "已归档" in d.run(db, "problems show", number).stdout
+    d.run(db, "problems return", "2023-0160", "--reason", "非本单位职责")
+    assert "已退回" in d.run(db, "problems list", "--state", "returned").stdout
+    assert json.loads(d.run(db, "problems stats", "--period", "2023-M10", "--json").stdout)["total"]["received"] > 10
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["受理时间", "诉求企业", "诉求类型", "诉求内容"])
+    book.active.append(["2023-10-20", "乙公司", "咨询", "政策咨询"])
+    book.save(d.folder / "hotline.xlsx")
+    assert "可导入 1 件" in d.run(db, "problems import", str(d.folder / "hotline.xlsx"), "--dry-run").stdout
+    assert d.run(db, "problems notice", "--out", str(d.folder / "notices")).stdout.count(".pdf") >= 5
+    d.run(db, "problems export", str(d.folder / "problems.xlsx"))
+    assert (d.folder / "problems.xlsx").exists()
 
 
 def test_every_listed_subcommand_ran(day):

@@ -86,12 +86,13 @@ def test_dashboard_follows_edits_made_elsewhere(window, demo_store):
 
 def test_milestones_are_coloured_by_state():
     from models.task_list import MilestoneRow
-    from ui.tasks.gantt_chart import DONE, DUE_SOON, OVERDUE, UPCOMING, milestone_colour
+    from ui.palette import BEHIND, DONE, DUE_SOON, ON_TRACK
+    from ui.tasks.gantt_chart import milestone_colour
 
     def row(due, done=None, overdue=False):
         return MilestoneRow(1, 1, "节点", due, due, 0, done, overdue)
 
     assert milestone_colour(row(date(2023, 9, 30), done=date(2023, 9, 1)), AS_OF) == DONE
-    assert milestone_colour(row(date(2023, 9, 30), overdue=True), AS_OF) == OVERDUE
+    assert milestone_colour(row(date(2023, 9, 30), overdue=True), AS_OF) == BEHIND
     assert milestone_colour(row(date(2023, 11, 10)), AS_OF) == DUE_SOON
-    assert milestone_colour(row(date(2023, 12, 31)), AS_OF) == UPCOMING
+    assert milestone_colour(row(date(2023, 12, 31)), AS_OF) == ON_TRACK

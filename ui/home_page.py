@@ -19,11 +19,12 @@ from models.overview import (
     DUE_SOON_DAYS, home_overview, lagging_tasks, milestones_due_within, status_by_area, status_counts,
     tasks_without_report,
 )
+from models.problems.supervision import attention
 from models.task_list import TaskRow
 from ui.context import AppContext
 from ui.tasks.gantt_chart import GanttChart
+from ui.palette import BEHIND, DUE_SOON, TASK_STATUS_COLOURS
 from ui.table_model import Index, RowsTableModel
-from ui.tasks.task_tree_model import OVERDUE_COLOUR, STATUS_COLOURS
 from ui.widgets import Card, page_layout, table_view
 
 TaskIdRole = Qt.ItemDataRole.UserRole + 1
@@ -71,7 +72,7 @@ class AreaStatusTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ForegroundRole and status is not None and counts.get(status):
-            return STATUS_COLOURS[status]
+            return TASK_STATUS_COLOURS[status]
         return None
 
 
@@ -88,11 +89,13 @@ class HomePage(QWidget):
         self.status_cards: dict[TaskStatus, Card] = {}
         for column, status in enumerate(TaskStatus, start=1):
             card = Card(self.tr(status.label))
-            card.figure.setStyleSheet(f"color: {STATUS_COLOURS[status].name()};")
+            card.figure.setStyleSheet(f"color: {TASK_STATUS_COLOURS[status].name()};")
             self.status_cards[status] = card
             cards.addWidget(card, 0, column)
         self.missing_card = Card(self.tr("本期未报进展"))
         cards.addWidget(self.missing_card, 0, 5)
+        self.problems_card = Card(self.tr("涉企问题在办"))  # 营商台账: the 督办 colours at a glance
+        cards.addWidget(self.problems_card, 0, 6)
         cards.setColumnStretch(0, 2)
         layout.addLayout(cards)
         self.certificate_warning = QLabel(objectName="certificateWarning")
@@ -189,6 +192,17 @@ class HomePage(QWidget):
         warning = certificate_warning(self.ctx.store)
         self.certificate_warning.setText(warning)
         self.certificate_warning.setVisible(bool(warning))
+        self._fill_problems_card(as_of)
+
+    def _fill_problems_card(self, as_of: date) -> None:
+        try:
+            counts = attention(self.ctx.store, as_of)
+        except LedgerError as error:  # a working date the holiday calendar does not cover yet
+            self.problems_card.set_values("—", str(error))
+            return
+        self.problems_card.set_values(self.tr("%d 件") % counts.open, self.tr("红 %d · 蓝 %d · 黄 %d") % (
+            counts.colours["red"], counts.colours["blue"], counts.colours["yellow"]))
+        self.problems_card.figure.setStyleSheet("color: #c0392b;" if counts.colours["red"] else "")
 
     def _fill_lists(self, rows: list[TaskRow], missing: list[TaskRow], as_of: date) -> None:
         lagging = []
@@ -196,11 +210,11 @@ class HomePage(QWidget):
             late = [m for m in task.milestones if m.overdue]
             lagging.append((task.id, [str(task.number), task.title, task.county_unit or task.lead_unit,
                                       self.tr("节点逾期 %s") % late[0].due.isoformat() if late
-                                      else self.tr("落后于序时进度")], OVERDUE_COLOUR))
+                                      else self.tr("落后于序时进度")], BEHIND))
         self.lagging_model.set_rows(lagging)
         self.due_model.set_rows([
             (d.task.id, [d.milestone.due.isoformat(), d.milestone.title, f"{d.task.number}. {d.task.title}",
-                         self.tr("%d 天") % (d.milestone.due - as_of).days], QColor("#e67e22"))
+                         self.tr("%d 天") % (d.milestone.due - as_of).days], DUE_SOON)
             for d in milestones_due_within(rows, as_of)])
         self.missing_model.set_rows([
             (t.id, [str(t.number), t.title, t.county_unit or t.lead_unit, t.contact], None) for t in missing])

@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
         ("indicators", "指标填报", "indicators.svg", "ui.indicators.indicators_page:IndicatorsPage"),
         ("returns", "报表报送", "returns.svg", "ui.returns.returns_page:ReturnsPage"),
         ("collection", "报送收集", "collection.svg", "ui.collection.collection_page:CollectionPage"),
+        ("problems", "涉企问题", "problems.svg", "ui.problems.problems_page:ProblemsPage"),
         ("consolidation", "汇总", "consolidation.svg", "ui.consolidation.consolidation_page:ConsolidationPage"),
         ("settings", "设置", "settings.svg", "ui.settings_page:SettingsPage"),
     ]

@@ -24,7 +24,8 @@ from models.errors import LedgerError
 from models.ledger import Period
 from models.plan_loader import require_plan
 from models.progress import Progress, no_progress
-from models.ranking import AreaScore, area_score, competition_ranks, is_additive, rank_areas
+from models.ranking import (AreaScore, ProblemScore, area_score, competition_ranks, is_additive, rank_areas,
+                            rank_problem_boards)
 from models.settings import as_of_date
 
 
@@ -133,7 +134,8 @@ def consolidate(store, period_id: str, paths: list[Path], progress: Progress = n
     areas = _area_boards(counties, tasks, indicators, area_order)
     receipts.sort(key=lambda r: (county_order.index(r.county) if r.county in county_order else len(county_order),
                                  r.county, -r.version))
-    return Consolidation(period_id, period_label, due, plan_name, receipts, counties, indicators, tasks, areas)
+    return Consolidation(period_id, period_label, due, plan_name, receipts, counties, indicators, tasks, areas,
+                         _problem_board(counted, counties))
 
 
 def _mark_superseded(receipts: list[Receipt]) -> None:
@@ -174,6 +176,17 @@ def _task_lines(counted: dict[str, Receipt], counties: list[str]) -> list[TaskLi
             line = lines.setdefault(row.number, TaskLine(row.number, row.title, row.area))
             line.statuses[county] = row.status
     return sorted(lines.values(), key=lambda line: line.number)
+
+
+def _problem_board(counted: dict[str, Receipt], counties: list[str]) -> list[ProblemScore]:
+    """Each county's 营商台账 for the year so far (its return's 本年累计 total), side by side."""
+    scores = []
+    for county in counties:
+        year = next((f for f in counted[county].data.problem_figures if f.scope == "本年累计" and f.unit == "全部"), None)
+        if year is not None:
+            scores.append(ProblemScore(county, year.received, year.closed, year.close_rate, year.on_time_rate,
+                                       year.satisfaction_rate, year.reopen_rate, year.mean_close_days))
+    return rank_problem_boards(scores)
 
 
 def _area_boards(counties: list[str], tasks: list[TaskLine], indicators: list[IndicatorLine],

@@ -142,6 +142,21 @@ def _boards(st: _Styles, result: Consolidation) -> list:
     return story
 
 
+def _problem_board(st: _Styles, result: Consolidation) -> list:
+    """晾晒榜 · 营商台账: the counties' year-to-date figures side by side, ranked."""
+    if not result.problems:
+        return []
+    rows = [[p.rank or "—", p.county, _score(p.score), p.received, p.closed, _percent(p.close_rate),
+             _percent(p.on_time_rate), _percent(p.satisfaction_rate), _percent(p.reopen_rate),
+             "" if p.mean_close_days is None else f"{p.mean_close_days:g}"] for p in result.problems]
+    return [PageBreak(), para(f"晾晒榜 · 营商台账　{result.period_label}", st.title),
+            _chart(st, "营商台账", result.problems), Spacer(0, 3 * mm),
+            _table(st, ["排名", "县（市、区）", "得分", "受理", "办结", "办结率", "按期办结率", "满意率", "重办率",
+                        "平均办结用时（工作日）"], rows, [14, 36, 18, 16, 16, 20, 22, 20, 20, 30]),
+            Spacer(0, 2 * mm),
+            para("各地本年累计数（据各地本期报表）。得分为办结率、按期办结率、满意率与（1−重办率）的平均。", st.cell)]
+
+
 def _notices(st: _Styles, result: Consolidation, issued: date) -> list:
     story = []
     for receipt in result.notice_receipts():
@@ -189,7 +204,7 @@ def build_consolidated_pdf(result: Consolidation, issued: date,
     footer = PageFooter((f"{result.plan_name} · {result.period_label} 汇总",
                          f"计入 {len(result.counties)} 个县（市、区）· {issued:%Y-%m-%d}"))
     progress(0, 2, "正在生成汇总 PDF…")
-    story = _receipts(st, result, stamp) + _boards(st, result) + _notices(st, result, issued)
+    story = _receipts(st, result, stamp) + _boards(st, result) + _problem_board(st, result) + _notices(st, result, issued)
     doc.build(story, canvasmaker=numbered_canvas(footer, st.fonts))
     progress(2, 2, "")
     return buffer.getvalue(), stamp

@@ -66,6 +66,17 @@ def build_consolidated_workbook(result: Consolidation):
                           s.tasks.get("滞后", 0)])
     _head(sheet, 1, bold, center)
 
+    if result.problems:
+        sheet = book.create_sheet("营商台账晾晒")
+        sheet.append(["排名", "县（市、区）", "得分", "受理", "办结", "办结率", "按期办结率", "满意率", "重办率",
+                      "平均办结用时（工作日）"])
+        for p in result.problems:
+            sheet.append([p.rank, p.county, p.score, p.received, p.closed, p.close_rate, p.on_time_rate,
+                          p.satisfaction_rate, p.reopen_rate, p.mean_close_days])
+            for column in range(6, 10):
+                sheet.cell(sheet.max_row, column).number_format = "0.0%"
+        _head(sheet, 1, bold, center)
+
     sheet = book.create_sheet("报表接收")
     sheet.append(["县（市、区）", "状态", "是否计入", "文件", "签名人", "签发时间", "期次", "版本", "证书指纹", "说明"])
     for receipt in result.receipts:

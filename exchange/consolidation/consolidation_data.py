@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from models.enums import IndicatorStatus, LabelledEnum, TaskStatus
-from models.ranking import AreaScore
+from models.ranking import AreaScore, ProblemScore
 
 
 class ReceiptState(LabelledEnum):
@@ -89,6 +89,7 @@ class Consolidation:
     indicators: list[IndicatorLine]
     tasks: list[TaskLine]
     areas: dict[str, list[AreaScore]]  # area name → ranked scores
+    problems: list[ProblemScore] = field(default_factory=list)  # 营商台账, ranked; counties whose return has it
 
     def notice_receipts(self) -> list[Receipt]:
         """One receipt per county for its 提示单: the one that counts, else the first received."""

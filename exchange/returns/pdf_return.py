@@ -205,8 +205,29 @@ def _story(data: ReturnData, st: _Styles, digest: str, stamp: StampBox) -> list[
         story += [CondPageBreak(40 * mm), Paragraph("五、缺报事项说明", st.h1)]
         story.append(_table(st, ["类别", "事项", "原因说明"],
                             [[g.kind, g.subject, g.reason or "（未说明）"] for g in data.gaps], [16, 70, 94]))
+    if data.problem_figures:
+        story += _problem_section(data, st)
     story += [Spacer(1, 8 * mm),
               KeepTogether([Paragraph("签发", st.h1), SignatureBlock(data, st.fonts, stamp)])]
+    return story
+
+
+def _problem_section(data: ReturnData, st: _Styles) -> list[Flowable]:
+    """附: the 营商台账 figures and the problems handled in the period, personal data masked."""
+    story: list[Flowable] = [CondPageBreak(50 * mm), Paragraph("附：涉企问题办理情况（营商台账）", st.h1)]
+    story.append(_table(st, ["范围", "主办单位", "受理", "办结", "按期", "办结率", "按期办结率", "满意率", "重办率",
+                             "平均用时"],
+                        [[f.scope, f.unit, f.received, f.closed, f.closed_on_time, _percent(f.close_rate),
+                          _percent(f.on_time_rate), _percent(f.satisfaction_rate), _percent(f.reopen_rate),
+                          "—" if f.mean_close_days is None else f"{f.mean_close_days:g}"]
+                         for f in data.problem_figures], [18, 46, 10, 10, 10, 17, 19, 16, 16, 18]))
+    if data.problems:
+        story += [Spacer(1, 3 * mm), para("本期办理的涉企问题（联系人、电话已脱敏）", st.cell), Spacer(1, 1 * mm)]
+        story.append(_table(st, ["编号", "企业 / 联系人", "问题", "主办单位", "期限", "状态"],
+                            [[p.number, f"{p.enterprise}\n{p.contact} {p.phone}", p.description, p.lead_handler,
+                              p.due.isoformat() if p.due else "—",
+                              p.state + (f"（{p.satisfaction}）" if p.satisfaction else "")] for p in data.problems],
+                            [23, 36, 52, 27, 21, 21]))
     return story
 
 

@@ -27,6 +27,8 @@ from models.returns import completeness, get_period, latest_return
 from models.office import Office, Return
 from models.plan import Indicator, Task
 from models.plan_loader import require_plan
+from models.problems.figures import figures, format_rate
+from models.problems.masked import handled_in
 from models.quantities import format_target, format_value
 from models.settings import LAG_TOLERANCE
 from models.status import milestone_done, task_facts, task_status
@@ -121,6 +123,46 @@ class Summary:
 
 
 @dataclass
+class ProblemFigureRow:
+    """营商台账 figures: 本期 and 本年累计 in total, and 本年累计 per handling unit."""
+
+    scope: str = _label("统计范围")
+    unit: str = _label("主办单位")
+    received: int = _label("受理件数")
+    closed: int = _label("办结件数")
+    closed_on_time: int = _label("按期办结件数")
+    visited: int = _label("回访件数")
+    satisfied: int = _label("满意件数")
+    reopened: int = _label("重办件数")
+    close_rate: float | None = _label("办结率")
+    on_time_rate: float | None = _label("按期办结率")
+    satisfaction_rate: float | None = _label("满意率")
+    reopen_rate: float | None = _label("重办率")
+    mean_close_days: float | None = _label("平均办结用时（工作日）")
+
+
+@dataclass
+class ProblemRecordRow:
+    """One problem handled in the period, its personal data masked."""
+
+    number: str = _label("问题编号")
+    received: date = _label("受理日期")
+    channel: str = _label("来源渠道")
+    kind: str = _label("问题类型")
+    enterprise: str = _label("企业名称")
+    contact: str = _label("联系人")
+    phone: str = _label("联系电话")
+    tags: str = _label("问题标签")
+    description: str = _label("问题描述")
+    lead_handler: str = _label("主办单位")
+    due: date | None = _label("办结期限")
+    state: str = _label("办理状态")
+    closed_on: date | None = _label("办结日期")
+    satisfaction: str = _label("回访满意度")
+    reopen_count: int = _label("重办次数")
+
+
+@dataclass
 class ReturnData:
     cover: Cover
     tasks: list[TaskRow]
@@ -128,6 +170,8 @@ class ReturnData:
     indicators: list[IndicatorRow]
     summary: Summary
     gaps: list[Gap]
+    problem_figures: list[ProblemFigureRow] = field(default_factory=list)
+    problems: list[ProblemRecordRow] = field(default_factory=list)
 
     @property
     def file_stem(self) -> str:
@@ -212,8 +256,36 @@ def build_return(session: Session, period_id: str, as_of: date, version: int = 1
         statuses[TaskStatus.NOT_STARTED], done_in_period, overdue,
         indicator_statuses[IndicatorStatus.ACHIEVED], indicator_statuses[IndicatorStatus.NORMAL],
         indicator_statuses[IndicatorStatus.LAGGING], indicator_statuses[IndicatorStatus.NO_DATA], "")
-    summary.text = _summary_text(cover, summary, len(task_rows), len(indicator_rows), gaps)
-    return ReturnData(cover, task_rows, milestone_rows, indicator_rows, summary, gaps)
+    problem_figures, problem_records = problem_section(session, period.start, period.end, judged)
+    summary.text = _summary_text(cover, summary, len(task_rows), len(indicator_rows), gaps) \
+        + _problem_text(problem_figures)
+    return ReturnData(cover, task_rows, milestone_rows, indicator_rows, summary, gaps, problem_figures, problem_records)
+
+
+def problem_section(session: Session, start: date, end: date, judged: date) -> tuple[
+        list[ProblemFigureRow], list[ProblemRecordRow]]:
+    """The 营商台账 part of a return: figures for the period and the year so far, per unit for the
+    year, and the problems handled in the period (received in it, or still open at its start)."""
+    def rows(scope: str, report) -> list[ProblemFigureRow]:
+        return [ProblemFigureRow(scope, f.unit, f.received, f.closed, f.closed_on_time, f.visited, f.satisfied,
+                                 f.reopened, f.close_rate, f.on_time_rate, f.satisfaction_rate, f.reopen_rate,
+                                 f.mean_close_days) for f in [report.total] + (report.units if scope == "本年累计" else [])]
+
+    period = figures(session, start, end, judged)
+    year = figures(session, date(end.year, 1, 1), end, judged)
+    if not year.total.received and not period.total.received:
+        return [], []
+    records = [ProblemRecordRow(**r) for r in handled_in(session, start, judged)]
+    return rows("本期", period) + rows("本年累计", year), records
+
+
+def _problem_text(rows: list[ProblemFigureRow]) -> str:
+    year = next((r for r in rows if r.scope == "本年累计"), None)
+    if year is None:
+        return ""
+    return (f"营商台账本年受理涉企问题{year.received}件、办结{year.closed}件，办结率{format_rate(year.close_rate)}、"
+            f"按期办结率{format_rate(year.on_time_rate)}、满意率{format_rate(year.satisfaction_rate)}、"
+            f"重办率{format_rate(year.reopen_rate)}。")
 
 
 def _summary_text(cover: Cover, s: Summary, tasks: int, indicators: int, gaps: list[Gap]) -> str:
@@ -230,11 +302,8 @@ def _summary_text(cover: Cover, s: Summary, tasks: int, indicators: int, gaps: l
 # ---- the flat rows of 报送数据, and back ------------------------------------------------------
 
 FLAT_HEADER = ("类别", "编号", "字段", "字段名称", "值")
-_SECTIONS = {"封面": Cover, "任务": TaskRow, "节点": MilestoneRow, "指标": IndicatorRow, "汇总": Summary, "缺报": Gap}
-
-
-def field_label(cls: type, name: str) -> str:
-    return next(f.metadata["label"] for f in fields(cls) if f.name == name)
+_SECTIONS = {"封面": Cover, "任务": TaskRow, "节点": MilestoneRow, "指标": IndicatorRow, "汇总": Summary, "缺报": Gap,
+             "问题统计": ProblemFigureRow, "涉企问题": ProblemRecordRow}
 
 
 def _cell(value: Any) -> Any:
@@ -259,6 +328,10 @@ def flat_rows(data: ReturnData) -> list[tuple[str, str, str, str, Any]]:
     add("汇总", "", data.summary)
     for n, g in enumerate(data.gaps, 1):
         add("缺报", str(n), g)
+    for n, f in enumerate(data.problem_figures, 1):
+        add("问题统计", str(n), f)
+    for p in data.problems:
+        add("涉企问题", p.number, p)
     return rows
 
 
@@ -316,7 +389,8 @@ def from_flat_rows(rows: list[tuple[Any, ...]], where: str = "报送数据") -> 
     for single in ("封面", "汇总"):
         if (single, "") not in grouped:
             _fail(where, f"缺少“{single}”数据")
-    return ReturnData(make("封面", ""), many("任务"), many("节点"), many("指标"), make("汇总", ""), many("缺报"))
+    return ReturnData(make("封面", ""), many("任务"), many("节点"), many("指标"), make("汇总", ""), many("缺报"),
+                      many("问题统计"), many("涉企问题"))
 
 
 def return_digest(data: ReturnData) -> str:

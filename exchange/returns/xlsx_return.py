@@ -188,6 +188,8 @@ def build_workbook(data: ReturnData) -> Workbook:
             ("序时进度", 10), ("状态", 8), ("说明", 30)],
            [[i.code, i.name, i.target_text, i.value_text, i.value_period, _percent(i.completion),
              _percent(i.time_progress), i.status, i.note] for i in data.indicators])
+    if data.problem_figures:
+        _problem_sheets(wb, data)
     _flat_sheet(wb.create_sheet(DATA_SHEET), data)
     return wb
 
@@ -202,6 +204,23 @@ def xlsx_bytes(data: ReturnData, key: SigningKey | None = None, progress: Progre
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _problem_sheets(wb: Workbook, data: ReturnData) -> None:
+    """营商台账: the figures, then the problems handled in the period (personal data masked)."""
+    _table(wb.create_sheet("涉企问题统计"), f"{data.cover.county}涉企问题办理情况统计表", data,
+           [("统计范围", 10), ("主办单位", 22), ("受理", 7), ("办结", 7), ("按期办结", 9), ("回访", 7), ("满意", 7),
+            ("重办", 7), ("办结率", 9), ("按期办结率", 11), ("满意率", 9), ("重办率", 9), ("平均用时（工作日）", 12)],
+           [[f.scope, f.unit, f.received, f.closed, f.closed_on_time, f.visited, f.satisfied, f.reopened,
+             _percent(f.close_rate), _percent(f.on_time_rate), _percent(f.satisfaction_rate), _percent(f.reopen_rate),
+             "" if f.mean_close_days is None else f.mean_close_days] for f in data.problem_figures])
+    _table(wb.create_sheet("涉企问题清单"), f"{data.cover.county}本期涉企问题清单", data,
+           [("编号", 11), ("受理日期", 11), ("来源", 12), ("类型", 6), ("企业", 20), ("联系人", 8), ("电话", 13),
+            ("问题描述", 40), ("主办单位", 16), ("办结期限", 11), ("状态", 8), ("办结日期", 11), ("满意度", 8),
+            ("重办", 5)],
+           [[p.number, p.received.isoformat(), p.channel, p.kind, p.enterprise, p.contact, p.phone, p.description,
+             p.lead_handler, p.due.isoformat() if p.due else "", p.state,
+             p.closed_on.isoformat() if p.closed_on else "", p.satisfaction, p.reopen_count] for p in data.problems])
 
 
 def write_xlsx(data: ReturnData, path: Path, key: SigningKey | None = None,

@@ -382,3 +382,8 @@ def store_identity(store) -> Identity:
 def export_store_certificate(store, target: Path) -> tuple[Path, Identity]:
     """The certificate for the city to register, and whose it is."""
     return export_certificate(identity_folder(store), target), store_identity(store)
+
+
+def office_identity(store) -> Identity | None:
+    """The store's identity, or None before one was created or imported."""
+    return load_identity(identity_folder(store))

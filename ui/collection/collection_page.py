@@ -256,9 +256,9 @@ class CollectionPage(QWidget):
     def accept(self, confirm_outliers: bool = False) -> None:
         """Write the ticked answers as one undoable step."""
         command = AcceptAnswersCommand(self.ctx.store, self.received, self.ctx.as_of(), self.accepted(),
-                                       confirm_outliers, self._changed, self._report)
+                                       confirm_outliers, self._changed)
         try:
-            result = command.execute()
+            self.ctx.undo_stack.push(command)
         except OutliersToConfirm as error:
             answer = QMessageBox.question(self, self.tr("请核对数值"), str(error) + self.tr("\n\n确认无误并写入？"))
             if answer == QMessageBox.StandardButton.Yes:
@@ -267,17 +267,12 @@ class CollectionPage(QWidget):
         except LedgerError as error:
             QMessageBox.warning(self, self.tr("未写入"), str(error))
             return
-        self.ctx.undo_stack.push(command)
         self.received, self.reviews = [], []
         self._show_reviews()
-        self.review_label.setText(self.tr("已写入 %1 项（编辑 → 撤销 可全部撤回）。").replace("%1", str(result.written)))
-        self._changed()
+        self.review_label.setText(self.tr("已写入 %1 项（编辑 → 撤销 可全部撤回）。").replace("%1", str(command.result.written)))
 
     def _changed(self) -> None:
         self.ctx.ledgerChanged.emit()
-
-    def _report(self, message: str) -> None:
-        QMessageBox.warning(self, self.tr("无法撤销"), message)
 
     # ---- 催报 ------------------------------------------------------------------------------
 

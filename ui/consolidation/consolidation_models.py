@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 
 from exchange.consolidation.consolidation_data import COUNTED, Receipt, ReceiptState
+from ui.palette import BEHIND, DONE, LATE
 from ui.table_model import Index, RawRole, RowsTableModel
 
 
@@ -29,14 +29,14 @@ class TrustTableModel(RowsTableModel):
 class ReceiptTableModel(RowsTableModel):
     COUNTY, STATE, FILE, SIGNED_AT, PERIOD, VERSION, PROBLEMS = range(7)
     HEADERS = ("县（市、区）", "状态", "文件", "签发时间", "期次", "版本", "说明")
-    _COLOURS = {ReceiptState.VALID: "#1E8449", ReceiptState.LATE: "#B9770E"}
+    _COLOURS = {ReceiptState.VALID: DONE, ReceiptState.LATE: LATE}
     rows: list[Receipt]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         receipt = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
-            return QColor(self._COLOURS.get(receipt.state, "#C0392B"))
+            return self._COLOURS.get(receipt.state, BEHIND)
         if role == RawRole:
             if column == self.STATE:
                 return list(ReceiptState).index(receipt.state)

@@ -1,8 +1,9 @@
 """汇总 (city role): drop a folder of the counties' returns, check each against the trust list,
 and write the consolidated workbook and PDF; register county certificates.
 
-Checking and writing run off the UI thread (ui.workers); the page calls exchange.consolidation.consolidate
-and exchange.signing.trust_list only and shows what they return.
+Checking and writing run off the UI thread (ui.workers); the page calls
+exchange.consolidation.consolidate.consolidate_and_write and exchange.signing.trust_list only and
+shows what they return.
 """
 from __future__ import annotations
 
@@ -10,17 +11,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QInputDialog,
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QInputDialog,
                                QLabel, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
+from exchange.signing.trust_list import list_trusted, register_certificate
 from models.enums import OfficeRole
 from models.errors import LedgerError
-from models.periods import period_containing
-from models.returns import return_periods
 from models.office_profile import office_profile
 from ui.consolidation.consolidation_models import ReceiptTableModel, TrustTableModel
 from ui.table_model import RawRole
 from ui.context import AppContext
+from ui.period_chooser import PeriodChooser
 from ui.returns.returns_dialogs import PassphraseDialog
 from ui.widgets import page_layout, table_view
 from ui.workers import run_in_background
@@ -42,8 +43,7 @@ class ConsolidationPage(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("期次")))
-        self.period_combo = QComboBox(objectName="consolidationPeriod")
-        self.period_combo.setMinimumWidth(260)
+        self.period_combo = PeriodChooser(ctx, "consolidationPeriod")
         bar.addWidget(self.period_combo)
         bar.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
@@ -98,22 +98,10 @@ class ConsolidationPage(QWidget):
         return view
 
     def period_id(self) -> str:
-        return self.period_combo.currentData() or ""
+        return self.period_combo.period_id()
 
     def refresh(self) -> None:
-        from exchange.signing.trust_list import list_trusted
-
-        with self.ctx.store.session() as session:
-            periods = [(p.id, p.label, p.type) for p in return_periods(session)]
-        if [self.period_combo.itemData(i) for i in range(self.period_combo.count())] != [p for p, *_ in periods]:
-            self.period_combo.blockSignals(True)
-            self.period_combo.clear()
-            for pid, label, _type in periods:
-                self.period_combo.addItem(label, pid)
-            if periods:
-                current = period_containing(self.ctx.as_of(), periods[0][2]).id
-                self.period_combo.setCurrentIndex(max(self.period_combo.findData(current), 0))
-            self.period_combo.blockSignals(False)
+        self.period_combo.reload()
         self.trust_model.set_rows(list_trusted(self.ctx.store))
         city = (office_profile(self.ctx.store).role or OfficeRole.COUNTY) == OfficeRole.CITY
         self.header.subtitle.setText(
@@ -159,8 +147,6 @@ class ConsolidationPage(QWidget):
     # ---- actions -------------------------------------------------------------------------
 
     def add_trusted(self) -> None:
-        from exchange.signing.trust_list import register_certificate
-
         path, _filter = QFileDialog.getOpenFileName(self, self.tr("选择县（市、区）的证书"), "",
                                                     self.tr("证书 (*.cer *.crt *.der *.pem)"))
         if not path:
@@ -176,9 +162,8 @@ class ConsolidationPage(QWidget):
         self.ctx.ledgerChanged.emit()
 
     def run(self) -> None:
-        from exchange.consolidation.consolidate import consolidate, write_outputs
-
-        from exchange.signing.identity import identity_folder, unlock
+        # the verifier and the writers load openpyxl, reportlab and pyHanko: slow, so only when run
+        from exchange.consolidation.consolidate import consolidate_and_write
 
         store, period, sources, issued = self.ctx.store, self.period_id(), list(self.sources), self.ctx.as_of()
         passphrase = None
@@ -187,15 +172,13 @@ class ConsolidationPage(QWidget):
             if passphrase is None:
                 return
 
-        def work(progress):
-            key = unlock(identity_folder(store), passphrase) if passphrase is not None else None
-            result = consolidate(store, period, sources, progress)
-            return result, write_outputs(result, output_folder(store), issued, key, progress)
-
-        run_in_background(self, self.tr("正在核验并汇总各地报表…"), work, on_done=self._done)
+        run_in_background(self, self.tr("正在核验并汇总各地报表…"),
+                          lambda progress: consolidate_and_write(store, period, sources, output_folder(store), issued,
+                                                                 passphrase, progress),
+                          on_done=self._done)
 
     def _done(self, outcome) -> None:
-        result, self.output_files = outcome
+        result, self.output_files = outcome.result, outcome.files
         self.receipt_model.set_rows(result.receipts)
         self.receipt_label.setText(self.tr("各地报表：计入 %1 个，共 %2 条").replace(
             "%1", str(len(result.counties))).replace("%2", str(len(result.receipts))))

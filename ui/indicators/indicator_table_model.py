@@ -17,16 +17,11 @@ from models.indicator_values import CellEdit, IndicatorRow, StoredValue
 from models.ledger import Period
 from models.periods import parse_period_id
 from models.quantities import format_number, format_value
+from ui.palette import INDICATOR_STATUS_COLOURS
 from ui.table_model import Index, RawRole, RowsTableModel
 
 PeriodTypeRole = Qt.ItemDataRole.UserRole + 2
 
-STATUS_COLOURS = {
-    IndicatorStatus.ACHIEVED: ("#e3f4e8", "#1e7b3a"),
-    IndicatorStatus.NORMAL: ("#e8f0fb", "#1d4f8f"),
-    IndicatorStatus.LAGGING: ("#fde2e0", "#b42318"),
-    IndicatorStatus.NO_DATA: ("#f0f0f0", "#6b7280"),
-}
 DIRECTION_MARKS = {Direction.HIGHER: "↑ 越高", Direction.LOWER: "↓ 越低", Direction.BAND: "↕ 区间"}
 LOCKED_BACKGROUND = QColor("#e6e8eb")
 NOT_APPLICABLE_BACKGROUND = QColor("#f5f6f8")
@@ -148,7 +143,7 @@ class IndicatorTableModel(RowsTableModel):
             if column == self.COL_DIRECTION:
                 return i.direction.label
         if column in (self.COL_COMPLETION, self.COL_STATUS):
-            background, foreground = STATUS_COLOURS[ev.status]
+            background, foreground = INDICATOR_STATUS_COLOURS[ev.status]
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(QColor(background))
             if role == Qt.ItemDataRole.ForegroundRole:

@@ -4,12 +4,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QUndoCommand
+from PySide6.QtGui import QBrush
 
 from models.office import Return
-from models.returns import GapItem, explain_gap
+from models.returns import GapItem, explain_gap_item
 from models.store import Store
+from ui.palette import BEHIND
 from ui.table_model import Index, RowsTableModel
+from ui.undo import LedgerCommand, Notify
 
 
 class GapTableModel(RowsTableModel):
@@ -26,7 +28,7 @@ class GapTableModel(RowsTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
             return (gap.kind, gap.subject, gap.reason)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == self.REASON and not gap.reason:
-            return QBrush(QColor("#c0392b"))
+            return QBrush(BEHIND)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -42,23 +44,18 @@ class GapTableModel(RowsTableModel):
         return True
 
 
-class ExplainGapCommand(QUndoCommand):
+class ExplainGapCommand(LedgerCommand):
     """Write (or take back) the reason of one gap; the reason goes into the return."""
 
-    def __init__(self, store: Store, gap: GapItem, reason: str, on_change) -> None:
-        super().__init__(f"缺报说明：{gap.subject}")
-        self.store, self.gap, self.old, self.new, self.on_change = store, gap, gap.reason, reason, on_change
+    def __init__(self, store: Store, gap: GapItem, reason: str, on_change: Notify | None = None) -> None:
+        super().__init__(f"缺报说明：{gap.subject}", on_change)
+        self.store, self.gap, self.old, self.new = store, gap, gap.reason, reason
 
-    def _apply(self, reason: str) -> None:
-        with self.store.transaction() as session:
-            explain_gap(session, self.gap, reason)
-        self.on_change()
+    def first(self) -> None:
+        explain_gap_item(self.store, self.gap, self.new)
 
-    def redo(self) -> None:
-        self._apply(self.new)
-
-    def undo(self) -> None:
-        self._apply(self.old)
+    def back(self) -> None:
+        explain_gap_item(self.store, self.gap, self.old)
 
 
 class ReturnHistoryTableModel(RowsTableModel):

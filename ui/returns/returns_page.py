@@ -12,16 +12,17 @@ from PySide6.QtCore import QUrl, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QInputDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QInputDialog,
                                QLabel, QMessageBox, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
+from exchange.returns.review import return_status, review_return
+from exchange.signing.identity import export_store_certificate, import_identity, new_identity, office_identity
 from models.enums import ReturnState
 from models.errors import LedgerError
-from models.periods import period_containing
-from models.returns import (completeness, history, latest_return, next_version, return_periods, review,
-                            review_outdated, submit, withdraw)
+from models.returns import latest_return_of, submit_return, withdraw_return
 from models.office_profile import office_profile
 from ui.context import AppContext
+from ui.period_chooser import PeriodChooser
 from ui.returns.returns_dialogs import PassphraseDialog
 from ui.returns.returns_models import ExplainGapCommand, GapTableModel, ReturnHistoryTableModel
 from ui.widgets import page_layout, table_view
@@ -39,8 +40,7 @@ class ReturnsPage(QWidget):
         # the period and its state, then the workflow's steps and the files.
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("期次")))
-        self.period_combo = QComboBox(objectName="periodCombo")
-        self.period_combo.setMinimumWidth(260)
+        self.period_combo = PeriodChooser(ctx, "periodCombo")
         bar.addWidget(self.period_combo)
         self.state_label = QLabel(objectName="returnState")
         bar.addWidget(self.state_label, 1)
@@ -112,25 +112,13 @@ class ReturnsPage(QWidget):
     # ---- state ---------------------------------------------------------------------------
 
     def period_id(self) -> str:
-        return self.period_combo.currentData() or ""
+        return self.period_combo.period_id()
 
     def refresh(self) -> None:
         """Re-read the periods, the gaps, the history and the identity from the store."""
-        from exchange.signing.identity import identity_folder, load_identity
-
-        with self.ctx.store.session() as session:
-            periods = [(p.id, p.label) for p in return_periods(session)]
-        if [self.period_combo.itemData(i) for i in range(self.period_combo.count())] != [p for p, _ in periods]:
-            self.period_combo.blockSignals(True)
-            self.period_combo.clear()
-            for pid, label in periods:
-                self.period_combo.addItem(label, pid)
-            if periods:
-                current = period_containing(self.ctx.as_of(), self._cycle(periods[0][0])).id
-                self.period_combo.setCurrentIndex(max(self.period_combo.findData(current), 0))
-            self.period_combo.blockSignals(False)
+        self.period_combo.reload()
         try:
-            identity = load_identity(identity_folder(self.ctx.store))
+            identity = office_identity(self.ctx.store)
         except LedgerError as error:
             identity = None
             self.header.subtitle.setText(str(error))
@@ -139,12 +127,6 @@ class ReturnsPage(QWidget):
                 self.tr("签名证书：%1　指纹 %2…").replace("%1", identity.signer).replace("%2", identity.fingerprint[:16])
                 if identity else self.tr("尚未设置签名证书：签发前请点“签名证书…”创建或导入。"))
         self._load_period()
-
-    @staticmethod
-    def _cycle(period_id: str):
-        from models.periods import parse_period_id
-
-        return parse_period_id(period_id).type
 
     def _period_changed(self) -> None:
         self.pdf.close()
@@ -155,16 +137,9 @@ class ReturnsPage(QWidget):
         pid = self.period_id()
         if not pid:
             return
-        with self.ctx.store.session() as session:
-            gaps = completeness(session, pid)
-            rows = history(session, pid)
-            latest = latest_return(session, pid)
-            version = next_version(session, pid)
-            outdated = ""
-            if latest is not None and latest.state is ReturnState.REVIEWED:
-                from exchange.returns.return_data import content_digest  # the exporters load on first use
-
-                outdated = review_outdated(session, latest, content_digest(session, self.ctx.as_of())(latest))
+        status = return_status(self.ctx.store, pid, self.ctx.as_of())
+        gaps, rows, latest, version, outdated = status.gaps, status.history, status.latest, status.next_version, \
+            status.outdated
         self.review_warning.setText(outdated)
         self.review_warning.setVisible(bool(outdated))
         self.gap_model.set_rows(gaps)
@@ -198,6 +173,7 @@ class ReturnsPage(QWidget):
     # ---- actions -------------------------------------------------------------------------
 
     def build_preview(self) -> None:
+        # reportlab and openpyxl are slow to import: the exporters load when a return is first made
         from exchange.returns.returns_export import export_return, returns_folder
 
         store, pid, as_of = self.ctx.store, self.period_id(), self.ctx.as_of()
@@ -218,16 +194,14 @@ class ReturnsPage(QWidget):
                                         self.tr("已核对本期报表内容无误。审核人姓名："), text=default)
         if not ok:
             return
-        from exchange.returns.return_data import content_digest
-
         try:
-            with self.ctx.store.transaction() as session:
-                review(session, self.period_id(), name, content_digest(session, self.ctx.as_of()))
+            review_return(self.ctx.store, self.period_id(), name, self.ctx.as_of())
         except LedgerError as error:
             QMessageBox.warning(self, self.tr("未审核"), str(error))
         self.ctx.ledgerChanged.emit()
 
     def sign(self) -> None:
+        # reportlab and openpyxl are slow to import: the exporters load when a return is first made
         from exchange.returns.returns_export import export_return, returns_folder
 
         passphrase = PassphraseDialog.get_passphrase(
@@ -247,24 +221,22 @@ class ReturnsPage(QWidget):
                                 .replace("%3", str(result.pdf)))
 
     def submit(self) -> None:
-        self._transition(lambda session: submit(session, self.period_id()), self.tr("未标记"))
+        self._transition(lambda: submit_return(self.ctx.store, self.period_id()), self.tr("未标记"))
 
     def withdraw(self) -> None:
         reason, ok = QInputDialog.getText(self, self.tr("撤回报表"), self.tr("撤回后期次重新开放，下次签发为新版本。撤回原因："))
         if ok:
-            self._transition(lambda session: withdraw(session, self.period_id(), reason), self.tr("未撤回"))
+            self._transition(lambda: withdraw_return(self.ctx.store, self.period_id(), reason), self.tr("未撤回"))
 
     def _transition(self, change, failed_title: str) -> None:
         try:
-            with self.ctx.store.transaction() as session:
-                change(session)
+            change()
         except LedgerError as error:
             QMessageBox.warning(self, failed_title, str(error))
         self.ctx.ledgerChanged.emit()
 
     def _latest_files(self) -> list[Path]:
-        with self.ctx.store.session() as session:
-            latest = latest_return(session, self.period_id())
+        latest = latest_return_of(self.ctx.store, self.period_id())
         if latest is not None and latest.pdf_path:
             return [Path(latest.pdf_path), Path(latest.xlsx_path)]
         return [self.preview_path] if self.preview_path else []
@@ -274,7 +246,7 @@ class ReturnsPage(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def open_folder(self) -> None:
-        from exchange.returns.returns_export import returns_folder
+        from exchange.returns.returns_export import returns_folder  # loads the exporters (slow to import)
 
         files = self._latest_files()
         folder = files[0].parent if files else returns_folder(self.ctx.store)
@@ -293,10 +265,6 @@ class ReturnsPage(QWidget):
                 .replace("%1", str(identity.backup)))
 
     def manage_identity(self) -> None:
-        from exchange.signing.identity import (create_identity, export_certificate, identity_folder, import_pkcs12,
-                                       load_identity)
-
-        folder = identity_folder(self.ctx.store)
         choices = [self.tr("创建新的签名证书"), self.tr("导入 PKCS#12 证书文件（.p12/.pfx）"), self.tr("导出证书供市级登记")]
         choice, ok = QInputDialog.getItem(self, self.tr("签名证书"), self.tr("操作："), choices, 0, False)
         if not ok:
@@ -304,7 +272,7 @@ class ReturnsPage(QWidget):
         try:
             if choice == choices[0]:
                 office = office_profile(self.ctx.store)
-                if load_identity(folder) and QMessageBox.question(
+                if office_identity(self.ctx.store) and QMessageBox.question(
                         self, self.tr("替换证书"), self.tr("已有签名证书，替换后须把新证书交市级重新登记。继续？")) \
                         != QMessageBox.StandardButton.Yes:
                     return
@@ -312,21 +280,22 @@ class ReturnsPage(QWidget):
                     self, self.tr("为%1 %2 创建签名证书。设定保护私钥的口令：")
                     .replace("%1", office.county).replace("%2", office.office_name), confirm=True)
                 if passphrase is not None:
-                    self._replaced(create_identity(folder, office.county, office.office_name, passphrase, replace=True))
+                    self._replaced(new_identity(self.ctx.store, office.county, office.office_name, passphrase,
+                                                replace=True))
             elif choice == choices[1]:
-                if load_identity(folder) and QMessageBox.question(
+                if office_identity(self.ctx.store) and QMessageBox.question(
                         self, self.tr("替换证书"), self.tr("已有签名证书，替换后须把新证书交市级重新登记。继续？")) \
                         != QMessageBox.StandardButton.Yes:
                     return
                 path, _filter = QFileDialog.getOpenFileName(self, self.tr("导入证书"), "", "PKCS#12 (*.p12 *.pfx)")
                 passphrase = PassphraseDialog.get_passphrase(self, self.tr("证书文件的口令：")) if path else None
                 if passphrase is not None:
-                    self._replaced(import_pkcs12(folder, Path(path), passphrase, replace=True))
+                    self._replaced(import_identity(self.ctx.store, Path(path), passphrase, replace=True))
             else:
                 path, _filter = QFileDialog.getSaveFileName(self, self.tr("导出证书"), "本单位证书.cer",
                                                             self.tr("证书 (*.cer *.pem)"))
                 if path:
-                    export_certificate(folder, Path(path))
+                    export_store_certificate(self.ctx.store, Path(path))
         except LedgerError as error:
             QMessageBox.warning(self, self.tr("签名证书"), str(error))
         self.refresh()

@@ -13,17 +13,13 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from models.errors import LedgerError
 from models.task_list import MilestoneRow, TaskRow
-from ui.tasks.task_tree_model import STATUS_COLOURS
+from ui.palette import BEHIND, DONE, DUE_SOON, ON_TRACK, TASK_STATUS_COLOURS
 
 LABEL_WIDTH = 300
 ROW_HEIGHT = 24
 AREA_HEIGHT = 26
 HEADER_HEIGHT = 72  # legend, quarter names, the today label
 MARGIN = 12
-DONE = QColor("#1e8449")
-OVERDUE = QColor("#c0392b")
-DUE_SOON = QColor("#e67e22")
-UPCOMING = QColor("#2471a3")
 GRID = QColor("#dde3ea")
 QUARTERS = ["一季度", "二季度", "三季度", "四季度"]
 SOON_DAYS = 14
@@ -33,8 +29,8 @@ def milestone_colour(m: MilestoneRow, as_of: date) -> QColor:
     if m.done is not None:
         return DONE
     if m.overdue:
-        return OVERDUE
-    return DUE_SOON if (m.due - as_of).days <= SOON_DAYS else UPCOMING
+        return BEHIND
+    return DUE_SOON if (m.due - as_of).days <= SOON_DAYS else ON_TRACK
 
 
 class GanttChart(QWidget):
@@ -139,7 +135,7 @@ class GanttChart(QWidget):
 
     def _paint_header(self, painter: QPainter) -> None:
         painter.setPen(QColor("#1d3557"))
-        legend = [(DONE, "已完成"), (OVERDUE, "逾期未完成"), (DUE_SOON, f"{SOON_DAYS}天内到期"), (UPCOMING, "未到期"),
+        legend = [(DONE, "已完成"), (BEHIND, "逾期未完成"), (DUE_SOON, f"{SOON_DAYS}天内到期"), (ON_TRACK, "未到期"),
                   (None, "原定时限（已延期）")]
         heading = f"{self.year}年 · 今日 {self.as_of.month}月{self.as_of.day}日"
         painter.drawText(QRectF(MARGIN, 4, LABEL_WIDTH, 20), Qt.AlignmentFlag.AlignVCenter, heading)
@@ -175,14 +171,14 @@ class GanttChart(QWidget):
         middle = top + ROW_HEIGHT / 2
         painter.setPen(QPen(QColor("#f0f3f6"), 1))
         painter.drawLine(QPointF(0, top + ROW_HEIGHT), QPointF(self._width, top + ROW_HEIGHT))
-        painter.setBrush(STATUS_COLOURS[task.status])
+        painter.setBrush(TASK_STATUS_COLOURS[task.status])
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawEllipse(QPointF(MARGIN + 4, middle), 4, 4)
         painter.setPen(QColor("#222"))
         room = LABEL_WIDTH - 56 - (MARGIN + 14) - 8  # up to the status word
         label = metrics.elidedText(f"{task.number}. {task.title}", Qt.TextElideMode.ElideRight, room)
         painter.drawText(QRectF(MARGIN + 14, top, room, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter, label)
-        painter.setPen(STATUS_COLOURS[task.status])
+        painter.setPen(TASK_STATUS_COLOURS[task.status])
         painter.drawText(QRectF(LABEL_WIDTH - 56, top, 50, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter, task.status.label)
         if task.milestones:  # the task's span, from the year start to its last milestone
             end = self._x(max(m.due for m in task.milestones))
@@ -213,11 +209,11 @@ class GanttChart(QWidget):
         if self.as_of.year != self.year:
             return
         x = self._x(self.as_of)
-        painter.setPen(QPen(OVERDUE, 1.5, Qt.PenStyle.DashLine))
+        painter.setPen(QPen(BEHIND, 1.5, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(x, 52), QPointF(x, self._height()))
         label = QRectF(x - 50, 54, 100, 16)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(OVERDUE)
+        painter.setBrush(BEHIND)
         painter.drawRoundedRect(label, 3, 3)
         painter.setPen(QColor("white"))
         painter.drawText(label, Qt.AlignmentFlag.AlignCenter, f"今日 {self.as_of.month}月{self.as_of.day}日")

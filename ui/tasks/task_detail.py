@@ -27,6 +27,7 @@ from models.task_list import TaskDetail
 from models.tasks import REPORT_FIELDS, TASK_FIELDS, evidence_path
 from ui.tasks import task_commands as tc
 from ui.context import AppContext
+from ui.palette import LATE
 from ui.tasks.task_detail_models import EvidenceTableModel, MilestoneTableModel
 from ui.tasks.task_dialogs import DoneDialog, MilestoneDialog, PostponeDialog
 from ui.widgets import compact_combo, table_view
@@ -167,7 +168,7 @@ class TaskDetailPane(QWidget):
         self.carried_label = QLabel(self.tr("已沿用上期“下步计划”作为本期进展的底稿，请按实际情况修改。"),
                                     objectName="carriedNote")
         self.carried_label.setWordWrap(True)
-        self.carried_label.setStyleSheet("color: #b9770e;")
+        self.carried_label.setStyleSheet(f"color: {LATE.name()};")
         self.carried_label.hide()
         layout.addWidget(self.carried_label)
         self.lock_label = QLabel(objectName="reportLocked")

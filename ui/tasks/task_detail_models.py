@@ -9,7 +9,7 @@ from models.enums import TaskStatus
 from models.plan import Milestone
 from models.task_list import EvidenceEntry
 from ui.table_model import Index, RowsTableModel
-from ui.tasks.task_tree_model import OVERDUE_COLOUR, STATUS_COLOURS
+from ui.palette import BEHIND, TASK_STATUS_COLOURS
 
 
 class MilestoneTableModel(RowsTableModel):
@@ -45,9 +45,9 @@ class MilestoneTableModel(RowsTableModel):
             return tip
         if role == Qt.ItemDataRole.ForegroundRole and column in (self.COL_DUE, self.COL_DONE):
             if m.done_date is not None:
-                return STATUS_COLOURS[TaskStatus.DONE]
+                return TASK_STATUS_COLOURS[TaskStatus.DONE]
             if m.due_date < self.as_of:
-                return OVERDUE_COLOUR
+                return BEHIND
         return None
 
 

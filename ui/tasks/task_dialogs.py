@@ -24,10 +24,6 @@ def date_edit(value: date) -> QDateEdit:
     return edit
 
 
-def to_date(edit: QDateEdit) -> date:
-    return edit.date().toPython()
-
-
 class FormDialog(QDialog):
     """A form with an error line; OK runs ``submit`` and closes only if it succeeds."""
 

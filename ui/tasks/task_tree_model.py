@@ -10,20 +10,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from models.enums import Origin, TaskStatus
 from models.task_list import MilestoneRow, TaskRow
+from ui.palette import BEHIND, TASK_STATUS_COLOURS
 from ui.table_model import HeadersMixin
 
 TASK_BASE = 1_000_000
-STATUS_COLOURS = {
-    TaskStatus.NOT_STARTED: QColor("#7f8c8d"),
-    TaskStatus.ON_TRACK: QColor("#2471a3"),
-    TaskStatus.LAGGING: QColor("#c0392b"),
-    TaskStatus.DONE: QColor("#1e8449"),
-}
-OVERDUE_COLOUR = QColor("#c0392b")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -186,9 +180,9 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
             return self._task_data(task, column, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == self.COL_STATUS:
-                return STATUS_COLOURS[task.status]
+                return TASK_STATUS_COLOURS[task.status]
             if column == self.COL_DUE and following and following.overdue:
-                return OVERDUE_COLOUR
+                return BEHIND
         if role == Qt.ItemDataRole.ToolTipRole and column in (self.COL_TITLE, self.COL_NEXT):
             return self._task_data(task, column, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_STATUS and task.overridden:
@@ -208,8 +202,8 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
             return m.seq if column == self.COL_NUMBER else self._milestone_data(task, m, column, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ForegroundRole and column in (self.COL_STATUS, self.COL_DUE):
             if m.done is not None:
-                return STATUS_COLOURS[TaskStatus.DONE]
-            return OVERDUE_COLOUR if m.overdue else None
+                return TASK_STATUS_COLOURS[TaskStatus.DONE]
+            return BEHIND if m.overdue else None
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_TITLE:
             return m.title
         return None
