@@ -39,6 +39,7 @@ FILE_STEPS = ("write", "fsync", "replace", "link")
 @dataclass
 class Tally:
     kills: Counter = field(default_factory=Counter)
+    seconds: Counter = field(default_factory=Counter)  # per command, for the report line
     unopenable: list[str] = field(default_factory=list)
     half_imports: list[str] = field(default_factory=list)
     unrecorded_signed: list[str] = field(default_factory=list)
@@ -302,6 +303,7 @@ def kill(argv: list[str], cwd: Path, point, pdf: bytes | None = None) -> int | N
 def test_sigkill_at_any_moment_leaves_a_whole_store(world, tmp_path):
     rng = random.Random(11)
     tally = Tally()
+    started = time.monotonic()
     county, city = world / "county", world / "city"
 
     # init: no store or a whole one; the next init goes on and leaves nothing of the killed one
@@ -317,6 +319,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_store(world, tmp_path):
         tally.stray += [f"init {point}: {name}" for name in temp_files(folder)]
         shutil.rmtree(folder)
 
+    tally.seconds["init"] = round(time.monotonic() - started - sum(tally.seconds.values()))
     # imports: all or nothing
     imports = {
         "import-values": (["import-values", str(county / "values.xlsx")],
@@ -338,6 +341,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_store(world, tmp_path):
                 tally.half_imports.append(f"{name} {point}")
             shutil.rmtree(db.parent)
 
+    tally.seconds["imports"] = round(time.monotonic() - started - sum(tally.seconds.values()))
     # export --sign: no signed file without its record; the next run leaves no temporary file
     argv = ["--as-of", AS_OF, "export", "--period", PERIOD, "--out", "out", "--sign", "--passphrase-env", PASS_ENV]
     earlier = next((world / "inbox").glob("*.pdf")).read_bytes()
@@ -363,6 +367,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_store(world, tmp_path):
                                                    f"{len(recorded_hashes(db))} recorded")
         shutil.rmtree(db.parent)
 
+    tally.seconds["export"] = round(time.monotonic() - started - sum(tally.seconds.values()))
     # consolidate --sign: the workbook and the PDF appear together
     argv = ["--as-of", "2023-11-08", "consolidate", "--period", PERIOD, "--out", "out", "--sign",
             "--passphrase-env", PASS_ENV, str(world / "inbox")]
@@ -382,10 +387,11 @@ def test_sigkill_at_any_moment_leaves_a_whole_store(world, tmp_path):
                     tally.stray.append(f"consolidate {point}: the next run did not write both files")
         shutil.rmtree(db.parent)
 
+    tally.seconds["consolidate"] = round(time.monotonic() - started - sum(tally.seconds.values()))
     total = sum(tally.kills.values())
     print(f"\nkills {total} {dict(tally.kills)}; stores unopenable {len(tally.unopenable)}, half imports "
           f"{len(tally.half_imports)}, unrecorded signed files {len(tally.unrecorded_signed)}, "
-          f"stray files {len(tally.stray)}")
+          f"stray files {len(tally.stray)}; seconds {dict(tally.seconds)}")
     assert total >= 100
     assert tally.unopenable == []
     assert tally.half_imports == []
