@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork and SIGKIL
 
 PASS_ENV, PASSPHRASE = "CRASH_PASS", "crash-secret-1"
 PERIOD, AS_OF = "2023-B22", "2023-10-27"
-KILLS = {"init": 34, "import-values": 26, "import-plan": 24, "export": 12, "consolidate": 8}
+KILLS = {"init": 40, "import-values": 27, "import-plan": 25, "export": 9, "consolidate": 5}
 # Most export kills skip the typesetting and PAdES step (they write nothing and take seconds),
 # handing back the signed PDF of an earlier run: the kills land in the writing and the record.
 REAL_PDF_EXPORTS = 3
