@@ -58,8 +58,11 @@ class CheckedValueDelegate(QStyledItemDelegate):
         self.message.setText(reason)
         self.message.setFixedWidth(max(editor.width() * 3, 280))
         self.message.adjustSize()
-        below = editor.geometry().bottomLeft()
-        self.message.move(below.x(), below.y() + 1)
+        cell = editor.geometry()  # under the cell, kept inside the grid at its right and bottom edges
+        x = max(0, min(cell.left(), host.width() - self.message.width()))
+        y = cell.bottom() + 1 if cell.bottom() + self.message.height() < host.height() \
+            else cell.top() - self.message.height() - 1
+        self.message.move(x, y)
         self.message.show()
         self.message.raise_()
         editor.setFocus()
