@@ -144,3 +144,24 @@ def test_consolidation_files_are_written_together(county, tmp_path, monkeypatch)
         with pytest.raises(RuntimeError):
             write_outputs(result, out, date(2023, 11, 9))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the old pair stays, whole
+
+
+def test_a_pair_killed_between_its_renames_is_finished_by_the_next_run(tmp_path, monkeypatch):
+    import exchange.common.files as files
+
+    real, calls = files.os.replace, []
+
+    def killed_after_the_first(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise SystemExit("killed")
+        return real(*args)
+
+    pair = {tmp_path / "汇总_2023-B22.xlsx": b"workbook", tmp_path / "汇总_2023-B22.pdf": b"%PDF"}
+    monkeypatch.setattr(files.os, "replace", killed_after_the_first)
+    with pytest.raises(SystemExit):
+        files.write_together(pair)
+    monkeypatch.undo()
+    assert visible(tmp_path) == ["汇总_2023-B22.xlsx"] and len(list(tmp_path.iterdir())) == 2
+    files.clear_stale(tmp_path, ["汇总_*.xlsx", "汇总_*.pdf"])  # what the next run does first
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {p.name: data for p, data in pair.items()}

@@ -2,12 +2,17 @@
 
 A set of files that belong together (a return's workbook and PDF, the city's consolidation) is
 staged first — every file written in full under a hidden temporary name — and published only
-then, after the caller recorded it; ``clear_stale`` removes what a killed run left staged."""
+then, after the caller recorded it. The set's temporary names share a group mark that says how many
+files it has: when a kill fell between the renames, ``clear_stale`` finds the group short and
+finishes it (every file was whole before the first rename); else it removes what was staged."""
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import secrets
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,10 +34,13 @@ def _chinese_os_errors(path: Path) -> Iterator[None]:
         raise LedgerError(f"无法写入 {path}：{error.strerror}") from None
 
 
-def _stage(path: Path, data: bytes) -> Path:
+_GROUP = re.compile(r"g([0-9a-f]{8})n(\d+)_")  # the set a staged file belongs to, and the set's size
+
+
+def _stage(path: Path, data: bytes, group: str = "") -> Path:
     """``data`` in full, on disk, under a hidden temporary name beside ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.{group}", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -66,14 +74,17 @@ def clear_stale(folder: Path, patterns: Iterable[str], adopt: Callable[[Path, Pa
     """Remove the temporary files a killed run left in ``folder`` for files named like ``patterns``
     (globs); one that ``adopt`` (temp, target) accepts is moved into place instead (its record was
     written before the kill)."""
-    for pattern in patterns:
-        for temp in Path(folder).glob(f".{pattern}.*{TEMP_SUFFIX}"):
-            target = staged_target(temp)
-            with _chinese_os_errors(target):
-                if adopt is not None and not target.exists() and adopt(temp, target):
-                    os.replace(temp, target)
-                else:
-                    temp.unlink(missing_ok=True)
+    temps = {temp for pattern in patterns for temp in Path(folder).glob(f".{pattern}.*{TEMP_SUFFIX}")}
+    marks = {temp: _GROUP.match(temp.name[1:-len(TEMP_SUFFIX)].rsplit(".", 1)[1]) for temp in temps}
+    left = Counter(mark.group(1) for mark in marks.values() if mark)
+    for temp, mark in marks.items():
+        target = staged_target(temp)
+        renaming = mark is not None and left[mark.group(1)] < int(mark.group(2))  # killed between the renames
+        with _chinese_os_errors(target):
+            if renaming or (adopt is not None and not target.exists() and adopt(temp, target)):
+                os.replace(temp, target)
+            else:
+                temp.unlink(missing_ok=True)
 
 
 def write_together(files: dict[Path, bytes], record: Callable[[], None] = lambda: None) -> list[Path]:
@@ -81,10 +92,11 @@ def write_together(files: dict[Path, bytes], record: Callable[[], None] = lambda
     transaction), and only then move them all into place: a failure, or a kill, before the record
     leaves none of them visible; the temporary files of a kill go with the next ``clear_stale``."""
     staged: list[tuple[Path, Path]] = []
+    group = f"g{secrets.token_hex(4)}n{len(files)}_"
     try:
         for path, data in files.items():
             with _chinese_os_errors(path):
-                staged.append((_stage(path, data), path))
+                staged.append((_stage(path, data, group), path))
         record()
     except BaseException:
         for temp, _path in staged:
