@@ -29,6 +29,7 @@ import argparse
 import importlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -113,11 +114,16 @@ class Command:
 
 
 def passphrase(var: str | None) -> str:
-    """A passphrase is read from an environment variable, never from the command line."""
+    """A passphrase is read from an environment variable, never from the command line. The
+    argument itself is never repeated: given by mistake, it may be the passphrase."""
     if not var:
         raise LedgerError("签发需要口令：请用 --passphrase-env 指定存放口令的环境变量名。")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
+        raise LedgerError("--passphrase-env 应写环境变量的名称（如 LEDGER_PASS），不是口令本身；"
+                          "请先 export LEDGER_PASS='口令'，再写 --passphrase-env LEDGER_PASS。")
     if var not in os.environ:
-        raise LedgerError(f"环境变量 {var} 未设置（应存放签名私钥的口令）。")
+        raise LedgerError("--passphrase-env 所指的环境变量未设置（应存放签名私钥的口令）；"
+                          "请先 export 该变量，或核对变量名的拼写。")
     return os.environ[var]
 
 
@@ -127,6 +133,7 @@ def print_json(data: Any) -> None:
 
 JSON = arg("--json", action="store_true", help="以 JSON 输出")
 PERIOD = arg("--period", required=True, metavar="ID", help="期次编号，如 2023-B22")
+REPLACE = arg("--replace", action="store_true", help="替换已有的证书（旧证书备份保存；新证书须交市级重新登记）")
 PASSPHRASE_ENV = arg("--passphrase-env", metavar="VAR", help="存放签名私钥口令的环境变量名（--sign 时必填）")
 
 
@@ -216,6 +223,15 @@ def show_identity(identity, args=None) -> None:
     print(f"证书主题：{identity.signer}（{identity.county}　{identity.office}）")
     print(f"有效期至：{identity.valid_until:%Y-%m-%d}")
     print(f"指纹（SHA-256）：{identity.fingerprint}")
+    if identity.expiry_warning():
+        print(f"注意：{identity.expiry_warning()}", file=sys.stderr)
+
+
+def show_new_identity(identity, args) -> None:
+    show_identity(identity)
+    if identity.backup is not None:
+        print(f"已替换原有证书，旧私钥和证书备份在 {identity.backup}。")
+        print("请用 identity export-cert 导出新证书交市级登记：登记之前，市级无法核验用新证书签发的报表。")
 
 
 def show_exported_certificate(result, args) -> None:
@@ -227,10 +243,12 @@ def show_exported_certificate(result, args) -> None:
 def show_return_status(status, args) -> None:
     if args.json:
         return print_json({"period": status.period_id, "state": status.state_text,
-                           "gaps": [{"kind": g.kind, "subject": g.subject, "reason": g.reason} for g in status.gaps]})
+                           "unrecorded_files": status.unrecorded_files, "gaps": [{"kind": g.kind, "subject": g.subject, "reason": g.reason} for g in status.gaps]})
     print(f"{status.period_label}：{status.state_text}；缺报 {len(status.gaps)} 项，其中未说明原因 {status.unexplained} 项")
     for g in status.gaps:
         print(f"  [{g.kind}] {g.subject}：{g.reason or '（未说明）'}")
+    for stray in status.unrecorded_files:
+        print(f"  ✗ {stray}")
 
 
 def show_return_history(returns, args) -> None:
@@ -439,22 +457,25 @@ COMMANDS: tuple[Command, ...] = (
              arg("--confirm-outliers", action="store_true", help="确认远离历史数据的数值无误")),
             confirm="--confirm-outliers"),
     Command("identity new", "创建签名私钥和证书（主题含县（市、区）和单位名称）", "exchange.signing.identity:new_identity",
-            lambda a: {"county": a.county, "office": a.office, "passphrase": passphrase(a.passphrase_env)},
-            show_identity,
+            lambda a: {"county": a.county, "office": a.office, "passphrase": passphrase(a.passphrase_env),
+                       "replace": a.replace},
+            show_new_identity,
             (arg("--county", required=True, help="县（市、区），如 婺城区"), arg("--office", required=True, help="单位名称"),
-             arg("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名（口令不写在命令行上）"))),
+             arg("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名（口令不写在命令行上）"), REPLACE)),
     Command("identity import", "导入 PKCS#12 证书文件（.p12/.pfx），以同一口令加密保存私钥",
             "exchange.signing.identity:import_identity",
-            lambda a: {"p12_path": a.file, "passphrase": passphrase(a.passphrase_env)}, show_identity,
+            lambda a: {"p12_path": a.file, "passphrase": passphrase(a.passphrase_env), "replace": a.replace},
+            show_new_identity,
             (arg("file", type=Path, metavar="FILE.p12"),
-             arg("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名"))),
+             arg("--passphrase-env", required=True, metavar="VAR", help="存放口令的环境变量名"), REPLACE)),
     Command("identity export-cert", "导出证书（.cer/.der 为 DER，其他为 PEM），交市级登记",
             "exchange.signing.identity:export_store_certificate",
             lambda a: {"target": a.file}, show_exported_certificate, (arg("file", type=Path, metavar="FILE"),)),
     Command("identity show", "显示证书主题、有效期和指纹", "exchange.signing.identity:store_identity",
             lambda a: {}, show_identity),
     Command("returns status", "期次的缺报事项和报表状态", "exchange.returns.review:return_status",
-            lambda a: {"period_id": a.period, "as_of": a.as_of}, show_return_status, (PERIOD, JSON), shows_year=True),
+            lambda a: {"period_id": a.period, "as_of": a.as_of, "check_files": True}, show_return_status,
+            (PERIOD, JSON), shows_year=True),
     Command("returns explain", "为尚未说明的缺报事项填写原因", "models.returns:explain_gaps",
             lambda a: {"period_id": a.period, "reason": a.reason},
             lambda n, a: print(f"已为 {n} 项缺报事项填写原因。"), (PERIOD, arg("--reason", required=True))),
@@ -747,7 +768,8 @@ def run_command(args: argparse.Namespace) -> int:
         if command.store:
             from models.store import Store, default_db_path
 
-            with Store(args.db or default_db_path()) as store:
+            # Only init makes a new store: a mistyped --db must not silently become an empty ledger.
+            with Store(args.db or default_db_path(), create=command.name == "init") as store:
                 result = operation(store, **inputs)
                 if command.shows_year:
                     say_year(store, args)

@@ -27,7 +27,7 @@ from models.enums import Direction, Origin, PeriodType, ValueKind
 from models.errors import LedgerError
 from models.indicator_rules import Evaluation, PeriodChange, evaluate_latest, is_outlier, period_change
 from models.ledger import IndicatorValue, Period
-from models.locks import locked_period_ids
+from models.locks import locked_value_cells
 from models.periods import PeriodError, parse_period_id, period, period_name, periods_of_year
 from models.plan import Indicator, Plan, Task
 from models.plan_loader import current_plan, ensure_periods, require_plan
@@ -162,7 +162,7 @@ def check_block(session: Session, edits: list[CellEdit]) -> BlockPreview:
         stored[row.indicator_id, row.period_id] = row
         if row.value is not None:
             history.setdefault(row.indicator_id, []).append((row.period_id, row.value))
-    locked = locked_period_ids(session)
+    locked = locked_value_cells(session)
     known_periods = set(session.scalars(select(Period.id)))
     checks = [_read_cell(session, e, indicators.get(e.indicator_id), stored, locked, known_periods) for e in edits]
     pending = {(c.edit.indicator_id, c.edit.period_id): c.value for c in checks if not c.error}
@@ -173,7 +173,8 @@ def check_block(session: Session, edits: list[CellEdit]) -> BlockPreview:
 
 
 def _read_cell(session: Session, edit: CellEdit, indicator: Indicator | None,
-               stored: dict[tuple[int, str], StoredValue], locked: set[str], known_periods: set[str]) -> CellCheck:
+               stored: dict[tuple[int, str], StoredValue], locked: set[tuple[int, str]],
+               known_periods: set[str]) -> CellCheck:
     row = stored.get((edit.indicator_id, edit.period_id))
     old = _state_of(edit.indicator_id, edit.period_id, row)
     check = CellCheck(edit, edit.period_id, old, old.value, old.note, old.source)
@@ -192,7 +193,7 @@ def _read_cell(session: Session, edit: CellEdit, indicator: Indicator | None,
         check.error = "该指标已停用，不能再填报。"
     elif span.type is not indicator.period_type:
         check.error = f"该指标按{indicator.period_type.label}填报，{span.id} 是{span.type.label}期次。"
-    elif edit.period_id in locked:
+    elif (edit.indicator_id, edit.period_id) in locked:
         check.error = "该期报表已签发，数值为只读。如需更正，请先在“报表报送”中撤回。"
     if check.error:
         return check
@@ -287,7 +288,8 @@ def restore_values(store: Store, states: list[ValueState], who: str | None = Non
 
 def write_states(session: Session, states: list[ValueState]) -> None:
     """``restore_values`` inside the caller's transaction."""
-    locked = locked_period_ids(session) & {s.period_id for s in states}
+    locked = {period_id for _indicator, period_id in
+              locked_value_cells(session) & {(s.indicator_id, s.period_id) for s in states}}
     if locked:
         raise LedgerError(f"{'、'.join(sorted(locked))} 的报表已签发，数值为只读，无法撤销。")
     rows = _rows_of(session, {(s.indicator_id, s.period_id) for s in states})
@@ -509,7 +511,7 @@ class IndicatorGrid:
     year: int
     rows: list[IndicatorRow]
     periods: list[Period]  # the year's periods of the indicators' period types
-    locked: set[str]  # periods a signed return covers
+    locked: set[tuple[int, str]]  # (indicator id, period id) of the values a signed return contains
 
 
 def indicator_grid(store: Store, as_of: date) -> IndicatorGrid | None:
@@ -520,7 +522,7 @@ def indicator_grid(store: Store, as_of: date) -> IndicatorGrid | None:
             return None
         rows = indicator_rows(session, plan, as_of)
         periods = year_periods(session, plan.year, {r.indicator.period_type for r in rows})
-        return IndicatorGrid(plan.name, plan.year, rows, periods, locked_period_ids(session))
+        return IndicatorGrid(plan.name, plan.year, rows, periods, locked_value_cells(session))
 
 
 def value_history(store: Store, indicator_id: int) -> list[tuple[Period, StoredValue]]:

@@ -42,22 +42,30 @@ def current_revision(connection: Connection) -> str | None:
         return None
 
 
+def refuse_unknown_schema(db_path: Path, current: str | None, has_tables: bool) -> None:
+    """Refuse a file that is not a ledger, or a ledger of a newer program, before any write."""
+    if current is None and has_tables:
+        raise LedgerError(f"{db_path} 不是改革台账的数据文件（其中已有别的表），未作任何改动。")
+    if current is None or current == HEAD:
+        return
+    from alembic.script import ScriptDirectory  # alembic is slow to import: only for a store not up to date
+
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current not in known:
+        raise LedgerError(f"{db_path} 由较新版本的改革台账创建（数据结构 {current}），请先升级程序再打开。未作任何改动。")
+
+
 def upgrade_store(engine: Engine, db_path: Path, target: str = "head") -> Path | None:
-    """Migrate to ``target``; return the backup made of an older, non-empty store (else None)."""
+    """Migrate to ``target`` in one transaction (the engine's BEGIN makes DDL transactional: a kill
+    leaves the old schema or the new one); return the backup made of an older store (else None)."""
     with engine.connect() as connection:
         current = current_revision(connection)
         if current == (HEAD if target == "head" else target):
             return None
         has_tables = bool(inspect(connection).get_table_names())
-    # alembic is slow to import: only for a store that is not up to date
-    from alembic import command
-    from alembic.script import ScriptDirectory
+    refuse_unknown_schema(db_path, current, has_tables)
+    from alembic import command  # alembic is slow to import: only for a store that is not up to date
 
-    if current is None and has_tables:
-        raise LedgerError(f"{db_path} 不是改革台账的数据文件（其中已有别的表），未作任何改动。")
-    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-    if current is not None and current not in known:
-        raise LedgerError(f"{db_path} 由较新版本的改革台账创建（数据结构 {current}），请先升级程序再打开。未作任何改动。")
     backup = backup_copy(db_path, f"rev{current}") if current is not None else None
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), target)

@@ -2,7 +2,8 @@
 
 Completeness first: every task has a report for the period and every indicator value due in it
 (the value whose period ends inside the return's span, as models.locks counts it) is present —
-or the gap carries a reason, which then goes into the return. Then 草稿 → 已审核 (reviewer and
+or the gap carries a reason, which then goes into the return. A value an earlier signed return
+explained as missing is asked for again (补报) by every later return until it is entered. Then 草稿 → 已审核 (reviewer and
 time) → 已签发 (the signed files' paths and hashes recorded; the period is locked) → 已报送.
 A review is tied to the data: it records the digest of the return as built then (``Return.digest``,
 later the signed files' digest), and signing refuses a return whose data changed since the review.
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from models.enums import ReturnState
 from models.errors import LedgerError
 from models.ledger import IndicatorValue, Period, ProgressReport
-from models.locks import LOCKING_STATES, ensure_unlocked
+from models.locks import LOCKING_STATES, ensure_unlocked, locked_period_ids
 from models.office import AuditEntry, Return
 from models.periods import parse_period_id
 from models.plan import Indicator, Task
@@ -41,7 +42,7 @@ _CHANGED_WHAT = {"progress_report": "任务进展", "indicator_value": "指标�
 class GapItem:
     """Something the return should hold and does not: a task's report or a due value."""
 
-    kind: str  # 进展 / 指标
+    kind: str  # 进展 / 指标 / 补报 (a value an earlier signed return explained as missing)
     ref_id: int  # Task.id or Indicator.id
     period_id: str  # the period of the missing report or value
     subject: str
@@ -85,14 +86,34 @@ def completeness(session: Session, period_id: str) -> list[GapItem]:
             when = parse_period_id(span.id).short_label
             gaps.append(GapItem("指标", indicator.id, span.id, f"{indicator.code} {indicator.name}（{when}数据）",
                                 value.note if value else ""))
+    return gaps + late_values(session, plan, period)
+
+
+def late_values(session: Session, plan, period: Period) -> list[GapItem]:
+    """补报: values due in an earlier, signed return that it explained as missing, still missing."""
+    signed = locked_period_ids(session)
+    earlier = {p.id: p for p in session.scalars(select(Period).where(Period.id.in_(signed), Period.end < period.start))}
+    if not earlier:
+        return []
+    values = {(v.indicator_id, v.period_id): v for v in session.scalars(
+        select(IndicatorValue).where(IndicatorValue.period_id.in_(earlier)))}
+    gaps = []
+    for indicator in plan.indicators:
+        for span in sorted((p for p in earlier.values() if p.type is indicator.period_type and not indicator.archived),
+                           key=lambda p: p.end):
+            value = values.get((indicator.id, span.id))
+            if value is None or value.value is None:
+                when = parse_period_id(span.id).short_label
+                gaps.append(GapItem("补报", indicator.id, span.id,
+                                    f"{indicator.code} {indicator.name}（{when}数据，补报）", value.note if value else ""))
     return gaps
 
 
 def explain_gap(session: Session, gap: GapItem, reason: str) -> None:
     """Record why the report or value is missing; the reason goes into the return."""
     reason = reason.strip()
-    ensure_unlocked(session, gap.period_id, "缺报说明")
-    if gap.kind == "进展":
+    if gap.kind == "进展":  # a missing value stays open after signing (models.locks); a report's period does not
+        ensure_unlocked(session, gap.period_id, "缺报说明")
         report = session.scalar(select(ProgressReport).where(
             ProgressReport.task_id == gap.ref_id, ProgressReport.period_id == gap.period_id))
         if report is None:
@@ -209,6 +230,13 @@ def mark_signed(session: Session, period_id: str, signer: str, files: SignedFile
     ret.pdf_path, ret.pdf_sha256 = files.pdf_path, files.pdf_sha256
     session.flush()
     return ret
+
+
+def recorded_hashes(session: Session, path: str) -> set[str]:
+    """The SHA-256 of every signed file recorded under ``path`` (any version, withdrawn included)."""
+    rows = session.execute(select(Return.xlsx_path, Return.xlsx_sha256, Return.pdf_path, Return.pdf_sha256)
+                           .where((Return.xlsx_path == path) | (Return.pdf_path == path))).all()
+    return {sha for xlsx, xsha, pdf, psha in rows for where, sha in ((xlsx, xsha), (pdf, psha)) if where == path and sha}
 
 
 def submit(session: Session, period_id: str) -> Return:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from models.enums import Origin, TaskStatus
 from models.errors import LedgerError
 from models.ledger import Evidence, Period, ProgressReport
-from models.locks import ensure_unlocked
+from models.locks import ensure_unlocked, lock_reason
 from models.periods import parse_period_id
 from models.plan import Area, ListKind, Milestone, Plan, Task
 
@@ -201,7 +201,8 @@ def delete_milestone(session: Session, milestone_id: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ReportText:
-    """A report as the editor shows it; ``saved`` is False for a draft not yet in the store."""
+    """A report as the editor shows it; ``saved`` is False for a draft not yet in the store;
+    ``locked`` says why it is read-only (a signed return covers its period), "" when it is open."""
 
     progress: str = ""
     problems: str = ""
@@ -209,6 +210,7 @@ class ReportText:
     carried_forward: bool = False
     saved: bool = False
     report_id: int | None = None
+    locked: str = ""
 
 
 def previous_report(session: Session, task_id: int, period_id: str) -> ProgressReport | None:
@@ -227,14 +229,15 @@ def get_report(session: Session, task_id: int, period_id: str) -> ProgressReport
 
 def report_for_edit(session: Session, task_id: int, period_id: str) -> ReportText:
     """The stored report, or a draft whose 进展情况 starts from the previous 下步计划."""
+    locked = lock_reason(session, period_id, "任务进展")
     report = get_report(session, task_id, period_id)
     if report is not None:
         return ReportText(report.progress, report.problems, report.next_steps, report.carried_forward,
-                          True, report.id)
+                          True, report.id, locked)
     before = previous_report(session, task_id, period_id)
-    if before is None or not before.next_steps:
-        return ReportText()
-    return ReportText(progress=before.next_steps, carried_forward=True)
+    if before is None or not before.next_steps or locked:
+        return ReportText(locked=locked)
+    return ReportText(progress=before.next_steps, carried_forward=True, locked=locked)
 
 
 def save_report(session: Session, task_id: int, period_id: str, progress: str, problems: str = "",

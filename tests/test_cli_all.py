@@ -168,6 +168,7 @@ def day(tmp_path_factory) -> Day:
 
     d.run(county, "export-plan", str(d.folder / "plan.xlsx"))
     assert (d.folder / "plan.xlsx").stat().st_size > 5000
+    d.run("copy.db", "init")  # only init makes a store; import-plan then reads the plan into it
     assert "试运行，未写入" in d.run("copy.db", "import-plan", str(d.folder / "plan.xlsx"), "--dry-run").stdout
     assert "38 项任务" in d.run("copy.db", "import-plan", str(d.folder / "plan.xlsx")).stdout
     assert d.query("copy.db", "SELECT count(*) FROM task") == [(38,)]
@@ -178,6 +179,7 @@ def day(tmp_path_factory) -> Day:
     d.run(county, "identity export-cert", str(d.folder / "county.pem"))
     assert (d.folder / "county.pem").read_text().startswith("-----BEGIN CERTIFICATE-----")
     write_pkcs12(d.folder / "dongyang.p12")
+    d.run("other.db", "init")
     assert "东阳市" in d.run("other.db", "identity import", str(d.folder / "dongyang.p12"),
                              "--passphrase-env", "LEDGER_PASS").stdout
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QMessageBox
 from sqlalchemy import select
 
 from models.enums import PeriodType, ReturnState
@@ -126,13 +126,31 @@ def test_typing_replaces_enter_moves_down_delete_clears(page, qtbot, demo_store)
     assert value_of(demo_store, "JH23-01", "2023-M10") == 75
 
 
-def test_a_refused_typed_value_is_explained_and_not_written(page, qtbot, monkeypatch, demo_store):
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
-    page.view.setCurrentIndex(cell(page, 2, 10))  # JH23-03, a percentage
-    type_into(qtbot, page.view, "120")
-    assert "大于允许的最大值" in warnings[0]
+def test_a_refused_typed_value_stays_in_its_cell_with_the_reason_beside_it(page, qtbot, demo_store):
+    """As Excel's data validation: no modal box (one would fail this test), the cursor stays, the
+    typed text stays in the editor, the reason is shown under it; a corrected value then goes in."""
+    target = cell(page, 2, 10)  # JH23-03, a percentage
+    page.view.setCurrentIndex(target)
+    qtbot.keyClick(page.view, "1")  # the first key opens the editor; offscreen, the rest go to it directly
+    editor = page.view.findChild(QLineEdit, "cellEditor")
+    qtbot.keyClicks(editor, "20")
+    assert editor.text() == "120"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert page.view.state() == page.view.State.EditingState
+    assert page.view.currentIndex() == target  # the cursor did not move on
+    assert editor.isVisible() and editor.text() == "120"
+    message = page.view.viewport().findChild(QLabel, "cellRefusal")
+    assert message.isVisible() and "大于允许的最大值" in message.text()
     assert value_of(demo_store, "JH23-03", "2023-M10") is None
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)  # Tab commits too: refused the same way
+    assert page.view.state() == page.view.State.EditingState and editor.text() == "120"
+    editor.selectAll()
+    qtbot.keyClicks(editor, "82")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.view.state() != page.view.State.EditingState)
+    assert value_of(demo_store, "JH23-03", "2023-M10") == pytest.approx(82)
+    assert not message.isVisible()
 
 
 def test_copy_a_block_as_tab_separated_text(page, qtbot):
@@ -148,7 +166,8 @@ def test_copy_a_block_as_tab_separated_text(page, qtbot):
 
 def test_locked_cells_are_read_only_and_outliers_flagged(page, demo_store, monkeypatch):
     with demo_store.transaction() as session:
-        session.add(Return(period_id="2023-B20", state=ReturnState.SIGNED, signed_at=datetime(2023, 10, 9)))
+        # signed now: it holds the values as they are
+        session.add(Return(period_id="2023-B20", state=ReturnState.SIGNED, signed_at=datetime.now()))
         row = session.scalar(select(IndicatorValue).join(Indicator).where(
             Indicator.code == "JH23-01", IndicatorValue.period_id == "2023-M08"))
         row.outlier_confirmed = True

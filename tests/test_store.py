@@ -170,3 +170,114 @@ def test_migrations_build_exactly_the_schema_the_models_declare(db_path):
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+def _foreign_database(path) -> bytes:
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE customers (id INTEGER, name TEXT)")
+    connection.execute("INSERT INTO customers VALUES (1, '张三')")
+    connection.commit()
+    connection.close()
+    return path.read_bytes()
+
+
+def test_a_foreign_sqlite_file_stays_byte_for_byte(db_path):
+    before = _foreign_database(db_path)
+    with pytest.raises(LedgerError) as info:
+        Store(db_path).open()
+    assert "不是改革台账的数据文件" in str(info.value) and "未作任何改动" in str(info.value)
+    assert db_path.read_bytes() == before  # not even converted to WAL
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["ledger.db"]
+
+
+def test_a_foreign_sqlite_file_is_unchanged_by_every_command(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "other.db"
+    before = _foreign_database(path)
+    for command in (["summary"], ["init"], ["tasks"]):
+        result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(path), *command],
+                                capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 2 and "不是改革台账的数据文件" in result.stderr
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("empty", [False, True])
+def test_only_init_makes_a_store_from_a_missing_or_empty_path(tmp_path, empty):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(path), *args],
+                              capture_output=True, text=True, cwd=ROOT)
+
+    path = tmp_path / "ledgr.db"  # the mistyped name
+    if empty:
+        path.write_bytes(b"")
+    for command in (["summary"], ["tasks"], ["identity", "show"], ["returns", "history"]):
+        result = run(*command)
+        assert result.returncode == 2, result
+        assert str(path) in result.stderr and ("空文件" if empty else "不存在") in result.stderr
+        assert "init" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["ledgr.db"] if empty else [])
+    assert path.exists() == empty and (not empty or path.stat().st_size == 0)
+    assert run("init").returncode == 0
+    assert run("summary").returncode == 0
+
+
+def test_a_new_store_is_built_whole_under_a_temporary_name(db_path, monkeypatch):
+    import models.store
+
+    seen = []
+
+    def failing_upgrade(engine, path, target="head"):
+        seen.append(path)
+        raise RuntimeError("killed while writing the schema")
+
+    monkeypatch.setattr(models.store, "upgrade_store", failing_upgrade)
+    with pytest.raises(RuntimeError):
+        Store(db_path).open()
+    assert seen and seen[0] != db_path and seen[0].parent == db_path.parent
+    assert not db_path.exists()  # no half store under the real name
+
+
+def test_hard_linked_names_of_one_store_share_its_lock(db_path, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    with Store(db_path):
+        pass
+    other = tmp_path / "alias.db"
+    os.link(db_path, other)
+    with Store(db_path):
+        with pytest.raises(StoreLockedError):
+            Store(other).open()
+        result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(other), "summary"],
+                                capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 2 and "正被另一个改革台账程序使用" in result.stderr
+    with Store(other):  # released with the first name's handle
+        pass
+    assert not list(tmp_path.glob("*.lock"))
+
+
+def test_schema_changes_are_transactional(db_path):
+    """What makes a migration atomic: DDL inside the engine's transaction rolls back with it."""
+    engine = make_engine(db_path)
+    upgrade_store(engine, db_path, target="0001")
+    with pytest.raises(RuntimeError):
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+            raise RuntimeError("killed in the middle of a migration")
+    with engine.connect() as connection:
+        assert "half_done" not in {r[0] for r in connection.exec_driver_sql("SELECT name FROM sqlite_master")}
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    engine.dispose()

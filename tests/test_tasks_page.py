@@ -194,8 +194,9 @@ def test_typing_in_the_search_box_filters_after_ctrl_f(qtbot, page):
     qtbot.waitUntil(lambda: page.count_label.text().startswith("显示 3 /"), timeout=2000)
     shown = visible_task_numbers(page.proxy)
     assert shown == [14, 21, 22]  # 14 names 信用 in a milestone
-    page.status_combo.setCurrentIndex(page.status_combo.findData(TaskStatus.DONE))
-    assert visible_task_numbers(page.proxy) == []
+    page.status_combo.setCurrentIndex(page.status_combo.findData(TaskStatus.ON_TRACK))
+    on_track = [row.number for row in page.model.rows if row.number in shown and row.status is TaskStatus.ON_TRACK]
+    assert visible_task_numbers(page.proxy) == on_track != []
     page.clear_filter()
     assert len(visible_task_numbers(page.proxy)) == 38
 
@@ -222,3 +223,114 @@ def test_evidence_attached_from_the_pane_is_copied_and_opened(page, demo_store, 
     assert open(opened[0], "rb").read() == b"%PDF report"
     page.ctx.undo_stack.undo()
     assert detail.evidence_model.rowCount() == 0
+
+
+def test_status_and_origin_filters_show_what_the_tasks_command_lists(qtbot, tmp_path):
+    """The combos, chosen as a user chooses them, against ``main.py tasks --status …`` on the demo."""
+    import json
+    import subprocess
+    import sys
+
+    from models.store import Store
+    from models.task_actions import add_county_task
+    from tests.conftest import ROOT
+
+    db = tmp_path / "demo.db"
+
+    def cli(*args: str) -> list[dict]:
+        result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), "tasks", *args, "--json"],
+                                capture_output=True, text=True, cwd=ROOT, check=True)
+        return json.loads(result.stdout)
+
+    subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), "init", "--demo"], cwd=ROOT, check=True,
+                   capture_output=True)
+    with Store(db) as store:
+        with store.session() as session:
+            area_id = current_plan(session).areas[0].id
+        add_county_task(store, area_id, "婺城区自选：企业开办“一件事”再提速")
+    listed = {status: [r["number"] for r in cli("--status", status.value)] for status in TaskStatus}
+    everything = cli()
+    assert {status: len(numbers) for status, numbers in listed.items()} == {
+        TaskStatus.NOT_STARTED: 1, TaskStatus.ON_TRACK: 31, TaskStatus.LAGGING: 5, TaskStatus.DONE: 2}  # 38 + 1 county
+    with Store(db) as store:
+        page = TasksPage(AppContext(store))
+        qtbot.addWidget(page)
+        page.show()
+        qtbot.waitExposed(page)
+        for status, numbers in listed.items():
+            page.status_combo.setCurrentIndex(page.status_combo.findData(status))
+            assert sorted(visible_task_numbers(page.proxy)) == sorted(numbers), status
+        page.status_combo.setCurrentIndex(0)
+        for origin in Origin:
+            page.origin_combo.setCurrentIndex(page.origin_combo.findData(origin))
+            expected = [r["number"] for r in everything if r["origin"] == origin.label]
+            assert sorted(visible_task_numbers(page.proxy)) == sorted(expected) != [], origin
+        page.origin_combo.setCurrentIndex(page.origin_combo.findData(Origin.COUNTY))
+        page.status_combo.setCurrentIndex(page.status_combo.findData(TaskStatus.NOT_STARTED))
+        assert visible_task_numbers(page.proxy) == [r["number"] for r in everything if r["origin"] == "自选动作"]
+        assert page.count_label.text().startswith("显示 1 /")
+
+
+def sign_period(store, period_id: str) -> None:
+    """Mark the period's return signed, as export --sign leaves it (the files do not matter here)."""
+    from datetime import datetime
+
+    from models.enums import ReturnState
+    from models.office import Return
+
+    with store.transaction() as session:
+        session.add(Return(period_id=period_id, version=1, state=ReturnState.SIGNED, signed_by="王建华",
+                           signed_at=datetime.now()))
+
+
+def test_a_signed_periods_report_is_read_only_before_the_first_keystroke(qtbot, page, demo_store):
+    sign_period(demo_store, "2023-B22")
+    task = task_id(demo_store, 4)
+    before = stored_report(demo_store, task, "2023-B22")
+    page.select_task(task)
+    detail = page.detail
+    assert detail.period_combo.currentData() == "2023-B22"
+    progress = detail.report_edits["progress"]
+    assert all(edit.isReadOnly() for edit in detail.report_edits.values())
+    banner = detail.lock_label
+    assert banner.isVisibleTo(page) and "已签发" in banner.text() and "撤回" in banner.text()
+    shown = progress.toPlainText()
+    progress.setFocus()
+    type_text(progress, "补充一句")
+    assert progress.toPlainText() == shown  # nothing was taken, so nothing can be lost
+    detail.period_combo.setCurrentIndex(detail.period_combo.findData("2023-B21"))  # an open period
+    assert detail.period_combo.currentData() == "2023-B21"
+    assert not progress.isReadOnly() and not banner.isVisibleTo(page)
+    after = stored_report(demo_store, task, "2023-B22")
+    assert (after.progress if after else None) == (before.progress if before else None)
+
+
+def test_a_refused_report_keeps_its_text_and_its_task(qtbot, page, demo_store):
+    first, other = task_id(demo_store, 4), task_id(demo_store, 5)
+    page.select_task(first)
+    detail = page.detail
+    progress = detail.report_edits["progress"]
+    too_long = "推进" * 1001  # 2,002 characters: over the limit of a report field
+    progress.setPlainText(too_long)
+    page.select_task(other)  # switching task saves first; refused, the pane stays
+    assert detail.task_id == first and progress.toPlainText() == too_long
+    assert detail.report_error.isVisibleTo(page) and "2000" in detail.report_error.text().replace(",", "")
+    qtbot.waitUntil(lambda: page.model.task_at(page.proxy.mapToSource(page.tree.currentIndex())).id == first)
+    detail.period_combo.setCurrentIndex(detail.period_combo.findData("2023-B21"))  # switching period: likewise
+    assert detail.period_combo.currentData() == "2023-B22" and progress.toPlainText() == too_long
+    assert stored_report(demo_store, first, "2023-B22").progress != too_long
+
+    progress.setPlainText("完成税费服务专区建设")
+    assert page.select_task(other) and detail.task_id == other
+    assert stored_report(demo_store, first, "2023-B22").progress == "完成税费服务专区建设"
+
+
+def test_a_period_signed_while_typing_keeps_the_text_with_the_reason(qtbot, page, demo_store):
+    task = task_id(demo_store, 6)
+    page.select_task(task)
+    progress = page.detail.report_edits["progress"]
+    sign_period(demo_store, "2023-B22")  # signed from another window meanwhile
+    progress.setPlainText("本期新增企业服务专员 12 名")
+    page.select_task(task_id(demo_store, 7))
+    assert page.detail.task_id == task and progress.toPlainText() == "本期新增企业服务专员 12 名"
+    assert "已签发" in page.detail.report_error.text() and "撤回" in page.detail.report_error.text()

@@ -15,7 +15,7 @@ from models.logs import log_exception
 from models.resources import resources_dir
 from models.plan_loader import ensure_plan
 from models.office_profile import office_profile
-from models.store import APP_NAME, Store, default_db_path
+from models.store import APP_NAME, Store, default_db_path, store_file_exists
 
 UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
             "WenQuanYi Micro Hei", "Source Han Sans SC", "SimSun"]
@@ -71,8 +71,12 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def run_gui(db_path: Path | None, as_of: date | None) -> int:
     app = create_application()
     _install_excepthook()
+    path = db_path or default_db_path()
+    if not store_file_exists(path) and QMessageBox.question(
+            None, "新建台账", f"数据文件 {path} 不存在或为空。\n新建一个台账吗？") != QMessageBox.StandardButton.Yes:
+        return 0
     try:
-        store = Store(db_path or default_db_path()).open()
+        store = Store(path, create=True).open()
     except LedgerError as error:
         QMessageBox.critical(None, "无法打开台账", str(error))
         return 2

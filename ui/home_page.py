@@ -104,6 +104,11 @@ class HomePage(QWidget):
         cards.addWidget(self.problems_card, 0, 6)
         cards.setColumnStretch(0, 2)
         layout.addLayout(cards)
+        self.certificate_warning = QLabel(objectName="certificateWarning")
+        self.certificate_warning.setStyleSheet("color: #c0392b; font-weight: bold;")
+        self.certificate_warning.setWordWrap(True)
+        self.certificate_warning.hide()
+        layout.addWidget(self.certificate_warning)
 
         self.tabs = QTabWidget(objectName="homeTabs")
         self.tabs.addTab(self._build_attention_tab(), self.tr("工作提醒"))
@@ -200,6 +205,12 @@ class HomePage(QWidget):
         county = office["county"] if office else ""
         self.chart_title = self.tr("%s · %s · %d年 挂图作战") % (county, summary_plan["name"] if summary_plan else "",
                                                             year)
+
+        from exchange.signing.identity import certificate_warning  # cryptography: not at window start
+
+        warning = certificate_warning(self.ctx.store)
+        self.certificate_warning.setText(warning)
+        self.certificate_warning.setVisible(bool(warning))
         self._fill_problems_card(as_of)
 
     def _fill_problems_card(self, as_of: date) -> None:

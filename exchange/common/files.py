@@ -1,16 +1,58 @@
 """Files that leave the office: written whole or not at all (temp file beside, then os.replace),
 named from data (county, unit, period) in a way Windows accepts, at paths longer than Windows'
-old 260-character limit."""
+old 260-character limit.
+
+A set of files that belong together (a return's workbook and PDF, the city's consolidation) is
+staged first — every file written in full under a hidden temporary name — and published only
+then, after the caller recorded it. The set's temporary names share a group mark that says how many
+files it has: when a kill fell between the renames, ``clear_stale`` finds the group short and
+finishes it (every file was whole before the first rename); else it removes what was staged."""
 from __future__ import annotations
 
 import hashlib
 import ntpath
 import os
 import re
+import secrets
 import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from models.errors import LedgerError
+from models.store import fsync_folder
+
+
+TEMP_SUFFIX = ".tmp"
+
+
+@contextmanager
+def _chinese_os_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except PermissionError:
+        raise LedgerError(f"无法写入 {path}：没有权限，或文件正被其他程序（如 Excel、WPS）打开。") from None
+    except OSError as error:
+        raise LedgerError(f"无法写入 {path}：{error.strerror}") from None
+
+
+_GROUP = re.compile(r"g([0-9a-f]{8})n(\d+)_")  # the set a staged file belongs to, and the set's size
+
+
+def _stage(path: Path, data: bytes, group: str = "") -> Path:
+    """``data`` in full, on disk, under a hidden temporary name beside ``path``."""
+    os.makedirs(long_path(path.parent), exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.{group}", suffix=TEMP_SUFFIX, dir=long_path(path.parent))
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return Path(temp)
 
 
 # What Windows refuses in a file name (and control characters); whitespace too, so that a name
@@ -55,24 +97,58 @@ def long_path(path: str | Path, windows: bool = os.name == "nt") -> str:
 def write_atomically(path: Path, data: bytes) -> Path:
     """Write ``data`` to a temp file in the target folder and move it into place."""
     path = Path(path)
-    folder = long_path(path.parent)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    with _chinese_os_errors(path):
+        temp = _stage(path, data)
         try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, os.path.join(folder, path.name))
+            os.replace(temp, long_path(path))
         except BaseException:
-            Path(temp).unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)
             raise
-    except PermissionError:
-        raise LedgerError(f"无法写入 {path}：没有权限，或文件正被其他程序（如 Excel、WPS）打开。") from None
-    except OSError as error:
-        raise LedgerError(f"无法写入 {path}：{error.strerror}") from None
     return path
+
+
+def staged_target(temp: Path) -> Path:
+    """The file a staged temporary file was to become (``.NAME.XXXX.tmp`` → ``NAME``)."""
+    return temp.with_name(temp.name[1:-len(TEMP_SUFFIX)].rsplit(".", 1)[0])
+
+
+def clear_stale(folder: Path, patterns: Iterable[str], adopt: Callable[[Path, Path], bool] | None = None) -> None:
+    """Remove the temporary files a killed run left in ``folder`` for files named like ``patterns``
+    (globs); one that ``adopt`` (temp, target) accepts is moved into place instead (its record was
+    written before the kill)."""
+    temps = {temp for pattern in patterns for temp in Path(folder).glob(f".{pattern}.*{TEMP_SUFFIX}")}
+    marks = {temp: _GROUP.match(temp.name[1:-len(TEMP_SUFFIX)].rsplit(".", 1)[1]) for temp in temps}
+    left = Counter(mark.group(1) for mark in marks.values() if mark)
+    for temp, mark in marks.items():
+        target = staged_target(temp)
+        renaming = mark is not None and left[mark.group(1)] < int(mark.group(2))  # killed between the renames
+        with _chinese_os_errors(target):
+            if renaming or (adopt is not None and not target.exists() and adopt(temp, target)):
+                os.replace(temp, target)
+            else:
+                temp.unlink(missing_ok=True)
+
+
+def write_together(files: dict[Path, bytes], record: Callable[[], None] = lambda: None) -> list[Path]:
+    """Write every file in full under a temporary name, call ``record`` (e.g. the store's
+    transaction), and only then move them all into place: a failure, or a kill, before the record
+    leaves none of them visible; the temporary files of a kill go with the next ``clear_stale``."""
+    staged: list[tuple[Path, Path]] = []
+    group = f"g{secrets.token_hex(4)}n{len(files)}_"
+    try:
+        for path, data in files.items():
+            with _chinese_os_errors(path):
+                staged.append((_stage(path, data, group), path))
+        record()
+    except BaseException:
+        for temp, _path in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    for temp, path in staged:
+        with _chinese_os_errors(path):
+            os.replace(temp, path)
+    fsync_folder(next(iter(files)).parent)
+    return list(files)
 
 
 def sha256_of(data: bytes) -> str:

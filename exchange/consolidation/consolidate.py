@@ -16,10 +16,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from exchange.common.files import safe_file_name
+from exchange.common.files import clear_stale, safe_file_name, write_together
 from exchange.consolidation.consolidation_data import COUNTED, Consolidation, IndicatorLine, Receipt, ReceiptState, \
     TaskLine
-from exchange.signing.identity import identity_folder, unlock
+from exchange.signing.identity import check_can_sign_with, identity_folder, unlock
 from exchange.signing.trust_list import trusted_by_fingerprint
 from models.errors import LedgerError
 from models.ledger import Period
@@ -190,16 +190,20 @@ def _area_boards(counties: list[str], tasks: list[TaskLine], indicators: list[In
 
 def write_outputs(result: Consolidation, folder: Path, issued, key=None,
                   progress: Progress = no_progress) -> list[Path]:
-    """The consolidated workbook and PDF in ``folder``, named for the period; both signed with the
-    city's key when one is given (exchange.signing.identity.unlock)."""
+    """The consolidated workbook and PDF in ``folder``, named for the period, both signed with the
+    city's key when one is given (exchange.signing.identity.unlock); both are made in full before
+    either replaces the files of an earlier run."""
     # reportlab and openpyxl are slow to import: loaded when files are written, not with the workspace
-    from exchange.consolidation.consolidated_pdf import write_consolidated_pdf
-    from exchange.consolidation.consolidated_xlsx import write_consolidated_xlsx
+    from exchange.consolidation.consolidated_pdf import consolidated_pdf_bytes
+    from exchange.consolidation.consolidated_xlsx import consolidated_xlsx_bytes
 
-    stem = Path(folder) / safe_file_name(f"汇总_{result.period_id}")
-    xlsx = write_consolidated_xlsx(result, stem.with_suffix(".xlsx"), key)
-    pdf = write_consolidated_pdf(result, stem.with_suffix(".pdf"), issued, key, progress)
-    return [xlsx, pdf]
+    if key is not None:
+        check_can_sign_with(key)
+    stem = Path(folder).resolve() / safe_file_name(f"汇总_{result.period_id}")
+    xlsx, pdf = stem.with_suffix(".xlsx"), stem.with_suffix(".pdf")
+    clear_stale(stem.parent, ["汇总_*.xlsx", "汇总_*.pdf"])
+    return write_together({xlsx: consolidated_xlsx_bytes(result, key),
+                           pdf: consolidated_pdf_bytes(result, issued, key, progress)})
 
 
 @dataclass

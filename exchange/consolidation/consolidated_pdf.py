@@ -20,7 +20,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from exchange.consolidation.consolidation_data import COUNTED, Consolidation, ReceiptState
-from exchange.common.files import write_atomically
 from exchange.common.pdf_fonts import register_fonts
 from exchange.common.pdf_page import PageFooter, StampBox, content_width, document, drawing, numbered_canvas, para
 from exchange.signing.documents import consolidation_subject
@@ -230,12 +229,11 @@ def build_consolidated_pdf(result: Consolidation, issued: date,
     return buffer.getvalue(), stamp
 
 
-def write_consolidated_pdf(result: Consolidation, path: Path, issued: date, key=None,
-                           progress: Progress = no_progress) -> Path:
-    """Write the PDF; with the city's unlocked key (exchange.signing.identity.SigningKey) sign it (PAdES)."""
+def consolidated_pdf_bytes(result: Consolidation, issued: date, key=None, progress: Progress = no_progress) -> bytes:
+    """The PDF; with the city's unlocked key (exchange.signing.identity.SigningKey) signed (PAdES)."""
     pdf, stamp = build_consolidated_pdf(result, issued, progress)
     if key is not None:
         from exchange.signing.pdf_sign import sign_pdf  # pyHanko is slow to import; only when signing
 
         pdf = sign_pdf(pdf, key, stamp, f"{result.period_label} 汇总签发", key.county or key.office)
-    return write_atomically(Path(path), pdf)
+    return pdf

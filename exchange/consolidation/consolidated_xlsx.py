@@ -107,11 +107,16 @@ def _head(sheet, rows: int, bold, center) -> None:
             cell.font, cell.alignment = bold, center
 
 
-def write_consolidated_xlsx(result: Consolidation, path: Path, key: SigningKey | None = None) -> Path:
-    """Write the workbook atomically, signed with the city's key when one is given."""
+def consolidated_xlsx_bytes(result: Consolidation, key: SigningKey | None = None) -> bytes:
+    """The workbook's file content, signed with the city's key when one is given."""
     book = build_consolidated_workbook(result)
     if key is not None:
-        return write_atomically(Path(path), sign_workbook(book, key, CONSOLIDATION, result.period_id))
+        return sign_workbook(book, key, CONSOLIDATION, result.period_id)
     buffer = io.BytesIO()
     book.save(buffer)
-    return write_atomically(Path(path), buffer.getvalue())
+    return buffer.getvalue()
+
+
+def write_consolidated_xlsx(result: Consolidation, path: Path, key: SigningKey | None = None) -> Path:
+    """Write the workbook atomically, signed with the city's key when one is given."""
+    return write_atomically(Path(path), consolidated_xlsx_bytes(result, key))

@@ -27,6 +27,7 @@ class ReturnStatus:
     latest: Return | None
     next_version: int  # the version the next signing makes
     outdated: str  # why the reviewed return cannot be signed as the ledger is now; "" when it can
+    unrecorded_files: list[str]  # signed files of the period the store has no record of (when checked)
 
     @property
     def state(self) -> ReturnState:
@@ -43,8 +44,15 @@ class ReturnStatus:
         return sum(not g.reason for g in self.gaps)
 
 
-def return_status(store: Store, period_id: str, as_of: date | None = None) -> ReturnStatus:
-    """The period's gaps, versions and state; a review is outdated when the data changed since."""
+def return_status(store: Store, period_id: str, as_of: date | None = None, check_files: bool = False) -> ReturnStatus:
+    """The period's gaps, versions and state; a review is outdated when the data changed since.
+    ``check_files``: also name the signed files of the period the store has no record of."""
+    unrecorded = []
+    if check_files:
+        # reportlab and pyHanko come with the exporter: only when files are to be checked
+        from exchange.returns.returns_export import returns_folder, unrecorded_files
+
+        unrecorded = unrecorded_files(store, period_id, [returns_folder(store)])
     with store.session() as session:
         period = get_period(session, period_id)
         latest = latest_return(session, period.id)
@@ -53,7 +61,7 @@ def return_status(store: Store, period_id: str, as_of: date | None = None) -> Re
             judged = as_of_date(session, as_of, period.year)
             outdated = review_outdated(session, latest, content_digest(session, judged)(latest))
         return ReturnStatus(period.id, period.label, completeness(session, period.id), history(session, period.id),
-                            latest, next_version(session, period.id), outdated)
+                            latest, next_version(session, period.id), outdated, unrecorded)
 
 
 def review_return(store: Store, period_id: str, reviewer: str, as_of: date | None = None) -> Return:

@@ -178,6 +178,18 @@ def build_workbook(data: ReturnData) -> Workbook:
     return wb
 
 
+def xlsx_bytes(data: ReturnData, key: SigningKey | None = None, progress: Progress = no_progress) -> bytes:
+    """The workbook's file content, signed when a key is given."""
+    progress(0, 2, "正在生成 Excel 报表…")
+    wb = build_workbook(data)
+    if key is not None:
+        progress(1, 2, "正在为 Excel 报表签名…")
+        return sign_workbook(wb, key, RETURN, data.cover.period_id, data.cover.version, return_digest(data))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
 def _problem_sheets(wb: Workbook, data: ReturnData) -> None:
     """营商台账: the figures, then the problems handled in the period (personal data masked)."""
     _table(wb.create_sheet("涉企问题统计"), f"{data.cover.county}涉企问题办理情况统计表", data,
@@ -199,18 +211,8 @@ def _problem_sheets(wb: Workbook, data: ReturnData) -> None:
 def write_xlsx(data: ReturnData, path: Path, key: SigningKey | None = None,
                progress: Progress = no_progress) -> str:
     """Write the workbook (signed when a key is given) atomically; returns the file's SHA-256."""
-    progress(0, 3, "正在生成 Excel 报表…")
-    wb = build_workbook(data)
-    if key is not None:
-        progress(1, 3, "正在为 Excel 报表签名…")
-        content = sign_workbook(wb, key, RETURN, data.cover.period_id, data.cover.version, return_digest(data))
-    else:
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        content = buffer.getvalue()
-    progress(2, 3, "正在写入 Excel 报表…")
+    content = xlsx_bytes(data, key, progress)
     write_atomically(path, content)
-    progress(3, 3, "")
     return sha256_of(content)
 
 

@@ -1,8 +1,8 @@
 """The 指标填报 grid: one row per indicator, fixed columns, then the year's periods.
 
 Period columns of every period type in use stand side by side (双周, then 月度, 季度, 年度); a cell
-is editable only where the period is of the indicator's own type, has started, and is not locked
-by a signed return. The proxy filters rows and period columns by type and by a search text.
+is editable only where the period is of the indicator's own type, has started, and its value is
+not one a signed return contains. The proxy filters rows and period columns by type and by a search text.
 """
 from __future__ import annotations
 
@@ -42,13 +42,16 @@ class IndicatorTableModel(RowsTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.periods: list[Period] = []
-        self.locked: set[str] = set()
+        self.locked: set[tuple[int, str]] = set()  # (indicator id, period id) a signed return contains
+        self._signed: set[str] = set()  # periods with such a value
         self.as_of = date.today()
         # Set by the page: writes a list of cell edits as one undoable step; False if refused.
         self.edit_handler: EditHandler | None = None
 
-    def set_grid(self, rows: list[IndicatorRow], periods: list[Period], locked: set[str], as_of: date) -> None:
+    def set_grid(self, rows: list[IndicatorRow], periods: list[Period], locked: set[tuple[int, str]],
+                 as_of: date) -> None:
         self.periods, self.locked, self.as_of = periods, locked, as_of
+        self._signed = {period_id for _indicator, period_id in locked}
         self.set_rows(rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
@@ -72,7 +75,7 @@ class IndicatorTableModel(RowsTableModel):
                 return self.tr(self.HEADERS[section])
             return parse_period_id(period.id).short_label
         if role == Qt.ItemDataRole.ToolTipRole and period is not None:
-            locked = self.tr("（已签发，只读）") if period.id in self.locked else ""
+            locked = self.tr("（已签发的数值只读）") if period.id in self._signed else ""
             return f"{period.label}{locked}"
         if role == PeriodTypeRole:
             return period.type if period else None
@@ -82,7 +85,7 @@ class IndicatorTableModel(RowsTableModel):
         """'locked', 'other' (not this indicator's period type), 'future', or 'open'."""
         if period.type is not row.indicator.period_type:
             return "other"
-        if period.id in self.locked:
+        if (row.indicator.id, period.id) in self.locked:
             return "locked"
         if period.start > self.as_of:
             return "future"

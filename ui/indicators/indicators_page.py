@@ -24,6 +24,7 @@ from ui.indicators.indicator_definition_dialog import IndicatorDefinitionDialog
 from ui.indicators.indicator_detail_panel import IndicatorDetailPanel
 from ui.indicators.indicator_table_model import IndicatorFilterProxyModel, IndicatorTableModel
 from ui.indicators.paste_preview_dialog import PastePreviewDialog
+from ui.indicators.value_delegate import CheckedValueDelegate
 from ui.widgets import page_layout
 from ui.workers import run_in_background
 
@@ -203,6 +204,8 @@ class IndicatorsPage(QWidget):
         self.view = IndicatorGridView(m.FIXED_COLUMNS, (m.COL_AREA, m.COL_DIRECTION, m.COL_COUNTY_TARGET, m.COL_UNIT,
                                                         m.COL_TARGET, m.COL_TASK))
         self.view.setModel(self.proxy)
+        self.delegate = CheckedValueDelegate(self.refusal, self.view)
+        self.view.setItemDelegate(self.delegate)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.detail = IndicatorDetailPanel(self.save_current_cell)
         splitter = QSplitter()
@@ -317,6 +320,15 @@ class IndicatorsPage(QWidget):
                               str(self.model.data(index, Qt.ItemDataRole.EditRole) or ""), editable)
 
     # ---- writing -----------------------------------------------------------------------------
+
+    def refusal(self, index: QModelIndex, text: str) -> str:
+        """Why the rules refuse ``text`` in the grid's cell at ``index`` (a view index), or ""."""
+        source = self.proxy.mapToSource(index)
+        edit = self.model.cell_edit(source, text) if source.isValid() else None
+        if edit is None or str(self.model.data(source, Qt.ItemDataRole.EditRole) or "") == text.strip():
+            return ""
+        refused = preview_block(self.ctx.store, [edit]).refused
+        return "；".join(check.error for check in refused)
 
     def write(self, edits: list[CellEdit], text: str, confirmed: bool = False) -> bool:
         """Check the edits; refuse with the reasons, ask about outliers, then push one command."""

@@ -72,18 +72,30 @@ def manage_identity(parent: QWidget, store: Store, can_export: bool = True) -> N
                 parent, tr("为%1 %2 创建签名证书。设定保护私钥的口令：")
                 .replace("%1", office.county).replace("%2", office.office_name), confirm=True)
             if passphrase is not None:
-                new_identity(store, office.county, office.office_name, passphrase)
+                _replaced(parent, new_identity(store, office.county, office.office_name, passphrase, replace=True))
         elif choice == choices[1]:
+            if office_identity(store) and QMessageBox.question(
+                    parent, tr("替换证书"), tr("已有签名证书，替换后须把新证书交对方重新登记。继续？")) \
+                    != QMessageBox.StandardButton.Yes:
+                return
             path, _filter = QFileDialog.getOpenFileName(parent, tr("导入证书"), "", "PKCS#12 (*.p12 *.pfx)")
             passphrase = PassphraseDialog.get_passphrase(parent, tr("证书文件的口令：")) if path else None
             if passphrase is not None:
-                import_identity(store, Path(path), passphrase)
+                _replaced(parent, import_identity(store, Path(path), passphrase, replace=True))
         else:
             path, _filter = QFileDialog.getSaveFileName(parent, tr("导出证书"), "本单位证书.cer", tr("证书 (*.cer *.pem)"))
             if path:
                 export_store_certificate(store, Path(path))
     except LedgerError as error:
         QMessageBox.warning(parent, tr("签名证书"), str(error))
+
+
+def _replaced(parent: QWidget, identity) -> None:
+    """A replaced key: say where the old one is kept and that the new certificate needs registering."""
+    if identity.backup is not None:
+        QMessageBox.information(parent, parent.tr("签名证书"), parent.tr(
+            "已换用新证书，旧私钥和证书备份在 %1。\n请导出新证书交对方登记：登记之前，对方无法核验用新证书签发的文件。")
+            .replace("%1", str(identity.backup)))
 
 
 def identity_ready(parent: QWidget, store: Store) -> bool:

@@ -2,7 +2,9 @@
 its progress report for a chosen period beside the earlier ones, and its evidence files.
 
 Every change is saved at once through an undoable command (ui.tasks.task_commands). A refused edit
-shows its message above the tabs and leaves what was typed in the form.
+shows its message and leaves what was typed in the form; a report whose save is refused keeps the
+pane on its task and period (switching is refused too) until it is corrected. The report of a
+period a signed return covers is read-only from the start, with the reason and the way to open it.
 """
 from __future__ import annotations
 
@@ -169,6 +171,11 @@ class TaskDetailPane(QWidget):
         self.carried_label.setStyleSheet(f"color: {LATE.name()};")
         self.carried_label.hide()
         layout.addWidget(self.carried_label)
+        self.lock_label = QLabel(objectName="reportLocked")
+        self.lock_label.setWordWrap(True)
+        self.lock_label.setStyleSheet("background: #e6e8eb; color: #1d3557; padding: 4px;")
+        self.lock_label.hide()
+        layout.addWidget(self.lock_label)
         splitter = QSplitter(Qt.Orientation.Vertical)
         editors = QWidget()
         form = QFormLayout(editors)
@@ -180,6 +187,11 @@ class TaskDetailPane(QWidget):
             edit.textChanged.connect(self._report_typed)
             self.report_edits[key] = edit
             form.addRow(self.tr(label), edit)
+        self.report_error = QLabel(objectName="reportError")
+        self.report_error.setWordWrap(True)
+        self.report_error.setStyleSheet("color: #c0392b;")
+        self.report_error.hide()
+        form.addRow(self.report_error)
         splitter.addWidget(editors)
         self.history = QTextBrowser(objectName="reportHistory")
         splitter.addWidget(self.history)
@@ -200,8 +212,10 @@ class TaskDetailPane(QWidget):
     def task_id(self) -> int | None:
         return self.detail.id if self.detail else None
 
-    def show_task(self, task_id: int | None) -> None:
-        self.save_report()
+    def show_task(self, task_id: int | None) -> bool:
+        """Show another task; refused (False) while the report typed here cannot be saved."""
+        if not self.save_report():
+            return False
         self.error.hide()
         self.detail = None
         if task_id is not None:
@@ -209,6 +223,7 @@ class TaskDetailPane(QWidget):
         self.tabs.setEnabled(self.detail is not None)
         self._fill_periods()
         self.reload()
+        return True
 
     def _fill_periods(self) -> None:
         self._loading = True
@@ -262,8 +277,12 @@ class TaskDetailPane(QWidget):
         self._loading = True
         for key, edit in self.report_edits.items():
             set_text(edit, getattr(text, key))
+            edit.setReadOnly(bool(text.locked))
         self._loading = False
         self.carried_label.setVisible(text.carried_forward)
+        self.lock_label.setText(self.tr("只读：%s") % text.locked)
+        self.lock_label.setVisible(bool(text.locked))
+        self.report_error.hide()
         earlier = [r for r in self.detail.reports if r.period_id < period_id][:6]
         html = "".join(
             f"<p><b>{escape(r.period_label)}</b>{' <i>（沿用上期计划）</i>' if r.carried_forward else ''}<br>"
@@ -275,18 +294,24 @@ class TaskDetailPane(QWidget):
     def _period_changed(self) -> None:
         if self._loading:
             return
-        self.save_report()
+        if not self.save_report():  # the typed report stays, in its own period
+            self._loading = True
+            self.period_combo.setCurrentIndex(self.period_combo.findData(self._report_period))
+            self._loading = False
+            return
         self._load_report()
 
     # ---- running edits ----
-    def run(self, command: tc.TaskEditCommand) -> bool:
+    def run(self, command: tc.TaskEditCommand, message: QLabel | None = None) -> bool:
+        """Push the command; a refusal is shown in ``message`` (else above the tabs)."""
+        message = message or self.error
         try:
             self.ctx.undo_stack.push(command)
         except LedgerError as error:
-            self.error.setText(str(error))
-            self.error.show()
+            message.setText(str(error))
+            message.show()
             return False
-        self.error.hide()
+        message.hide()
         return True
 
     def _save_field(self, key: str) -> None:
@@ -312,21 +337,23 @@ class TaskDetailPane(QWidget):
             self.carried_label.hide()
             self._save_timer.start()
 
-    def save_report(self) -> None:
-        """Save the report being typed, if it differs from the store (called often; cheap)."""
+    def save_report(self) -> bool:
+        """Save the report being typed, if it differs from the store (called often; cheap).
+        False when the save was refused: the text stays, with the reason under it."""
         self._save_timer.stop()
         period_id = self._report_period
         if self._loading or self.detail is None or period_id is None:
-            return
+            return True
         texts = [self.report_edits[key].toPlainText() for key in REPORT_FIELDS]
         stored = report_text(self.ctx.store, self.detail.id, period_id)
         if stored.saved and texts == [stored.progress, stored.problems, stored.next_steps]:
-            return
+            return True
         if not stored.saved and not any(t.strip() for t in texts):
-            return
+            return True
         if not stored.saved and stored.carried_forward and texts == [stored.progress, "", ""]:
-            return  # only looked at the carried draft
-        self.run(tc.SaveReportCommand(self.ctx.store, self.detail.id, period_id, *texts, self.on_change))
+            return True  # only looked at the carried draft
+        return self.run(tc.SaveReportCommand(self.ctx.store, self.detail.id, period_id, *texts, self.on_change),
+                        self.report_error)
 
     # ---- milestones ----
     def _selected_milestone(self):

@@ -270,9 +270,9 @@ class TaskFilterProxyModel(QSortFilterProxyModel):
                 continue
             if f.list_kind and row.list_kind != f.list_kind:
                 continue
-            if f.origin is not None and row.origin is not f.origin:
+            if f.origin is not None and row.origin != f.origin:
                 continue
-            if f.status is not None and row.status is not f.status:
+            if f.status is not None and row.status != f.status:
                 continue
             if f.unit and f.unit not in row.lead_unit and f.unit not in row.county_unit:
                 continue

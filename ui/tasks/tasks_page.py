@@ -181,10 +181,13 @@ class TasksPage(QWidget):
 
     # ---- filtering ----
     def current_filter(self) -> TaskFilter:
+        # A combo hands back an enum member as its plain string value: made a member again here.
+        origin, status = self.origin_combo.currentData(), self.status_combo.currentData()
         return TaskFilter(text=self.search.text(), area_id=self.area_combo.currentData(),
-                          list_kind=self.kind_combo.currentData() or "", origin=self.origin_combo.currentData(),
-                          status=self.status_combo.currentData(), unit=self.unit_combo.currentData() or "",
-                          due_within=self.due_combo.currentData())
+                          list_kind=self.kind_combo.currentData() or "",
+                          origin=None if origin is None else Origin(origin),
+                          status=None if status is None else TaskStatus(status),
+                          unit=self.unit_combo.currentData() or "", due_within=self.due_combo.currentData())
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
@@ -233,14 +236,18 @@ class TasksPage(QWidget):
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self.tree.scrollTo(index)
         if self.detail.task_id != task_id:
-            self.detail.show_task(task_id)
+            return self.detail.show_task(task_id)
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         task = self.model.task_at(self.proxy.mapToSource(current))
         task_id = task.id if task else None
-        if task_id != self.detail.task_id:
-            self.detail.show_task(task_id)
+        if task_id != self.detail.task_id and not self.detail.show_task(task_id):
+            # The report typed for the shown task could not be saved: stay with it in the tree too.
+            kept = self.detail.task_id
+            if kept is not None:
+                QTimer.singleShot(0, lambda: self.select_task(kept))
+            return
         self.delete_button.setEnabled(task is not None and task.origin is Origin.COUNTY)
 
     # ---- county tasks ----
