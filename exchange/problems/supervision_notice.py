@@ -15,7 +15,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from exchange.common.files import safe_file_name, write_atomically
 from exchange.common.pdf_fonts import register_fonts
-from exchange.common.pdf_page import PageFooter, document, numbered_canvas, para
+from exchange.common.pdf_page import PageFooter, content_width, document, numbered_canvas, para
 from models.problems.supervision import Colour, Notice, supervision_notice, units_with_open_issues
 
 COLOURS = {Colour.RED.value: colors.HexColor("#F8CBAD"), Colour.BLUE.value: colors.HexColor("#BDD7EE"),
@@ -26,7 +26,7 @@ def build_notice_pdf(notice: Notice) -> bytes:
     fonts = register_fonts()
     title = ParagraphStyle("title", fontName=fonts.heading, fontSize=20, leading=28, alignment=1, spaceAfter=4 * mm)
     body = ParagraphStyle("body", fontName=fonts.body, fontSize=12, leading=20, wordWrap="CJK")
-    cell = ParagraphStyle("cell", fontName=fonts.body, fontSize=9, leading=12, wordWrap="CJK")
+    cell = ParagraphStyle("cell", fontName=fonts.body, fontSize=8.5, leading=11.5, wordWrap="CJK")
     buffer = io.BytesIO()
     doc = document(buffer, fonts, title=f"督办单 {notice.unit}", author=notice.office, subject="涉企问题督办单")
     overdue = len(notice.overdue)
@@ -35,14 +35,16 @@ def build_notice_pdf(notice: Notice) -> bytes:
              para(f"　　截至{notice.as_of:%Y年%m月%d日}，贵单位主办的涉企问题尚有 {len(notice.lines)} 件未办结，"
                   f"其中已超过办结期限 {overdue} 件。请对照下表抓紧办理，逾期件于 2 个工作日内办结答复或说明原因，"
                   "并及时反馈企业。", body), Spacer(0, 3 * mm)]
-    rows = [[para(h, cell) for h in ("编号", "企业 / 联系人", "问题", "交办日期", "办结期限", "剩余工作日", "督办")]]
+    rows = [[para(h, cell) for h in ("编号", "企业 / 联系人", "问题", "交办日期", "办结期限", "剩余\n工作日", "督办")]]
     for line in notice.lines:
         left = "" if line.days_left is None else (f"逾期 {-line.days_left}" if line.days_left < 0 else str(line.days_left))
         rows.append([para(v, cell) for v in (
             line.number, f"{line.enterprise}\n{line.contact} {line.phone}", line.description,
             line.assigned_on.isoformat() if line.assigned_on else "", line.due.isoformat() if line.due else "", left,
             line.colour_label or line.state_label)])
-    table = Table(rows, colWidths=[w * mm for w in (20, 34, 48, 22, 22, 13, 21)], repeatRows=1)
+    # Shares of the text block: numbers and dates on one line, the text columns take the rest.
+    shares = (21, 29, 27, 21, 21, 14, 23)
+    table = Table(rows, colWidths=[content_width() * share / sum(shares) for share in shares], repeatRows=1)
     style = [("FONTNAME", (0, 0), (-1, -1), fonts.body),  # else an unembedded Helvetica
              ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#555555")),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DCE6F1")), ("VALIGN", (0, 0), (-1, -1), "TOP")]
