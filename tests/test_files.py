@@ -54,7 +54,7 @@ def test_a_return_of_a_county_named_with_forbidden_characters_is_written_and_ver
     with Store(folder / "台账 数据.db") as store:
         initialise(store, demo=True)
         save_office_profile(store, county='婺城区/开发区:"试点"')
-        create_identity(identity_folder(store), "婺城区", "婺城区营商办", PASSPHRASE)
+        create_identity(identity_folder(store), '婺城区/开发区:"试点"', "婺城区营商办", PASSPHRASE)
         explain_all(store)
         # An output folder deeper than Windows' old 260-character limit, with spaces and Chinese.
         out = tmp_path.joinpath(*["报送 材料（2023年第22期）"] * 12)

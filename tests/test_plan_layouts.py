@@ -276,6 +276,7 @@ def test_a_value_corrected_in_the_preview_is_what_is_imported(tmp_path, store):
 def test_import_plan_prints_warnings_and_imports_unless_strict(tmp_path):
     path = layout_area_headings_with_lead(tmp_path / "plan.xlsx")
     db = tmp_path / "ledger.db"
+    assert _run("--db", str(db), "init").returncode == 0  # only init makes a store
     strict = _run("--db", str(db), "import-plan", str(path), "--strict")
     assert strict.returncode == 2 and "存疑" in strict.stderr and "企业满意度" in strict.stderr
     done = _run("--db", str(db), "import-plan", str(path))

@@ -4,6 +4,8 @@ digits where the cursor is, the 转到 menu's shortcuts matching its entries, an
 grid keeping 完成率 and 状态 in sight at the smallest window."""
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 import pytest
@@ -35,7 +37,8 @@ def test_qt_dialogs_speak_chinese(qtbot):
     dialog = QFileDialog(options=QFileDialog.Option.DontUseNativeDialog)
     qtbot.addWidget(dialog)
     labels = [label.text() for label in dialog.findChildren(QLabel) if label.text()]
-    assert labels == ["查找范围(&L)：", "文件名称(&N)：", "文件类型(&T)："]
+    # Qt 6.9 writes these labels without a shortcut mark, later versions with one: both in Chinese.
+    assert [re.sub(r"\(&[A-Z]\)", "", label) for label in labels] == ["查找范围：", "文件名称：", "文件类型："]
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(buttons)
     assert [b.text() for b in buttons.buttons()] == ["确定", "取消"]
