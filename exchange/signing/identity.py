@@ -67,7 +67,9 @@ class Identity:
 
     @property
     def signer(self) -> str:
-        return _name_part(self.certificate.subject, NameOID.COMMON_NAME)
+        """The common name, or the full name it was cut from (X.509 allows CN 64 bytes)."""
+        common, full = (_name_part(self.certificate.subject, oid) for oid in (NameOID.COMMON_NAME, FULL_NAME))
+        return full if full and full.startswith(common) else common
 
     @property
     def county(self) -> str:
