@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ from models.plan_update import apply_plan, match_carried, plan_diff, title_key
 from models.quantities import QuantityError, normalise, parse_target
 from models.resources import builtin_plan_path
 from models.settings import PLAN_COLUMN_ROLES, read_setting, save_setting
+from exchange.common.headers import header_key, header_role
 from exchange.common.workbook_guard import column_letter, open_workbook, sheet_rows
 from exchange.plans.deadlines import Deadline, examples, read_deadline
 
@@ -99,26 +99,16 @@ class Layout:
 
     @property
     def shape(self) -> str:
-        text = "|".join(_header_key(c.header) for c in self.columns)
+        text = "|".join(header_key(c.header) for c in self.columns)
         return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
     def roles(self) -> dict[int, str]:
         return {c.index: c.role for c in self.columns if c.role}
 
 
-def _header_key(text: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", text))
-
-
 def role_of(header: str) -> str | None:
-    """The role a header names, by its longest matching word (牵头单位 over 单位)."""
-    key = re.sub(r"[(（].*?[)）]", "", _header_key(header))
-    best, best_len = None, 0
-    for role, (_label, words) in ROLES.items():
-        for word in words:
-            if word in key and len(word) > best_len:
-                best, best_len = role, len(word)
-    return best
+    """The role a plan's header names."""
+    return header_role(header, ROLES)
 
 
 def cell_text(value: Any) -> str:

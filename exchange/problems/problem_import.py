@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from exchange.common.headers import header_role
 from exchange.common.workbook_guard import column_letter, open_workbook, sheet_rows
 from models.errors import LedgerError
 from models.problems.checks import check_credit_code, check_phone
@@ -41,16 +42,6 @@ REQUIRED = ("received", "enterprise", "description")
 HEADER_SCAN_ROWS = 20
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _TAG_SPLIT = re.compile(r"[、，,；;/\s]+")
-
-
-def role_of(header: str) -> str | None:
-    key = re.sub(r"[\s\u3000]+", "", unicodedata.normalize("NFKC", header))
-    best, best_len = None, 0
-    for role, (_label, words) in ROLES.items():
-        for word in words:
-            if word in key and len(word) > best_len:
-                best, best_len = role, len(word)
-    return best
 
 
 def _text(value: Any) -> str:
@@ -107,7 +98,7 @@ def _find_table(path: Path, book) -> tuple[Any, int, dict[int, str], list[tuple]
             roles: dict[int, str] = {}
             for index, value in enumerate(row):
                 text = _text(value)
-                role = role_of(text) if text and len(text) <= 20 else None
+                role = header_role(text, ROLES) if text and len(text) <= 20 else None
                 if role and role not in roles.values():
                     roles[index] = role
             if len(roles) >= 3 and (best is None or len(roles) > len(best[2])):
