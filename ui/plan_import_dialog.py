@@ -12,8 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QHeaderView, QLabel,
-                               QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QTableView, QVBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QGridLayout, QGroupBox, QHeaderView, QLabel,
+                               QListWidget, QListWidgetItem, QPlainTextEdit, QTableView, QVBoxLayout,
                                QWidget)
 
 from exchange.plans.plan_import import (ROLES, CellNote, Layout, Overrides, find_layout, import_plan_workbook,
@@ -21,6 +21,7 @@ from exchange.plans.plan_import import (ROLES, CellNote, Layout, Overrides, find
 from models.errors import LedgerError
 from ui.context import AppContext
 from ui.table_model import Index, RowsTableModel
+from ui.widgets import check_then_apply_buttons
 from ui.workers import run_in_background
 
 
@@ -129,15 +130,8 @@ class PlanImportDialog(QDialog):
         self.report = QPlainTextEdit(objectName="importReport", readOnly=True)
         self.report.setPlaceholderText(self.tr("点“检查”查看将导入的任务和指标，以及与库中方案的差异。"))
         main.addWidget(self.report, 1)
-        buttons = QDialogButtonBox()
-        self.check_button = QPushButton(self.tr("检查"), objectName="checkButton")
-        self.import_button = QPushButton(self.tr("导入"), objectName="importButton", enabled=False)
-        buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.check_button.clicked.connect(self.check)
-        self.import_button.clicked.connect(self.run_import)
-        buttons.rejected.connect(self.reject)
+        buttons, self.check_button, self.import_button = check_then_apply_buttons(
+            self, (self.tr("检查"), "checkButton"), (self.tr("导入"), "importButton"), self.check, self.run_import)
         main.addWidget(buttons)
 
     def _set_role(self, column, role: str) -> None:

@@ -2,13 +2,14 @@
 rollover itself (one transaction after a backup, in models.rollover) off the UI thread."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QLabel, QPlainTextEdit,
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from models.errors import LedgerError
 from models.plan_loader import year_state
 from models.rollover import Rollover, preview_rollover, rollover
 from ui.context import AppContext
+from ui.widgets import check_then_apply_buttons
 from ui.workers import run_in_background
 
 
@@ -36,15 +37,8 @@ class RolloverDialog(QDialog):
         layout.addLayout(row)
         self.report = QPlainTextEdit(objectName="rolloverPreview", readOnly=True)
         layout.addWidget(self.report, 1)
-        buttons = QDialogButtonBox()
-        self.preview_button = QPushButton(self.tr("预览"), objectName="previewButton")
-        self.run_button = QPushButton(self.tr("结转"), objectName="rolloverButton", enabled=False)
-        buttons.addButton(self.preview_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.run_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.preview_button.clicked.connect(self.preview)
-        self.run_button.clicked.connect(self.run)
-        buttons.rejected.connect(self.reject)
+        buttons, self.preview_button, self.run_button = check_then_apply_buttons(
+            self, (self.tr("预览"), "previewButton"), (self.tr("结转"), "rolloverButton"), self.preview, self.run)
         layout.addWidget(buttons)
         self.year.valueChanged.connect(lambda _v: self.run_button.setEnabled(False))
         self.undated.toggled.connect(lambda _v: self.run_button.setEnabled(False))

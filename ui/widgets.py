@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QAbstractItemModel, QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFrame, QHeaderView, QLabel, QTableView,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QPushButton, QFrame, QHeaderView, QLabel, QTableView,
                                QVBoxLayout, QWidget)
 
 
@@ -71,6 +71,22 @@ def table_view(model: QAbstractItemModel, stretch: int | Sequence[int], name: st
     for column in [stretch] if isinstance(stretch, int) else stretch:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     return view
+
+
+def check_then_apply_buttons(dialog: QDialog, check: tuple[str, str], apply: tuple[str, str],
+                             on_check, on_apply) -> tuple[QDialogButtonBox, QPushButton, QPushButton]:
+    """The buttons of a dialog that shows what will change before it changes anything: a check
+    button (text, object name), an apply button enabled only after a check, and 取消."""
+    buttons = QDialogButtonBox()
+    check_button = QPushButton(check[0], objectName=check[1])
+    apply_button = QPushButton(apply[0], objectName=apply[1], enabled=False)
+    buttons.addButton(check_button, QDialogButtonBox.ButtonRole.ActionRole)
+    buttons.addButton(apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+    check_button.clicked.connect(on_check)
+    apply_button.clicked.connect(on_apply)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, check_button, apply_button
 
 
 def compact_combo(combo: QComboBox, chars: int) -> QComboBox:
