@@ -58,7 +58,8 @@ def page_layout(page: QWidget, title: str) -> tuple[QVBoxLayout, PageHeader]:
 def table_view(model: QAbstractItemModel, stretch: int | Sequence[int], name: str = "",
                word_wrap: bool = False) -> QTableView:
     """A read-only table selecting whole rows; columns fit their contents and the ``stretch`` column
-    (or columns, sharing it) takes the rest."""
+    (or columns, sharing it) takes the rest. With ``word_wrap`` rows grow to show every wrapped line
+    (such tables hold a few dozen rows, so measuring each is cheap)."""
     view = QTableView(objectName=name)
     view.setModel(model)
     view.setAlternatingRowColors(True)
@@ -66,6 +67,8 @@ def table_view(model: QAbstractItemModel, stretch: int | Sequence[int], name: st
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
     view.setWordWrap(word_wrap)
+    if word_wrap:
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     for column in [stretch] if isinstance(stretch, int) else stretch:

@@ -63,8 +63,10 @@ class ExplainGapCommand(LedgerCommand):
 class ReturnHistoryTableModel(RowsTableModel):
     """Every version of the period's return, newest first, with its files."""
 
-    VERSION, STATE, REVIEWED, SIGNED, SUBMITTED, NOTE, FILES = range(7)
-    HEADERS = ("版本", "状态", "审核", "签发", "报送", "撤回原因", "文件")
+    # The files beside the version, so they stay in sight in the narrow pane (1024 px); the reason
+    # for a withdrawal, which may be long, last and wrapped.
+    VERSION, STATE, FILES, REVIEWED, SIGNED, SUBMITTED, NOTE = range(7)
+    HEADERS = ("版本", "状态", "文件", "审核", "签发", "报送", "撤回原因")
     rows: list[Return]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

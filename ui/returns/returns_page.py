@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer, QUrl, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QInputDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog,
                                QLabel, QMessageBox, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from exchange.returns.review import return_status, review_return
@@ -27,6 +27,9 @@ from ui.returns.returns_dialogs import PassphraseDialog, identity_ready, manage_
 from ui.returns.returns_models import ExplainGapCommand, GapTableModel, ReturnHistoryTableModel
 from ui.widgets import page_layout, table_view
 from ui.workers import run_in_background
+
+ZOOM_STEP = 1.25  # 放大 / 缩小 by a quarter
+ZOOM_LIMITS = (0.25, 4.0)
 
 
 class ReturnsPage(QWidget):
@@ -91,11 +94,27 @@ class ReturnsPage(QWidget):
         left_layout.addWidget(self.gap_view, 3)
         left_layout.addWidget(QLabel(self.tr("历次版本"), objectName="sectionTitle"))
         self.history_model = ReturnHistoryTableModel()
-        self.history_view = table_view(self.history_model, ReturnHistoryTableModel.FILES, "historyTable", word_wrap=True)
+        self.history_view = table_view(self.history_model, ReturnHistoryTableModel.NOTE, "historyTable", word_wrap=True)
+        # The reason for a withdrawal wraps in a column of its own width, widened when there is room.
+        history_header = self.history_view.horizontalHeader()
+        history_header.setSectionResizeMode(ReturnHistoryTableModel.NOTE, QHeaderView.ResizeMode.Interactive)
+        history_header.resizeSection(ReturnHistoryTableModel.NOTE, 200)
+        history_header.setStretchLastSection(True)
         self.history_view.doubleClicked.connect(self._open_history_row)
         left_layout.addWidget(self.history_view, 2)
         splitter.addWidget(left)
+        self.lists = left
+        splitter.addWidget(self._build_preview())
+        splitter.setSizes([520, 640])
+        layout.addWidget(splitter, 1)
 
+        self.period_combo.currentIndexChanged.connect(self._period_changed)
+        ctx.ledgerChanged.connect(self._ledger_changed)
+        self.refresh()
+
+    def _build_preview(self) -> QWidget:
+        """The PDF preview under a zoom bar: fit to width, smaller, larger, and 只看预览, which gives
+        the page the whole width so a table's small print can be read in the smallest window."""
         self.pdf = QPdfDocument(self)
         self.pdf_view = QPdfView(objectName="pdfPreview")
         self.pdf_view.setDocument(self.pdf)
@@ -109,13 +128,58 @@ class ReturnsPage(QWidget):
         self.pdf.statusChanged.connect(  # the view while a PDF is loaded, else the hint instead of a grey area
             lambda status: self.preview_stack.setCurrentWidget(
                 self.pdf_view if status is QPdfDocument.Status.Ready else no_preview))
-        splitter.addWidget(self.preview_stack)
-        splitter.setSizes([520, 640])
-        layout.addWidget(splitter, 1)
 
-        self.period_combo.currentIndexChanged.connect(self._period_changed)
-        ctx.ledgerChanged.connect(self._ledger_changed)
-        self.refresh()
+        bar = QHBoxLayout()
+        self.zoom_label = QLabel(objectName="hint")
+        for key, text, tip, slot in (
+                ("fit", "适合宽度", "页面随预览区宽度缩放", self._fit_width),
+                ("zoom_out", "缩小", "", lambda: self._zoom_by(1 / ZOOM_STEP)),
+                ("zoom_in", "放大", "", lambda: self._zoom_by(ZOOM_STEP)),
+                ("preview_only", "只看预览", "隐藏左侧的缺报事项和历次版本，预览占满宽度", None)):
+            button = QPushButton(self.tr(text), objectName=f"{key}Button", toolTip=self.tr(tip))
+            button.setCheckable(key in ("fit", "preview_only"))
+            if slot is None:
+                button.toggled.connect(lambda on: self.lists.setVisible(not on))
+            else:
+                button.clicked.connect(slot)
+            self.buttons[key] = button
+        for key in ("fit", "zoom_out", "zoom_in"):
+            bar.addWidget(self.buttons[key])
+        bar.addWidget(self.zoom_label, 1)
+        bar.addWidget(self.buttons["preview_only"])
+        self.pdf_view.zoomFactorChanged.connect(self._show_zoom)
+        self.pdf_view.zoomModeChanged.connect(self._show_zoom)
+        self._show_zoom()
+
+        box = QWidget()
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.addLayout(bar)
+        box_layout.addWidget(self.preview_stack, 1)
+        return box
+
+    def page_scale(self) -> float:
+        """How large the preview draws the page, 1.0 being its printed size on this screen."""
+        view = self.pdf_view
+        if view.zoomMode() is QPdfView.ZoomMode.Custom or self.pdf.pageCount() == 0:
+            return view.zoomFactor()
+        margins = view.documentMargins()
+        printed = self.pdf.pagePointSize(0).width() * view.logicalDpiX() / 72
+        return (view.viewport().width() - margins.left() - margins.right()) / printed
+
+    def _zoom_by(self, step: float) -> None:
+        scale = min(max(self.page_scale() * step, ZOOM_LIMITS[0]), ZOOM_LIMITS[1])
+        self.pdf_view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.pdf_view.setZoomFactor(scale)
+
+    def _fit_width(self) -> None:
+        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self._show_zoom()  # a click on the checked button would uncheck it
+
+    def _show_zoom(self, *_args) -> None:
+        fit = self.pdf_view.zoomMode() is QPdfView.ZoomMode.FitToWidth
+        self.zoom_label.setText("" if fit else f"{self.pdf_view.zoomFactor():.0%}")
+        self.buttons["fit"].setChecked(fit)
 
     # ---- state ---------------------------------------------------------------------------
 
