@@ -71,15 +71,17 @@ class ConsolidationPage(QWidget):
         self.sources_label.setWordWrap(True)
         layout.addWidget(self.sources_label)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.trust_model = TrustTableModel()
-        splitter.addWidget(self._titled(self.tr("已登记的证书"), self._table(self.trust_model, TrustTableModel.SUBJECT,
-                                                                        "trustTable")))
+        # The returns above the certificates, each the page's full width: seven columns and a 说明
+        # that wraps still fit the smallest window (1024 px).
+        splitter = QSplitter(Qt.Orientation.Vertical)
         self.receipt_model = ReceiptTableModel()
         self.receipt_label = QLabel(self.tr("各地报表"), objectName="sectionTitle")
-        splitter.addWidget(self._titled(self.receipt_label, self._table(self.receipt_model, ReceiptTableModel.PROBLEMS,
-                                                                        "receiptTable")))
-        splitter.setSizes([300, 900])  # the returns, with their 说明, get the room
+        self.receipt_view = self._table(self.receipt_model, ReceiptTableModel.PROBLEMS, "receiptTable")
+        splitter.addWidget(self._titled(self.receipt_label, self.receipt_view))
+        self.trust_model = TrustTableModel()
+        self.trust_view = self._table(self.trust_model, TrustTableModel.SUBJECT, "trustTable")
+        splitter.addWidget(self._titled(self.tr("已登记的证书"), self.trust_view))
+        splitter.setSizes([500, 300])  # the returns, with their 说明, get the more room
         layout.addWidget(splitter, 1)
         ctx.ledgerChanged.connect(self.refresh)
         self.refresh()
@@ -192,7 +194,8 @@ class ConsolidationPage(QWidget):
         self.receipt_model.set_rows(result.receipts)
         self.receipt_label.setText(self.tr("各地报表：计入 %1 个，共 %2 条").replace(
             "%1", str(len(result.counties))).replace("%2", str(len(result.receipts))))
-        self.sources_label.setText(self.tr("已生成：%s") % "、".join(str(p) for p in self.output_files))
+        self.sources_label.setText(self.tr("已生成：%1（在 %2）").replace(
+            "%1", "、".join(p.name for p in self.output_files)).replace("%2", str(output_folder(self.ctx.store))))
 
     def manage_identity(self) -> None:
         """The city's own key, to sign the consolidation: created or imported here."""
