@@ -15,8 +15,8 @@ from typing import Callable
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QTextBrowser,
+    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTabWidget, QTextBrowser,
     QVBoxLayout, QWidget,
 )
 
@@ -33,6 +33,7 @@ from ui.tasks.task_dialogs import DoneDialog, MilestoneDialog, PostponeDialog
 from ui.widgets import compact_combo, table_view
 
 SAVE_DELAY_MS = 700  # a report is saved this long after the last keystroke (and on leaving it)
+FOLLOW_UP_LINES = 3  # the 需持续跟进 note: why the task cannot be solved for now and how it is followed
 
 
 def set_text(widget: QLineEdit | QPlainTextEdit, text: str) -> None:
@@ -90,8 +91,12 @@ class TaskDetailPane(QWidget):
 
     # ---- building ----
     def _build_info_tab(self) -> QWidget:
-        tab = QWidget()
-        outer = QVBoxLayout(tab)
+        # In a scroll area: at the smallest window the form is taller than the tab, and its rows
+        # must not be squeezed over each other.
+        tab = QScrollArea(objectName="taskInfo", widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        inner = QWidget()
+        tab.setWidget(inner)
+        outer = QVBoxLayout(inner)
         form = QFormLayout()
         outer.addLayout(form)
         outer.addStretch(1)
@@ -110,7 +115,9 @@ class TaskDetailPane(QWidget):
         self.units_label = QLabel(wordWrap=True, objectName="hint")
         form.addRow(self.tr("责任 / 配合单位"), self.units_label)
         self.follow_check = QCheckBox(self.tr("需持续跟进"))
-        self.follow_note = QLineEdit(placeholderText=self.tr("说明为何暂时无法解决、如何跟进"))
+        self.follow_note = QPlainTextEdit(objectName="followUpNote", tabChangesFocus=True,
+                                          placeholderText=self.tr("说明为何暂时无法解决、如何跟进"))
+        self.follow_note.setFixedHeight(self._lines_high(self.follow_note, FOLLOW_UP_LINES))
         form.addRow(self.tr("持续跟进"), self._saved_row(self.follow_check, self.follow_note, self._save_follow_up))
         self.override_combo = QComboBox()
         self.override_combo.addItem(self.tr("按规则推算"), None)
@@ -120,15 +127,26 @@ class TaskDetailPane(QWidget):
         form.addRow(self.tr("状态调整"), self._saved_row(self.override_combo, self.override_reason, self._save_override))
         return tab
 
-    def _saved_row(self, choice: QWidget, reason: QLineEdit, save) -> QHBoxLayout:
-        """A choice, the reason it needs, and a 保存 button that writes both."""
+    def _saved_row(self, choice: QWidget, reason: QWidget, save) -> QVBoxLayout:
+        """A choice and a 保存 button that writes it with the reason it needs, the reason below
+        them at the form's full width."""
         button = QPushButton(self.tr("保存"))
         button.clicked.connect(save)
         row = QHBoxLayout()
         row.addWidget(choice)
-        row.addWidget(reason, 1)
+        row.addStretch(1)
         row.addWidget(button)
-        return row
+        rows = QVBoxLayout()
+        rows.addLayout(row)
+        rows.addWidget(reason)
+        return rows
+
+    @staticmethod
+    def _lines_high(edit: QPlainTextEdit, lines: int) -> int:
+        """The height of an editor showing ``lines`` lines of its font."""
+        margins = edit.contentsMargins()
+        return round(edit.fontMetrics().lineSpacing() * lines + 2 * edit.document().documentMargin()
+                + margins.top() + margins.bottom())
 
     @staticmethod
     def _table_tab(view: QWidget, actions: tuple) -> QWidget:
@@ -325,7 +343,7 @@ class TaskDetailPane(QWidget):
     def _save_follow_up(self) -> None:
         if self.detail is not None:
             self.run(tc.FollowUpCommand(self.ctx.store, self.detail.id, self.follow_check.isChecked(),
-                                        self.follow_note.text(), self.on_change))
+                                        self.follow_note.toPlainText(), self.on_change))
 
     def _save_override(self) -> None:
         if self.detail is not None:
