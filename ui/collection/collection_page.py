@@ -69,6 +69,7 @@ class CollectionPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("期次")))
         self.period_combo = compact_combo(QComboBox(objectName="collectionPeriod"), 22)
+        self.period_combo.setMinimumWidth(260)  # a whole label, as in 报表报送
         self.period_combo.currentIndexChanged.connect(self._period_changed)
         bar.addWidget(self.period_combo)
         bar.addWidget(QLabel(self.tr("报送截止")))

@@ -56,19 +56,22 @@ class IssueTableModel(RowsTableModel):
 
 
 class StepTableModel(RowsTableModel):
-    DAY, KIND, UNIT, TEXT, WHO = range(5)
-    HEADERS = ["日期", "环节", "单位", "内容", "记录人"]
+    # The unit and who recorded the step share a column (two lines), so 内容 has the room to wrap
+    # in the narrow detail pane (1024 px).
+    DAY, KIND, UNIT, TEXT = range(4)
+    HEADERS = ["日期", "环节", "单位 / 记录人", "内容"]
     rows: list[StepView]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         step = self.rows[index.row()]
-        if index.column() == self.WHO:  # when it was recorded: in the tooltip
-            return step.who if role == Qt.ItemDataRole.DisplayRole else f"{step.who} 记录于 {step.at:%Y-%m-%d %H:%M:%S}"
+        if index.column() == self.UNIT:  # when it was recorded: in the tooltip
+            shown = "\n".join(part for part in (step.unit, step.who) if part)
+            return shown if role == Qt.ItemDataRole.DisplayRole else f"{shown}\n记录于 {step.at:%Y-%m-%d %H:%M:%S}"
         text = step.text
         if step.satisfaction:
             text = f"{step.satisfaction}　{text}".strip()
         if step.due:
             text = f"{text}（办结期限 {step.due.isoformat()}）".strip()
-        return [step.day.isoformat(), step.kind, step.unit, text][index.column()]
+        return [step.day.isoformat(), step.kind, "", text][index.column()]
