@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QDragEnterEvent, QDropEvent, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
                                QSplitter, QTreeView, QVBoxLayout, QWidget)
 
 from models.collection import (CONFLICT, REFUSED, USABLE, FormReview, OutliersToConfirm, ReceivedForm, UnitStatus,
@@ -105,8 +105,15 @@ class CollectionPage(QWidget):
         self.review_view.setModel(self.review_model)
         self.review_view.setAlternatingRowColors(True)
         self.review_view.setWordWrap(True)
-        for column, width in enumerate((380, 70, 110, 260, 260)):
-            self.review_view.header().resizeSection(column, width)
+        # What the ledger holds and what the unit typed share the width left by the item, the kind
+        # of change and the cell, so both are in sight side by side at the smallest window (1024 px).
+        review_header = self.review_view.header()
+        review_header.setStretchLastSection(False)
+        review_header.resizeSection(0, 300)
+        for column, mode in ((1, QHeaderView.ResizeMode.ResizeToContents), (2, QHeaderView.ResizeMode.ResizeToContents),
+                             (3, QHeaderView.ResizeMode.Stretch), (4, QHeaderView.ResizeMode.Stretch),
+                             (5, QHeaderView.ResizeMode.ResizeToContents)):
+            review_header.setSectionResizeMode(column, mode)
         splitter.addWidget(self._titled(self.tr("回收的填报表与台账的差异（勾选要写入的内容）"), self.review_view))
         splitter.setSizes([260, 420])
         layout.addWidget(splitter, 1)
@@ -238,7 +245,7 @@ class CollectionPage(QWidget):
     def _cell(text: str) -> QStandardItem:
         item = QStandardItem(text)
         item.setEditable(False)
-        item.setToolTip(text if len(text) > 30 else "")
+        item.setToolTip(text)  # the columns share the width: a long text is cut, whole in its tooltip
         return item
 
     @staticmethod
