@@ -9,9 +9,12 @@ import re
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QLabel, QMessageBox
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialogButtonBox, QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox,
+                               QPlainTextEdit, QPushButton, QTableView, QWidget)
 
 from models.enums import OfficeRole
 from models.office_profile import save_office_role
@@ -196,3 +199,201 @@ def test_the_city_makes_its_own_key_and_registers_a_county_by_its_certificate(qt
     qtbot.mouseClick(page.buttons["trust"], Qt.MouseButton.LeftButton)
     assert offered == ["金东区"] and not refused
     assert [t["county"] for t in list_trusted(plan_store)] == ["金东区"]
+
+
+# ---- the smallest window (1024×640) and the common laptop (1366×768), with data ----------------
+
+def _sign_twice(store, tmp_path) -> None:
+    """The demo period signed, withdrawn with a long reason, and signed again: two versions."""
+    from exchange.returns.returns_export import export_return, returns_folder
+    from exchange.returns.review import review_return
+    from exchange.signing.identity import create_identity, identity_folder
+    from models.returns import completeness, explain_gap, unexplained, withdraw_return
+
+    create_identity(identity_folder(store), "婺城区", "婺城区营商办", "screen-secret-1")
+    with store.transaction() as session:
+        for gap in unexplained(completeness(session, "2023-B22")):
+            explain_gap(session, gap, "10月数据11月5日后报送")
+    for reason in ("营商环境指标数据口径更正，按市专班要求重新报送", None):
+        review_return(store, "2023-B22", "李晓东")
+        export_return(store, "2023-B22", returns_folder(store), passphrase="screen-secret-1")
+        if reason:
+            withdraw_return(store, "2023-B22", reason)
+
+
+def _within(view, rect) -> bool:
+    """The cell is drawn whole inside the table's visible area."""
+    return rect.left() >= 0 and rect.right() <= view.viewport().width() and rect.top() >= 0 \
+        and rect.bottom() <= view.viewport().height()
+
+
+def test_at_1024_the_history_shows_its_files_and_the_preview_can_be_read(window, demo_store, qtbot, tmp_path):
+    from ui.returns.returns_models import ReturnHistoryTableModel
+
+    _sign_twice(demo_store, tmp_path)
+    window.resize(1024, 640)
+    page = window.show_page("returns")
+    qtbot.waitUntil(lambda: page.pdf.status() is QPdfDocument.Status.Ready, timeout=20000)
+    qtbot.wait(50)
+    view, model = page.history_view, page.history_model
+    assert model.rowCount() == 2
+    metrics = view.fontMetrics()
+    for row in range(2):
+        index = model.index(row, ReturnHistoryTableModel.FILES)
+        rect = view.visualRect(index)
+        assert _within(view, rect), (row, rect, view.viewport().size())
+        names = index.data().split("\n")
+        assert [n.rsplit(".", 1)[1] for n in names] == ["xlsx", "pdf"]
+        assert rect.width() >= max(metrics.horizontalAdvance(n) for n in names)  # each name whole
+        assert rect.height() >= 2 * metrics.height()  # both lines
+    assert view.visualRect(model.index(0, ReturnHistoryTableModel.REVIEWED)).height() >= 2 * metrics.height()
+
+    pdf_view = page.pdf_view
+    printed = page.pdf.pagePointSize(0).width() * pdf_view.logicalDpiX() / 72  # the page at its printed size
+
+    def drawn() -> float:
+        margins = pdf_view.documentMargins()
+        return (pdf_view.viewport().width() - margins.left() - margins.right()) / printed
+
+    assert drawn() < 0.6  # beside the lists the page's small print is too small to read
+    qtbot.mouseClick(page.buttons["preview_only"], Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    assert not page.gap_view.isVisible() and not page.history_view.isVisible()
+    assert drawn() > 0.9 and page.page_scale() == pytest.approx(drawn(), abs=0.01)
+    qtbot.mouseClick(page.buttons["zoom_in"], Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    assert pdf_view.zoomFactor() == pytest.approx(1.25 * drawn(), abs=0.02)
+    assert pdf_view.horizontalScrollBar().maximum() > 0 and page.zoom_label.text().endswith("%")
+    qtbot.mouseClick(page.buttons["fit"], Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    assert pdf_view.horizontalScrollBar().maximum() == 0 and page.buttons["fit"].isChecked()
+    qtbot.mouseClick(page.buttons["preview_only"], Qt.MouseButton.LeftButton)
+    assert page.history_view.isVisible()
+
+
+def _three_county_returns(city_store, folder):
+    """Three counties' signed returns of 2023-B22 in ``folder``, their certificates registered."""
+    from exchange.returns.return_data import build_return
+    from exchange.returns.xlsx_return import write_xlsx
+    from exchange.signing.identity import create_identity, export_certificate, unlock
+    from exchange.signing.trust_list import register_certificate
+    from models.office_profile import save_office_profile
+    from models.plan_loader import initialise
+    from models.store import Store
+
+    folder.mkdir()
+    with Store(folder.parent / "counties.db") as county:
+        initialise(county, demo=True)
+        for name in ("婺城区", "金东区", "兰溪市"):
+            keys = folder.parent / "keys" / name
+            create_identity(keys, name, f"{name}营商办", "county-secret")
+            register_certificate(city_store, export_certificate(keys, folder.parent / f"{name}.cer"), name)
+            save_office_profile(county, county=name, office_name=f"{name}营商办")
+            with county.session() as session:
+                data = build_return(session, "2023-B22", date(2023, 11, 4))
+            write_xlsx(data, folder / f"{data.file_stem}.xlsx", unlock(keys, "county-secret"))
+
+
+def test_at_1024_the_consolidations_explanations_are_in_sight(qtbot, plan_store, tmp_path):
+    from ui.consolidation.consolidation_models import ReceiptTableModel
+
+    save_office_role(plan_store, OfficeRole.CITY)
+    _three_county_returns(plan_store, tmp_path / "inbox")
+    create_application()
+    window = MainWindow(plan_store)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(1024, 640)
+    page = window.show_page("consolidation")
+    page.add_sources([tmp_path / "inbox"])
+    page.buttons["run"].click()
+    qtbot.waitUntil(lambda: page.receipt_model.rowCount() == 3, timeout=60000)
+    qtbot.wait(50)
+    view = page.receipt_view
+    header = view.horizontalHeader()
+    column = ReceiptTableModel.PROBLEMS
+    assert header.sectionViewportPosition(column) + header.sectionSize(column) <= view.viewport().width()
+    assert header.sectionSize(column) >= 150 and view.horizontalScrollBar().maximum() == 0
+    for row in range(3):
+        index = view.model().index(row, column)
+        rect = view.visualRect(index)
+        assert "晚于报送截止日" in index.data() and _within(view, rect)
+        needed = view.fontMetrics().boundingRect(rect.adjusted(3, 0, -3, 0), Qt.TextFlag.TextWordWrap, index.data())
+        assert needed.height() <= rect.height()  # every wrapped line shown
+
+
+def test_the_follow_up_note_has_room_at_1366_and_no_field_hides_another_at_1024(window, demo_store, qtbot):
+    from sqlalchemy import select
+
+    from models.plan import Task
+
+    with demo_store.session() as session:
+        task_id = session.scalar(select(Task.id).where(Task.follow_up.is_(True)))
+    window.resize(1366, 768)
+    page = window.show_page("tasks")
+    assert page.select_task(task_id)
+    detail = page.detail
+    detail.tabs.setCurrentIndex(2)  # 基本信息
+    qtbot.wait(50)
+    note, scroll = detail.follow_note, detail.tabs.currentWidget()
+    shown = QRect(note.mapTo(scroll.viewport(), QPoint(0, 0)), note.size())
+    assert scroll.viewport().rect().contains(shown) and scroll.verticalScrollBar().maximum() == 0
+    assert note.viewport().height() >= 3 * note.fontMetrics().lineSpacing()
+    assert note.width() >= detail.field_edits["title"].width() - 2  # the form's full width
+    assert "需持续与省市对接" in note.toPlainText()
+    assert note.document().size().height() * note.fontMetrics().lineSpacing() <= note.viewport().height()
+
+    note.setFocus()
+    note.selectAll()
+    for char in "省级系统改造排期未定，每月与市数据局对接一次":  # typed: QTest.keyClicks takes ASCII only
+        QApplication.sendEvent(note, QKeyEvent(QEvent.Type.KeyPress, 0, Qt.KeyboardModifier.NoModifier, char))
+    qtbot.mouseClick(detail.findChild(QPushButton, "followUpNoteSave"), Qt.MouseButton.LeftButton)
+    from models.task_actions import read_task
+
+    assert read_task(demo_store, task_id).follow_up_note == "省级系统改造排期未定，每月与市数据局对接一次"
+
+    window.resize(1024, 640)
+    qtbot.wait(50)
+    fields = [w for w in scroll.widget().findChildren(QWidget) if w.isVisible() and w.parentWidget() is scroll.widget()
+              and isinstance(w, (QLineEdit, QPlainTextEdit, QComboBox))]
+    assert len(fields) >= 10
+    for first, second in zip(fields, fields[1:]):
+        assert not first.geometry().intersects(second.geometry()), (first.objectName(), second.objectName())
+    assert scroll.verticalScrollBar().maximum() > 0  # taller than the tab: scrolled, not squeezed
+
+
+def test_at_1024_a_problems_steps_and_a_units_answer_are_in_sight(window, demo_store, qtbot, tmp_path):
+    import openpyxl
+
+    from exchange.collection.form_writer import TASK_SHEET
+    from exchange.collection.form_writer import send_forms
+    from ui.problems.problem_models import StepTableModel
+
+    window.resize(1024, 640)
+    problems = window.show_page("problems")
+    problems.view.selectRow(0)
+    qtbot.waitUntil(lambda: problems.steps.rowCount() >= 3)
+    steps = problems.findChild(QTableView, "stepTable")
+    header = steps.horizontalHeader()
+    assert header.sectionViewportPosition(StepTableModel.TEXT) + header.sectionSize(StepTableModel.TEXT) \
+        <= steps.viewport().width()
+    assert header.sectionSize(StepTableModel.TEXT) >= 8 * steps.fontMetrics().horizontalAdvance("事")
+    for row in range(problems.steps.rowCount()):
+        rect = steps.visualRect(problems.steps.index(row, StepTableModel.UNIT))
+        assert rect.height() >= 2 * steps.fontMetrics().height() or "\n" not in problems.steps.index(
+            row, StepTableModel.UNIT).data()  # the unit and who recorded it, both lines
+
+    sent = send_forms(demo_store, "2023-B22", tmp_path / "forms", date(2023, 10, 27))
+    form = next(f for f in sent.files if f.name.startswith("区发改委"))
+    book = openpyxl.load_workbook(form)
+    book[TASK_SHEET]["D4"] = "已完成社会信用体系建设年度评估，形成问题清单12项，整改9项。"
+    book.save(tmp_path / "回传.xlsx")
+    collection = window.show_page("collection")
+    collection.review([tmp_path / "回传.xlsx"])
+    qtbot.waitUntil(lambda: collection.review_model.rowCount() == 1, timeout=20000)
+    tree = collection.review_view
+    for column in (3, 4):  # 台账现有 and 单位填报, side by side
+        assert tree.header().sectionViewportPosition(column) + tree.header().sectionSize(column) \
+            <= tree.viewport().width()
+        assert tree.header().sectionSize(column) >= 120
+    assert tree.horizontalScrollBar().maximum() == 0

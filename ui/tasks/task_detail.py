@@ -123,14 +123,14 @@ class TaskDetailPane(QWidget):
         self.override_combo.addItem(self.tr("按规则推算"), None)
         for status in TaskStatus:
             self.override_combo.addItem(self.tr(status.label), status)
-        self.override_reason = QLineEdit(placeholderText=self.tr("调整状态必须说明理由"))
+        self.override_reason = QLineEdit(objectName="overrideReason", placeholderText=self.tr("调整状态必须说明理由"))
         form.addRow(self.tr("状态调整"), self._saved_row(self.override_combo, self.override_reason, self._save_override))
         return tab
 
     def _saved_row(self, choice: QWidget, reason: QWidget, save) -> QVBoxLayout:
         """A choice and a 保存 button that writes it with the reason it needs, the reason below
         them at the form's full width."""
-        button = QPushButton(self.tr("保存"))
+        button = QPushButton(self.tr("保存"), objectName=f"{reason.objectName()}Save")
         button.clicked.connect(save)
         row = QHBoxLayout()
         row.addWidget(choice)
