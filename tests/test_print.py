@@ -157,3 +157,11 @@ def test_the_return_keeps_the_footer_page_numbers_and_digest(printed):
         assert re.sub(r"\s", "", f"— {number} —") in [re.sub(r"\s", "", line) for line in lines]
         assert f"第 {number} 页 共 {len(all_pages)} 页" in lines
         assert any(line.startswith("报表摘要 ") for line in lines)
+
+
+def test_a_notice_names_only_what_lags(printed):
+    """兰溪市 has no lagging task: its 提示单 speaks of its indicators only, never of “0 项任务”."""
+    text = "".join(line for page in pages(printed["consolidation"]) for line in page)
+    assert "0 项" not in text
+    assert re.search(r"兰溪市改革办：.*?以下 \d+ 项指标滞后或未填报", text)
+    assert re.search(r"婺城区改革办：.*?以下 \d+ 项任务、\d+ 项指标滞后或未填报", text)

@@ -134,7 +134,7 @@ def _receipts(st: _Styles, result: Consolidation, stamp: StampBox) -> list:
              r.path.name if r.path else "", format_moment(r.signed_at),
              period_name(r.period_id), r.version or "", "；".join(r.problems)[:300]] for r in result.receipts]
     story.append(_table(st, ["县（市、区）", "状态", "计入", "文件", "签发时间", "期次", "版本", "说明"], rows,
-                        [24, 20, 10, 45, 31, 22, 10, 63]))
+                        [24, 20, 12, 45, 31, 26, 12, 53]))  # 计入, 期次 and 版本 on one line
     story.append(KeepTogether([Spacer(0, 4 * mm), para(f"{result.office}（签章）", st.sign), StampSpace(stamp)]))
     return story
 
@@ -187,9 +187,10 @@ def _notices(st: _Styles, result: Consolidation, issued: date) -> list:
         else:
             tasks, indicators = result.lagging(county)
             late = "（逾期报送）" if receipt.state == ReceiptState.LATE else ""
-            story.append(para(f"根据贵单位{result.period_label}报表{late}，以下 {len(tasks)} 项任务、"
-                              f"{len(indicators)} 项指标滞后或未填报，请督促责任单位加快推进，并在下期报表中说明进展。",
-                              st.notice))
+            lagging = "、".join(f"{n} 项{what}" for n, what in ((len(tasks), "任务"), (len(indicators), "指标")) if n)
+            story.append(para(f"根据贵单位{result.period_label}报表{late}，" + (
+                f"以下 {lagging}滞后或未填报，请督促责任单位加快推进，并在下期报表中说明进展。" if lagging
+                else "本期任务和指标均无滞后或未填报，请继续保持。"), st.notice))
             if tasks:
                 tables.append(("滞后任务", ["序号", "领域", "任务", "状态"],
                                [[t.number, t.area, t.title, t.statuses[county]] for t in tasks], [14, 30, 150, 20], 3))
