@@ -397,3 +397,15 @@ def test_at_1024_a_problems_steps_and_a_units_answer_are_in_sight(window, demo_s
             <= tree.viewport().width()
         assert tree.header().sectionSize(column) >= 120
     assert tree.horizontalScrollBar().maximum() == 0
+
+
+def test_an_empty_list_on_the_home_page_says_so(window, qtbot):
+    page = window.show_page("home")
+    view = page.missing_view
+    page.missing_model.set_rows([])  # every unfinished task has its report
+    qtbot.wait(50)
+    shown = view.viewport().grab().toImage()
+    assert view.empty_text == "未完成的任务本期都已填报进展"
+    view.empty_text = ""
+    view.viewport().repaint()
+    assert view.viewport().grab().toImage() != shown  # the sentence was drawn where the rows would be

@@ -125,18 +125,21 @@ class HomePage(QWidget):
         self.missing_model = AttentionTableModel(["序号", "任务", "责任单位", "联系人"], self)
         self.area_model = AreaStatusTableModel(self)
         # Two text columns share the width, so neither is cut to a few characters at the smallest window.
-        self.lagging_view = self._attention(grid, 0, 0, self.tr("滞后任务"), self.lagging_model, (1, 2))
-        self.due_view = self._attention(grid, 0, 1, self.tr("%d天内到期的节点") % DUE_SOON_DAYS, self.due_model, (1, 2))
-        self.missing_view = self._attention(grid, 2, 0, self.tr("本期尚未填报进展的任务"), self.missing_model, 1)
+        self.lagging_view = self._attention(grid, 0, 0, self.tr("滞后任务"), self.lagging_model, (1, 2),
+                                            self.tr("没有滞后的任务"))
+        self.due_view = self._attention(grid, 0, 1, self.tr("%d天内到期的节点") % DUE_SOON_DAYS, self.due_model, (1, 2),
+                                        self.tr("%d天内没有到期的节点") % DUE_SOON_DAYS)
+        self.missing_view = self._attention(grid, 2, 0, self.tr("本期尚未填报进展的任务"), self.missing_model, 1,
+                                            self.tr("未完成的任务本期都已填报进展"))
         grid.addWidget(QLabel(self.tr("各领域任务状态"), objectName="sectionTitle"), 2, 1)
         self.area_view = table_view(self.area_model, AreaStatusTableModel.COL_AREA)
         grid.addWidget(self.area_view, 3, 1)
         return tab
 
     def _attention(self, grid: QGridLayout, row: int, column: int, title: str, model: AttentionTableModel,
-                   stretch: int | tuple[int, ...]) -> QTableView:
+                   stretch: int | tuple[int, ...], empty: str) -> QTableView:
         label = QLabel(title, objectName="sectionTitle")
-        view = table_view(model, stretch)
+        view = table_view(model, stretch, empty=empty)
         view.activated.connect(self._open)
         view.clicked.connect(self._open)
         grid.addWidget(label, row, column)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QAbstractItemModel, QDate, Qt
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QPushButton, QFrame, QHeaderView, QLabel, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -55,12 +56,29 @@ def page_layout(page: QWidget, title: str) -> tuple[QVBoxLayout, PageHeader]:
     return layout, header
 
 
+class DataTable(QTableView):
+    """A table that says, in grey where its rows would be, what it means to have none."""
+
+    def __init__(self, empty: str = "", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.empty_text = empty
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.empty_text and self.model() is not None and self.model().rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.viewport().rect().adjusted(8, 8, -8, -8),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.empty_text)
+
+
 def table_view(model: QAbstractItemModel, stretch: int | Sequence[int], name: str = "",
-               word_wrap: bool = False) -> QTableView:
+               word_wrap: bool = False, empty: str = "") -> QTableView:
     """A read-only table selecting whole rows; columns fit their contents and the ``stretch`` column
     (or columns, sharing it) takes the rest. With ``word_wrap`` rows grow to show every wrapped line
-    (such tables hold a few dozen rows, so measuring each is cheap)."""
-    view = QTableView(objectName=name)
+    (such tables hold a few dozen rows, so measuring each is cheap); ``empty`` is shown while it has
+    no rows, so an empty list reads as good news rather than as a blank."""
+    view = DataTable(empty, objectName=name)
     view.setModel(model)
     view.setAlternatingRowColors(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -76,10 +76,12 @@ class ConsolidationPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.receipt_model = ReceiptTableModel()
         self.receipt_label = QLabel(self.tr("各地报表"), objectName="sectionTitle")
-        self.receipt_view = self._table(self.receipt_model, ReceiptTableModel.PROBLEMS, "receiptTable")
+        self.receipt_view = self._table(self.receipt_model, ReceiptTableModel.PROBLEMS, "receiptTable",
+                                        self.tr("添加各地报表后点“开始汇总”，这里列出每份报表的核验结果。"))
         splitter.addWidget(self._titled(self.receipt_label, self.receipt_view))
         self.trust_model = TrustTableModel()
-        self.trust_view = self._table(self.trust_model, TrustTableModel.SUBJECT, "trustTable")
+        self.trust_view = self._table(self.trust_model, TrustTableModel.SUBJECT, "trustTable",
+                                      self.tr("尚未登记证书：点“登记证书…”登记各县（市、区）发来的证书。"))
         splitter.addWidget(self._titled(self.tr("已登记的证书"), self.trust_view))
         splitter.setSizes([500, 300])  # the returns, with their 说明, get the more room
         layout.addWidget(splitter, 1)
@@ -94,11 +96,11 @@ class ConsolidationPage(QWidget):
         box_layout.addWidget(view)
         return box
 
-    def _table(self, model, stretch: int, name: str) -> QTableView:
+    def _table(self, model, stretch: int, name: str, empty: str) -> QTableView:
         proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(model)
         proxy.setSortRole(RawRole)
-        view = table_view(proxy, stretch, name, word_wrap=True)
+        view = table_view(proxy, stretch, name, word_wrap=True, empty=empty)
         view.setSortingEnabled(True)
         return view
 
