@@ -73,7 +73,8 @@ class ProblemsPage(QWidget):
         self.proxy.setSortRole(IssueTableModel.RawRole)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.view = table_view(self.proxy, IssueTableModel.ENTERPRISE, "problemTable")
+        # The enterprise's whole name (the column fits it); the state, last, takes what width is left.
+        self.view = table_view(self.proxy, IssueTableModel.STATE, "problemTable")
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(IssueTableModel.NUMBER, Qt.SortOrder.DescendingOrder)
         splitter.addWidget(self.view)
