@@ -219,7 +219,8 @@ class TaskDetailPane(QWidget):
 
     def _build_evidence_tab(self) -> QWidget:
         self.evidence_model = EvidenceTableModel(self)
-        self.evidence_view = table_view(self.evidence_model, EvidenceTableModel.COL_NAME, word_wrap=True)
+        self.evidence_view = table_view(self.evidence_model, EvidenceTableModel.COL_NAME, word_wrap=True,
+                                        empty=self.tr("尚无佐证材料：用下方的按钮添加到所选节点或本期进展。"))
         self.evidence_view.doubleClicked.connect(self._open_evidence)
         return self._table_tab(self.evidence_view, (
             (self.tr("添加到所选节点…"), self._attach_to_milestone), (self.tr("添加到本期进展…"), self._attach_to_report),
