@@ -7,7 +7,9 @@ office's name from 设置, kept on one page with the notice's last rows.
 """
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from exchange.consolidation.consolidation_data import COUNTED, Consolidation, ReceiptState
+from exchange.consolidation.consolidation_data import COUNTED, Consolidation, Receipt, ReceiptState
 from exchange.common.pdf_fonts import register_fonts
 from exchange.common.pdf_page import PageFooter, StampBox, content_width, document, drawing, numbered_canvas, para
 from exchange.signing.documents import consolidation_subject
@@ -196,44 +198,68 @@ def _problem_board(st: _Styles, result: Consolidation) -> list:
             para("各地本年累计数（据各地本期报表）。得分为办结率、按期办结率、满意率与（1−重办率）的平均。", st.cell)]
 
 
+class _Later(Flowable):
+    """Takes no room; when the layout reaches it, the flowables ``make`` returns take its place.
+    Each 提示单 is made when its turn comes and dropped once drawn, so a consolidation of many
+    counties never holds every page's story at once (ReportLab's generated content, as DocIf)."""
+
+    _ZEROSIZE = 1
+
+    def __init__(self, make: Callable[[], list[Flowable]]) -> None:
+        super().__init__()
+        self.make: Callable[[], list[Flowable]] | None = make
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        if self.make is not None:
+            self._frame.add_generated_content(*self.make())
+            self.make = None
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
 def _notices(st: _Styles, result: Consolidation, issued: date) -> list:
-    story = []
-    for receipt in result.notice_receipts():
-        county = receipt.county
-        story += [PageBreak(), para("提示单", st.title), para(f"{county}改革办：", st.body), Spacer(0, 2 * mm)]
-        closing = [Spacer(0, 8 * mm), para(f"{result.office}　　{issued:%Y年%m月%d日}", st.sign)]
-        tables = []  # (title, header, rows, widths, lag column)
-        if receipt.state == ReceiptState.MISSING:
-            story.append(para(f"截至汇总时，未收到贵单位{result.period_label}的报表（报送截止 "
-                              f"{result.due:%Y年%m月%d日}），请尽快签发报送。", st.notice))
-        elif receipt.state not in COUNTED:
-            story.append(para(f"贵单位{result.period_label}的报表未被采用（{receipt.state.label}）："
-                              f"{'；'.join(receipt.problems)}请核实后重新签发报送。", st.notice))
-        else:
-            tasks, indicators = result.lagging(county)
-            late = "（逾期报送）" if receipt.state == ReceiptState.LATE else ""
-            story.append(para(f"根据贵单位{result.period_label}报表{late}，以下 {len(tasks)} 项任务、"
-                              f"{len(indicators)} 项指标滞后或未填报，请督促责任单位加快推进，并在下期报表中说明进展。",
-                              st.notice))
-            if tasks:
-                tables.append(("滞后任务", ["序号", "领域", "任务", "状态"],
-                               [[t.number, t.area, t.title, t.statuses[county]] for t in tasks], [14, 30, 150, 20], 3))
-            if indicators:
-                tables.append(("滞后或未填报的指标", ["编号", "指标", "目标", "本期值", "完成率", "状态", "排名"],
-                               [[i.code, i.name, i.target_text, format_value(i.values.get(county), i.unit, None),
-                                 format_percent(i.completions.get(county), ""), i.statuses[county],
-                                 i.ranks.get(county) or "—"] for i in indicators],
-                               [20, 80, 30, 30, 20, 18, 14], 5))
-            if not tables:
-                story.append(para("本期无滞后事项，请继续保持。", st.notice))
-        for n, (title, header, rows, widths, lag) in enumerate(tables, 1):
-            story.append(para(title, st.h2))
-            if n < len(tables):
-                story.append(_table(st, header, rows, widths, lag))
-            else:
-                story += _closing_table(st, header, rows, widths, lag, closing)
+    return [_Later(functools.partial(_notice, st, result, issued, receipt)) for receipt in result.notice_receipts()]
+
+
+def _notice(st: _Styles, result: Consolidation, issued: date, receipt: Receipt) -> list[Flowable]:
+    """One county's 提示单, from a page of its own."""
+    county = receipt.county
+    story = [PageBreak(), para("提示单", st.title), para(f"{county}改革办：", st.body), Spacer(0, 2 * mm)]
+    closing = [Spacer(0, 8 * mm), para(f"{result.office}　　{issued:%Y年%m月%d日}", st.sign)]
+    tables = []  # (title, header, rows, widths, lag column)
+    if receipt.state == ReceiptState.MISSING:
+        story.append(para(f"截至汇总时，未收到贵单位{result.period_label}的报表（报送截止 "
+                          f"{result.due:%Y年%m月%d日}），请尽快签发报送。", st.notice))
+    elif receipt.state not in COUNTED:
+        story.append(para(f"贵单位{result.period_label}的报表未被采用（{receipt.state.label}）："
+                          f"{'；'.join(receipt.problems)}请核实后重新签发报送。", st.notice))
+    else:
+        tasks, indicators = result.lagging(county)
+        late = "（逾期报送）" if receipt.state == ReceiptState.LATE else ""
+        story.append(para(f"根据贵单位{result.period_label}报表{late}，以下 {len(tasks)} 项任务、"
+                          f"{len(indicators)} 项指标滞后或未填报，请督促责任单位加快推进，并在下期报表中说明进展。",
+                          st.notice))
+        if tasks:
+            tables.append(("滞后任务", ["序号", "领域", "任务", "状态"],
+                           [[t.number, t.area, t.title, t.statuses[county]] for t in tasks], [14, 30, 150, 20], 3))
+        if indicators:
+            tables.append(("滞后或未填报的指标", ["编号", "指标", "目标", "本期值", "完成率", "状态", "排名"],
+                           [[i.code, i.name, i.target_text, format_value(i.values.get(county), i.unit, None),
+                             format_percent(i.completions.get(county), ""), i.statuses[county],
+                             i.ranks.get(county) or "—"] for i in indicators],
+                           [20, 80, 30, 30, 20, 18, 14], 5))
         if not tables:
-            story.append(KeepTogether(closing))
+            story.append(para("本期无滞后事项，请继续保持。", st.notice))
+    for n, (title, header, rows, widths, lag) in enumerate(tables, 1):
+        story.append(para(title, st.h2))
+        if n < len(tables):
+            story.append(_table(st, header, rows, widths, lag))
+        else:
+            story += _closing_table(st, header, rows, widths, lag, closing)
+    if not tables:
+        story.append(KeepTogether(closing))
     return story
 
 
