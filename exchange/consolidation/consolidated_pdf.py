@@ -11,7 +11,6 @@ import functools
 import io
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
