@@ -33,7 +33,7 @@ from ui.palette import BEHIND, SEARCH_HIT, TASK_STATUS_COLOURS
 from ui.table_model import HeadersMixin
 
 TASK_BASE = 1_000_000
-FETCH_BATCH = 200  # tasks exposed at a time: more than a screen even with every milestone open
+FETCH_BATCH = 100  # tasks exposed at a time: more than a screen even with every milestone open
 AnyIndex = QModelIndex | QPersistentModelIndex
 Cell = dict[int, Any]  # role → value
 # Roles as plain ints: the keys of the prepared cells, looked up with what role() hands back.
@@ -83,15 +83,16 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
         self.areas: list[AreaNode] = []  # every area with tasks, plan order
         self.filter = TaskFilter()
         self.as_of = date.today()
-        self.matched_milestones: set[int] = set()  # ids of milestones whose title a search word hits
+        self._words: list[str] = []  # the search words, lower-cased
+        self._matches: dict[int, list[int]] = {}  # task position → its milestone rows the words hit, as shown
         self._shown: list[AreaNode] = []  # the areas with a task the filter lets through
         self._fetched_areas = 0  # area rows the view has been given; only the last may lack tasks
         self._passing: set[int] = set()  # task positions
         self._place: dict[int, tuple[int, int]] = {}  # shown task position → (area row, row in area)
         self._position: dict[int, int] = {}  # task id → position
         # Per task, made at the first search: everything the search looks at, lower-cased, and
-        # each milestone's id with its lower-cased title.
-        self._haystacks: list[tuple[str, list[tuple[int, str]]]] = []
+        # each milestone's lower-cased title.
+        self._haystacks: list[tuple[str, list[str]]] = []
         self._cells: dict[int, tuple[list[Cell], list[list[Cell]]]] = {}  # position → task cells, milestone cells
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -137,9 +138,9 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
         self._cells.pop(position, None)
         if self._haystacks:
             self._haystacks[position] = self._haystack(row)
-        before = (self._passing, self.matched_milestones)
+        before = self._passing
         self._compute()
-        if (self._passing, self.matched_milestones) != before or self._sort_column >= 0:
+        if self._passing != before or self._sort_column >= 0:
             self.set_filter(self.filter)  # it now passes or fails the filter, or moved in the sort order
             return True
         index = self.task_index(row.id)
@@ -184,13 +185,22 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
             if words and not all(word in self._haystacks[position][0] for word in words):
                 continue
             passing.add(position)
-        self._passing = passing
-        self.matched_milestones = {milestone for position in passing for milestone, title in self._haystacks[position][1]
-                                   if any(word in title for word in words)} if words else set()
+        self._passing, self._words, self._matches = passing, words, {}
+
+    def _matched_rows(self, position: int) -> list[int]:
+        """The milestone rows of a shown task whose title a search word hits (worked out when the
+        task is shown, not for all 20,000 milestones at each search)."""
+        if not self._words:
+            return []
+        rows = self._matches.get(position)
+        if rows is None:
+            rows = self._matches[position] = [row for row, title in enumerate(self._haystacks[position][1])
+                                              if any(word in title for word in self._words)]
+        return rows
 
     @staticmethod
-    def _haystack(row: TaskRow) -> tuple[str, list[tuple[int, str]]]:
-        return row.search_text(), [(m.id, m.title.lower()) for m in row.milestones]
+    def _haystack(row: TaskRow) -> tuple[str, list[str]]:
+        return row.search_text(), [m.title.lower() for m in row.milestones]
 
     def _arrange(self) -> None:
         """The area rows and each one's shown tasks, in the sort order."""
@@ -271,7 +281,7 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
     def has_matched_milestone(self, index: AnyIndex) -> bool:
         """Whether a task row is shown because of one of its milestones (opened to show it)."""
         task = self.task_at(index) if index.isValid() and index.internalId() < TASK_BASE else None
-        return task is not None and any(m.id in self.matched_milestones for m in task.milestones)
+        return task is not None and bool(self._matched_rows(self._position[task.id]))
 
     def task_at(self, index: AnyIndex) -> TaskRow | None:
         """The task of a task row or of a milestone row."""
@@ -360,7 +370,7 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
         position = key - TASK_BASE
         milestone_cells = self._prepared(position)[1]
         cell = milestone_cells[index.row()][column]
-        if self.matched_milestones and self.rows[position].milestones[index.row()].id in self.matched_milestones:
+        if index.row() in self._matched_rows(position):
             return {**cell, BACKGROUND: SEARCH_HIT, FONT: self._bold}
         return cell
 
