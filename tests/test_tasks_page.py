@@ -16,6 +16,7 @@ from models.task_list import task_list
 from models.tasks import task_by_number
 from tests.keyboard import type_text
 from ui.context import AppContext
+from ui.palette import SEARCH_HIT
 from ui.tasks.task_tree_model import TaskFilter, TaskTreeModel
 from ui.tasks.tasks_page import TasksPage
 
@@ -332,3 +333,109 @@ def test_a_period_signed_while_typing_keeps_the_text_with_the_reason(qtbot, page
     page.select_task(task_id(demo_store, 7))
     assert page.detail.task_id == task and progress.toPlainText() == "本期新增企业服务专员 12 名"
     assert "已签发" in page.detail.report_error.text() and "撤回" in page.detail.report_error.text()
+
+
+# ---- a ledger larger than one fetch: the tree is filled as it is scrolled ----
+
+@pytest.fixture
+def large_page(qtbot, tmp_path):
+    """The page on the built-in plan grown to 400 tasks (four milestones each), shown at 1366×768."""
+    from models.store import Store
+    from tests.generate_large import generate
+
+    db = tmp_path / "large.db"
+    generate(db, 400)
+    with Store(db) as store:
+        page = TasksPage(AppContext(store))
+        qtbot.addWidget(page)
+        page.resize(1366, 768)
+        page.show()
+        qtbot.waitExposed(page)
+        yield page
+
+
+def scroll_to_end(qtbot, page: TasksPage) -> None:
+    """Drag the scroll bar to the end until nothing more comes, as a person reading to the last task."""
+    bar = page.tree.verticalScrollBar()
+    for _ in range(50):
+        qtbot.wait(20)  # the view lays out what came, the deferred fetch runs
+        if not page.model.can_fetch_more() and bar.value() == bar.maximum():
+            return
+        bar.setValue(bar.maximum())
+    raise AssertionError("the list never reached its end")
+
+
+def search(qtbot, page: TasksPage, words: str) -> None:
+    """Type the words into an emptied search box and wait for the filter to take them all."""
+    page.search.clear()
+    type_text(page.search, words)
+    qtbot.waitUntil(lambda: page.model.filter.text == words, timeout=3000)
+
+
+def large_rows(page: TasksPage):
+    with page.ctx.store.session() as session:
+        return task_list(session, current_plan(session), page.ctx.as_of())
+
+
+def area_headers(model: TaskTreeModel) -> list[str]:
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def test_a_long_list_is_filled_as_it_is_scrolled(qtbot, large_page):
+    page, rows = large_page, large_rows(large_page)
+    assert len(rows) == 400
+    assert len(visible_task_numbers(page.model)) < 400  # not every row laid out at once
+    assert page.count_label.text().startswith("显示 400 / 400")
+    scroll_to_end(qtbot, page)
+    assert sorted(visible_task_numbers(page.model)) == sorted(r.number for r in rows)
+    by_area: dict[str, int] = {}
+    for r in rows:
+        by_area[r.area] = by_area.get(r.area, 0) + 1
+    assert area_headers(page.model) == [f"{name}（{count}）" for name, count in by_area.items()]
+
+
+def test_search_finds_tasks_beyond_the_first_screens_by_milestone_unit_and_person(qtbot, large_page):
+    page, rows = large_page, large_rows(large_page)
+    last = rows[-1]
+    milestone = last.milestones[2]
+    checks = {
+        milestone.title: [r for r in rows if any(milestone.title in m.title for m in r.milestones)
+                          or milestone.title in r.title],
+        "区税务局": [r for r in rows if r.county_unit == "区税务局"],
+        "王建华": [r for r in rows if "王建华" in (r.leader, r.contact)],
+    }
+    for words, expected in checks.items():
+        search(qtbot, page, words)
+        assert page.count_label.text().startswith(f"显示 {len(expected)} / 400")
+        scroll_to_end(qtbot, page)
+        assert sorted(visible_task_numbers(page.model)) == sorted(r.number for r in expected), words
+        shown_by_area: dict[str, int] = {}
+        for r in expected:
+            shown_by_area[r.area] = shown_by_area.get(r.area, 0) + 1
+        totals = {r.area: sum(1 for o in rows if o.area == r.area) for r in rows}
+        assert area_headers(page.model) == [f"{name}（显示 {count} / {totals[name]}）"
+                                            for name, count in shown_by_area.items()], words
+    search(qtbot, page, "第3季度")  # a word of every generated task's third milestone: more than one fetch
+    assert page.model.can_fetch_more()
+    scroll_to_end(qtbot, page)
+    task = page.model.task_index(last.id)
+    assert page.tree.isExpanded(task)
+    hit = page.model.index(2, TaskTreeModel.COL_TITLE, task)
+    assert hit.data() == milestone.title and hit.data(Qt.ItemDataRole.BackgroundRole) == SEARCH_HIT
+    assert page.model.index(0, TaskTreeModel.COL_TITLE, task).data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_the_selected_task_stays_selected_across_filters_and_sorting(qtbot, large_page):
+    page, rows = large_page, large_rows(large_page)
+    last = rows[-1]
+    assert page.select_task(last.id)  # beyond the first fetch: fetched through to it
+    assert page.model.task_at(page.tree.currentIndex()).id == last.id and page.detail.task_id == last.id
+    search(qtbot, page, last.leader)
+    assert page.model.task_at(page.tree.currentIndex()).id == last.id
+    page.tree.header().setSortIndicator(TaskTreeModel.COL_NUMBER, Qt.SortOrder.DescendingOrder)
+    area = page.model.index(0, 0)
+    numbers = [int(page.model.index(row, 0, area).data()) for row in range(page.model.rowCount(area))]
+    assert numbers == sorted(numbers, reverse=True)
+    assert page.model.task_at(page.tree.currentIndex()).id == last.id
+    page.clear_filter()
+    assert page.model.task_at(page.tree.currentIndex()).id == last.id and page.detail.task_id == last.id

@@ -76,8 +76,9 @@ class TasksPage(QWidget):
         # More tasks when the list is scrolled to its end; deferred, as the range changes during layout.
         self._fetch_timer = QTimer(self, singleShot=True, interval=0)
         self._fetch_timer.timeout.connect(self._fetch_at_end)
-        self.tree.verticalScrollBar().valueChanged.connect(self._fetch_timer.start)
-        self.tree.verticalScrollBar().rangeChanged.connect(self._fetch_timer.start)
+        bar = self.tree.verticalScrollBar()
+        bar.valueChanged.connect(lambda _value: self._fetch_timer.start())  # not start(msec=value)
+        bar.rangeChanged.connect(lambda _low, _high: self._fetch_timer.start())
         self.tree.setUniformRowHeights(True)
         self.tree.setIndentation(14)  # milestone numbers (12.3) fit the first column at depth 2
         self.tree.setAlternatingRowColors(True)
