@@ -337,14 +337,16 @@ def test_a_period_signed_while_typing_keeps_the_text_with_the_reason(qtbot, page
 
 # ---- a ledger larger than one fetch: the tree is filled as it is scrolled ----
 
+LARGE = 1000  # tasks: the first area alone holds more than two fetches
+
 @pytest.fixture
 def large_page(qtbot, tmp_path):
-    """The page on the built-in plan grown to 400 tasks (four milestones each), shown at 1366×768."""
+    """The page on the built-in plan grown to LARGE tasks (four milestones each), shown at 1366×768."""
     from models.store import Store
     from tests.generate_large import generate
 
     db = tmp_path / "large.db"
-    generate(db, 400)
+    generate(db, LARGE)
     with Store(db) as store:
         page = TasksPage(AppContext(store))
         qtbot.addWidget(page)
@@ -377,21 +379,37 @@ def large_rows(page: TasksPage):
         return task_list(session, current_plan(session), page.ctx.as_of())
 
 
+def area_counts(rows) -> list[tuple[str, int]]:
+    """Each area with its number of tasks, in the plan's order."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.area] = counts.get(r.area, 0) + 1
+    return list(counts.items())
+
+
 def area_headers(model: TaskTreeModel) -> list[str]:
     return [model.index(row, 0).data() for row in range(model.rowCount())]
 
 
 def test_a_long_list_is_filled_as_it_is_scrolled(qtbot, large_page):
     page, rows = large_page, large_rows(large_page)
-    assert len(rows) == 400
-    assert len(visible_task_numbers(page.model)) < 400  # not every row laid out at once
-    assert page.count_label.text().startswith("显示 400 / 400")
+    assert len(rows) == LARGE
+    assert len(visible_task_numbers(page.model)) < LARGE  # not every row laid out at once
+    assert page.count_label.text().startswith(f"显示 {LARGE} / {LARGE}")
     scroll_to_end(qtbot, page)
     assert sorted(visible_task_numbers(page.model)) == sorted(r.number for r in rows)
-    by_area: dict[str, int] = {}
-    for r in rows:
-        by_area[r.area] = by_area.get(r.area, 0) + 1
-    assert area_headers(page.model) == [f"{name}（{count}）" for name, count in by_area.items()]
+    assert area_headers(page.model) == [f"{name}（{count}）" for name, count in area_counts(rows)]
+
+
+def test_collapsing_an_area_still_being_fetched_brings_the_next_one(qtbot, large_page):
+    page = large_page
+    assert page.model.rowCount() == 1 and page.model.can_fetch_more()
+    page.tree.collapse(page.model.index(0, 0))  # nothing left to scroll to: the list fetches on its own
+    qtbot.waitUntil(lambda: page.model.rowCount() > 1, timeout=3000)
+    (first, first_count), (name, count) = area_counts(large_rows(page))[:2]
+    assert page.model.rowCount(page.model.index(0, 0)) == first_count
+    following = page.model.index(1, 0)
+    assert following.data() == f"{name}（{count}）" and page.tree.isExpanded(following)
 
 
 def test_search_finds_tasks_beyond_the_first_screens_by_milestone_unit_and_person(qtbot, large_page):
@@ -406,7 +424,7 @@ def test_search_finds_tasks_beyond_the_first_screens_by_milestone_unit_and_perso
     }
     for words, expected in checks.items():
         search(qtbot, page, words)
-        assert page.count_label.text().startswith(f"显示 {len(expected)} / 400")
+        assert page.count_label.text().startswith(f"显示 {len(expected)} / {LARGE}")
         scroll_to_end(qtbot, page)
         assert sorted(visible_task_numbers(page.model)) == sorted(r.number for r in expected), words
         shown_by_area: dict[str, int] = {}

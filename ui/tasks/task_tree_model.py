@@ -256,7 +256,7 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
             case self.COL_NUMBER: return task.number
             case self.COL_STATUS: return list(TaskStatus).index(task.status)
             case self.COL_DUE: return following.due.isoformat() if following else "9999"
-        return self._task_cells(task)[column].get(DISPLAY, "")
+        return self._task_texts(task)[column]
 
     # ---- what the page asks ----
     def passing_count(self) -> int:
@@ -394,9 +394,9 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
     def _task_cells(self, task: TaskRow) -> list[Cell]:
         return self._prepared(self._position[task.id])[0]
 
-    def _make_task_cells(self, task: TaskRow) -> list[Cell]:
+    def _task_texts(self, task: TaskRow) -> dict[int, str]:
         following = task.next_milestone
-        texts = {
+        return {
             self.COL_NUMBER: str(task.number),
             self.COL_TITLE: task.title + (self.tr("（需持续跟进）") if task.follow_up else ""),
             self.COL_STATUS: self.tr(task.status.label) + ("*" if task.overridden else ""),
@@ -406,6 +406,10 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
             self.COL_LEAD_UNIT: task.lead_unit, self.COL_COUNTY_UNIT: task.county_unit,
             self.COL_LEADER: task.leader, self.COL_CONTACT: task.contact,
         }
+
+    def _make_task_cells(self, task: TaskRow) -> list[Cell]:
+        following = task.next_milestone
+        texts = self._task_texts(task)
         cells: list[Cell] = [{DISPLAY: texts[column]} for column in range(len(self.HEADERS))]
         cells[self.COL_TITLE][TOOLTIP] = texts[self.COL_TITLE]
         cells[self.COL_NEXT][TOOLTIP] = texts[self.COL_NEXT]

@@ -243,9 +243,12 @@ class TasksPage(QWidget):
             self.tree.setFirstColumnSpanned(area.row(), parent, True)
 
     def _fetch_at_end(self) -> None:
+        """More tasks while the list is scrolled to its end, or too short to scroll: checked again
+        once the batch is laid out, as a collapsed area can leave the list short still."""
         bar = self.tree.verticalScrollBar()
         if bar.value() >= bar.maximum() and self.model.can_fetch_more():
             self.model.fetch_more()
+            self._fetch_timer.start()
 
     def clear_filter(self) -> None:
         for combo in (self.area_combo, self.kind_combo, self.origin_combo, self.status_combo, self.unit_combo,
