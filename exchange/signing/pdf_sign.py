@@ -21,9 +21,9 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from exchange.signing.identity import SigningKey, certificate_names, fingerprint
-from exchange.common.pdf_fonts import fallback_font_path
 from exchange.common.pdf_page import StampBox
 from exchange.signing.documents import Verification, check_validity, parse_subject
+from exchange.signing.stamp_font import stamp_font
 from models.beijing_time import format_moment
 
 FIELD_NAME = "OfficeSignature"
@@ -38,7 +38,8 @@ def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
 
 
 def sign_pdf(pdf: bytes, key: SigningKey, stamp: StampBox, reason: str, location: str) -> bytes:
-    """``pdf`` with a PAdES signature whose appearance fills the stamp box."""
+    """``pdf`` with a PAdES signature whose appearance fills the stamp box, its text in the stamp
+    font kept beside the key."""
     private = asn1_keys.PrivateKeyInfo.load(key.private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     signer = signers.SimpleSigner(
@@ -46,18 +47,20 @@ def sign_pdf(pdf: bytes, key: SigningKey, stamp: StampBox, reason: str, location
         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in key.chain]))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=stamp.page, box=stamp.box))
+    # pyHanko's own %(ts)s is local time; the signer is named as pyHanko would name it.
+    params = {"signer": signer.subject_name, "beijing": format_moment(datetime.now(timezone.utc))}
+    text = "数字签名：%(signer)s\n时间：%(beijing)s\n" + reason.replace("%", "%%")
+    font = GlyphAccumulatorFactory(str(stamp_font(key.folder, text % params)), font_size=STAMP_FONT_SIZE)
     style = TextStampStyle(
-        stamp_text="数字签名：%(signer)s\n时间：%(beijing)s\n" + reason,  # pyHanko's own %(ts)s is local time
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(fallback_font_path()),
-                                                                font_size=STAMP_FONT_SIZE),
-                                    font_size=STAMP_FONT_SIZE, leading=STAMP_LEADING),
+        stamp_text=text,
+        text_box_style=TextBoxStyle(font=font, font_size=STAMP_FONT_SIZE, leading=STAMP_LEADING),
         border_width=1,
     )
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
                                         md_algorithm="sha256", reason=reason, location=location)
     out = io.BytesIO()
     signers.PdfSigner(meta, signer, stamp_style=style).sign_pdf(
-        writer, output=out, appearance_text_params={"beijing": format_moment(datetime.now(timezone.utc))})
+        writer, output=out, appearance_text_params=params)
     return out.getvalue()
 
 
