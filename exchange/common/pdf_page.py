@@ -44,6 +44,7 @@ LANDSCAPE = Margins(37 * mm, 35 * mm, 24 * mm, 35 * mm)  # the block turned; the
 PAGE_NUMBER_SIZE = 14  # 4号
 FOOTER_RULE_Y = 19 * mm
 QR_SIZE = 16 * mm
+QR_FORM = "FooterQR"
 
 
 def margins(pagesize: tuple[float, float]) -> Margins:
@@ -90,6 +91,16 @@ def document(buffer: io.BytesIO, fonts: FontSet, pagesize: tuple[float, float] =
                              initialFontSize=10, **info)
 
 
+def _qr_drawing(text: str, fonts: FontSet) -> Drawing:
+    """The footer's QR code, QR_SIZE square."""
+    qr = QrCodeWidget(text, barLevel="M")
+    x1, y1, x2, y2 = qr.getBounds()
+    code = drawing(QR_SIZE, QR_SIZE, fonts)
+    code.transform = [QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0]
+    code.add(qr)
+    return code
+
+
 def numbered_canvas(footer: PageFooter, fonts: FontSet) -> type[canvas.Canvas]:
     """A canvas that draws the footer on every page once the page count is known."""
 
@@ -104,6 +115,10 @@ def numbered_canvas(footer: PageFooter, fonts: FontSet) -> type[canvas.Canvas]:
 
         def save(self) -> None:
             total = len(self._pages)
+            if footer.qr_text:  # thousands of squares: drawn once, as a form every page shows
+                self.beginForm(QR_FORM, 0, 0, QR_SIZE, QR_SIZE)
+                renderPDF.draw(_qr_drawing(footer.qr_text, fonts), self, 0, 0)
+                self.endForm()
             for state in self._pages:
                 self.__dict__.update(state)
                 self._footer(total)
@@ -135,12 +150,8 @@ def numbered_canvas(footer: PageFooter, fonts: FontSet) -> type[canvas.Canvas]:
             else:  # long footer lines: the number goes to the right, clear of them
                 self.drawRightString(width - m.right - (QR_SIZE + 4 * mm if footer.qr_text else 0), 10 * mm, number)
             if footer.qr_text:
-                qr = QrCodeWidget(footer.qr_text, barLevel="M")
-                x1, y1, x2, y2 = qr.getBounds()
-                code = drawing(QR_SIZE, QR_SIZE, fonts)
-                code.transform = [QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0]
-                code.add(qr)
-                renderPDF.draw(code, self, width - m.right - QR_SIZE, 2 * mm)
+                self.translate(width - m.right - QR_SIZE, 2 * mm)
+                self.doForm(QR_FORM)
             self.restoreState()
 
     return NumberedCanvas
