@@ -20,7 +20,7 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from exchange.signing.identity import SigningKey, certificate_names, fingerprint
+from exchange.signing.identity import SigningKey, certificate_names, fingerprint, sign_bytes
 from exchange.common.pdf_page import StampBox
 from exchange.signing.documents import Verification, check_validity, parse_subject
 from exchange.signing.stamp_font import stamp_font
@@ -37,13 +37,26 @@ def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
+class _UnlockedKeySigner(signers.SimpleSigner):
+    """pyHanko's signer signing with the key as unlocked: SimpleSigner parses (and checks) the
+    private key again for each of its two signatures (the size estimate and the real one)."""
+
+    def __init__(self, key: SigningKey, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.key = key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        # md_algorithm is SHA-256, the mechanism pyHanko's default for the key: PKCS#1 v1.5 or ECDSA
+        return sign_bytes(self.key, data)
+
+
 def sign_pdf(pdf: bytes, key: SigningKey, stamp: StampBox, reason: str, location: str) -> bytes:
     """``pdf`` with a PAdES signature whose appearance fills the stamp box, its text in the stamp
     font kept beside the key."""
     private = asn1_keys.PrivateKeyInfo.load(key.private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    signer = signers.SimpleSigner(
-        signing_cert=_asn1_cert(key.certificate), signing_key=private,
+    signer = _UnlockedKeySigner(
+        key, signing_cert=_asn1_cert(key.certificate), signing_key=private,
         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in key.chain]))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=stamp.page, box=stamp.box))
