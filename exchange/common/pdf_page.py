@@ -93,11 +93,8 @@ def document(buffer: io.BytesIO, fonts: FontSet, pagesize: tuple[float, float] =
 
 def _qr_drawing(text: str, fonts: FontSet) -> Drawing:
     """The footer's QR code, QR_SIZE square."""
-    qr = QrCodeWidget(text, barLevel="M")
-    x1, y1, x2, y2 = qr.getBounds()
     code = drawing(QR_SIZE, QR_SIZE, fonts)
-    code.transform = [QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0]
-    code.add(qr)
+    code.add(QrCodeWidget(text, barLevel="M", barWidth=QR_SIZE, barHeight=QR_SIZE))
     return code
 
 
