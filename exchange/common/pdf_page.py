@@ -13,10 +13,10 @@ set to our embedded fonts and our Chinese line breaking (exchange.common.cjk_par
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -44,6 +44,7 @@ LANDSCAPE = Margins(37 * mm, 35 * mm, 24 * mm, 35 * mm)  # the block turned; the
 PAGE_NUMBER_SIZE = 14  # 4号
 FOOTER_RULE_Y = 19 * mm
 QR_SIZE = 16 * mm
+QR_BORDER = 4  # modules of quiet zone around the code, as the QR standard asks
 QR_FORM = "FooterQR"
 
 
@@ -91,11 +92,23 @@ def document(buffer: io.BytesIO, fonts: FontSet, pagesize: tuple[float, float] =
                              initialFontSize=10, **info)
 
 
-def _qr_drawing(text: str, fonts: FontSet) -> Drawing:
-    """The footer's QR code, QR_SIZE square."""
-    code = drawing(QR_SIZE, QR_SIZE, fonts)
-    code.add(QrCodeWidget(text, barLevel="M", barWidth=QR_SIZE, barHeight=QR_SIZE))
-    return code
+def _draw_qr(c: canvas.Canvas, text: str) -> None:
+    """The footer's QR code, QR_SIZE square from (0, 0) with its quiet zone: a filled rectangle
+    per dark run of a row, drawn straight on the canvas (reportlab's widget makes a shape of each,
+    several times slower to draw; a single path would be blurred on screen)."""
+    qr = QrCodeWidget(text, barLevel="M").qr  # the widget's encoder, set up for the text
+    qr.make()
+    count = qr.getModuleCount()
+    box = QR_SIZE / (count + 2 * QR_BORDER)
+    c.setFillColor(colors.black)
+    for r, row in enumerate(qr.modules):
+        column = 0
+        for dark, run in itertools.groupby(bool(m) for m in row):
+            length = len(list(run))
+            if dark:
+                c.rect((QR_BORDER + column) * box, QR_SIZE - (QR_BORDER + r + 1) * box, length * box, box,
+                       stroke=0, fill=1)
+            column += length
 
 
 def numbered_canvas(footer: PageFooter, fonts: FontSet) -> type[canvas.Canvas]:
@@ -114,7 +127,7 @@ def numbered_canvas(footer: PageFooter, fonts: FontSet) -> type[canvas.Canvas]:
             total = len(self._pages)
             if footer.qr_text:  # thousands of squares: drawn once, as a form every page shows
                 self.beginForm(QR_FORM, 0, 0, QR_SIZE, QR_SIZE)
-                renderPDF.draw(_qr_drawing(footer.qr_text, fonts), self, 0, 0)
+                _draw_qr(self, footer.qr_text)
                 self.endForm()
             for state in self._pages:
                 self.__dict__.update(state)
