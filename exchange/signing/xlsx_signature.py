@@ -11,7 +11,8 @@ format such as ``;;;"60天"`` that shows another figure is caught; fonts, fills,
 
 The signer and the verifier read the saved file the same way: one streaming pass over each
 sheet's XML (openpyxl's read-only parser, formulas kept as formulas, so a formula never passes
-for text that looks like one). Strings may sit inline (as this program writes them) or in the
+for text that looks like one); the signer reads each data sheet's XML as it goes into the file,
+in the one save that then writes the signature sheet. Strings may sit inline (as this program writes them) or in the
 shared-strings table (as Excel, WPS and LibreOffice save them), dates as serials or ISO text:
 a workbook saved again by another program verifies when what it shows is unchanged, with a note
 (its XML differs from the signed one). The pass also keeps the rows of the sheets asked for, so
