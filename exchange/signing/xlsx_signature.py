@@ -11,8 +11,9 @@ format such as ``;;;"60天"`` that shows another figure is caught; fonts, fills,
 
 The signer and the verifier read the saved file the same way: one streaming pass over each
 sheet's XML (openpyxl's read-only parser, formulas kept as formulas, so a formula never passes
-for text that looks like one; exchange.signing.sheet_reader reads the common cells faster).
-Strings may sit inline (as this program writes them) or in the
+for text that looks like one; exchange.signing.sheet_reader reads the common cells faster); the
+signer reads each data sheet's XML as it goes into the file, in the one save that then writes
+the signature sheet. Strings may sit inline (as this program writes them) or in the
 shared-strings table (as Excel, WPS and LibreOffice save them), dates as serials or ISO text:
 a workbook saved again by another program verifies when what it shows is unchanged, with a note
 (its XML differs from the signed one). The pass also keeps the rows of the sheets asked for, so
@@ -25,21 +26,26 @@ import base64
 import hashlib
 import io
 import json
+import zipfile
 import zlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+from openpyxl.styles.stylesheet import Stylesheet, write_stylesheet
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import fromstring, tostring
 
 from exchange.common.workbook_guard import finite, open_workbook, parse_failure
-from exchange.common.xlsx_cells import put
+from exchange.common.xlsx_cells import append
 from exchange.signing.sheet_reader import SheetReader
 from exchange.signing.identity import SigningKey, sign_bytes, signature_matches
 from models.errors import LedgerError
@@ -362,39 +368,67 @@ def _layout_text(layout: dict[str, str]) -> str:
 def sign_workbook(book: Workbook, key: SigningKey, kind: str, period_id: str, version: int = 0,
                   digest: str = "") -> bytes:
     """Add the signature sheet to ``book`` and return the saved bytes. ``kind`` says what the
-    workbook is (报表 / 汇总); ``digest`` is its content digest where it has one (a return's)."""
+    workbook is (报表 / 汇总); ``digest`` is its content digest where it has one (a return's).
+    The workbook is saved once: each data sheet is scanned from its XML as written, and the
+    signature sheet, written last, is filled from those scans just before it is written."""
     if SIGNATURE_SHEET in book.sheetnames:
         raise LedgerError(f"工作簿已有“{SIGNATURE_SHEET}”工作表，不能再次签名。")
-    # openpyxl's first save changes the sheets (it records their column outline level), so the
-    # sheets' XML is the same as in the final file only from the second save on.
-    book.save(io.BytesIO())
+    book.create_sheet(SIGNATURE_SHEET).sheet_state = "veryHidden"
+
+    def fill(ws, written: dict[str, bytes]) -> None:
+        scan = _written_scan(book, written)
+        sheets = [(s.name, s.hexdigest, _layout_text(s.layout), s.locator()) for s in scan.sheets.values()]
+        fields = {
+            "format": SIGNATURE_FORMAT, "kind": kind, "period_id": period_id, "version": str(version),
+            "digest": digest, "signed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "certificate": base64.b64encode(key.certificate.public_bytes(serialization.Encoding.DER)).decode("ascii"),
+            "parts": scan.parts_digest(),
+        }
+        fields["signature"] = base64.b64encode(sign_bytes(key, signed_payload(fields, sheets))).decode("ascii")
+        rows = [[label, fields[k]] for label, k in HEADER_FIELDS] + [[], list(SHEETS_HEADER)]
+        rows += [[name, digest_hex, layout] + [locator[at:at + _CELL_CHARS] for at in range(0, len(locator), _CELL_CHARS)]
+                 for name, digest_hex, layout, locator in sheets]
+        for values in rows:
+            append(ws, values)  # text, even a sheet name starting with =
+
     buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    saved = load_workbook(buffer, read_only=True, data_only=False)
-    try:
-        scan = scan_book(saved)
-    finally:
-        saved.close()
-    sheets = [(s.name, s.hexdigest, _layout_text(s.layout), s.locator()) for s in scan.sheets.values()]
-    fields = {
-        "format": SIGNATURE_FORMAT, "kind": kind, "period_id": period_id, "version": str(version), "digest": digest,
-        "signed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "certificate": base64.b64encode(key.certificate.public_bytes(serialization.Encoding.DER)).decode("ascii"),
-        "parts": scan.parts_digest(),
-    }
-    fields["signature"] = base64.b64encode(sign_bytes(key, signed_payload(fields, sheets))).decode("ascii")
-    ws = book.create_sheet(SIGNATURE_SHEET)
-    ws.sheet_state = "veryHidden"
-    rows = [[label, fields[k]] for label, k in HEADER_FIELDS] + [[], list(SHEETS_HEADER)]
-    rows += [[name, digest_hex, layout] + [locator[at:at + _CELL_CHARS] for at in range(0, len(locator), _CELL_CHARS)]
-             for name, digest_hex, layout, locator in sheets]
-    for row, values in enumerate(rows, 1):
-        for column, value in enumerate(values, 1):
-            put(ws, row, column, value)  # text, even a sheet name starting with =
-    buffer = io.BytesIO()
-    book.save(buffer)
+    book.properties.modified = datetime.now(timezone.utc).replace(tzinfo=None)  # as openpyxl's save
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        _SigningWriter(book, archive, fill).save()
     return buffer.getvalue()
+
+
+class _SigningWriter(ExcelWriter):
+    """openpyxl's writer, keeping each data sheet's XML as it went into the file and handing it
+    to ``fill`` before it writes the signature sheet (the last one)."""
+
+    def __init__(self, book: Workbook, archive: zipfile.ZipFile,
+                 fill: Callable[[Any, dict[str, bytes]], None]) -> None:
+        super().__init__(book, archive)
+        self.fill, self.written = fill, {}
+
+    def write_worksheet(self, ws) -> None:
+        if ws.title == SIGNATURE_SHEET:
+            self.fill(ws, self.written)
+        super().write_worksheet(ws)
+        if ws.title != SIGNATURE_SHEET:
+            self.written[ws.title] = self._archive.read(ws.path[1:])
+
+
+def _written_scan(book: Workbook, written: dict[str, bytes]) -> WorkbookScan:
+    """The data sheets as just written, scanned as a verifier scans the saved file: their XML,
+    read with the styles as the file holds them (openpyxl's reader of the stylesheet it writes)."""
+    styles = Stylesheet.from_tree(fromstring(tostring(write_stylesheet(book))))
+    read_as = SimpleNamespace(epoch=book.epoch, _cell_styles=styles.cell_styles,
+                              _number_formats=styles.number_formats, _date_formats=styles.date_formats,
+                              _timedelta_formats=styles.timedelta_formats, _differential_styles=styles.dxfs)
+    sheets = {}
+    for ws in book.worksheets:
+        if ws.title in written:
+            sheet = SimpleNamespace(title=ws.title, sheet_state=ws.sheet_state, _shared_strings=[],
+                                    _get_source=lambda xml=written[ws.title]: io.BytesIO(xml))
+            _scan_sheet(None, read_as, sheet, sheets.setdefault(ws.title, SheetScan(ws.title)), None, 3)
+    return WorkbookScan(sheets, [], {})
 
 
 # ---- checking ------------------------------------------------------------------------------
