@@ -210,8 +210,9 @@ class TasksPage(QWidget):
             self._kept = (task.id, current.row() if self.model.milestone_at(current) else -1)
 
     def _restore_view(self) -> None:
-        """After a reset: the rows opened as _open_rows opens them (which selects the current row
-        again when it is among them)."""
+        """After a reset: the list from its top (left at its end, it would fetch at once), the rows
+        opened as _open_rows opens them (which selects the current row again when among them)."""
+        self.tree.scrollToTop()
         root = QModelIndex()
         areas = self.model.rowCount(root)
         if areas:
