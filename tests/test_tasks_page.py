@@ -449,11 +449,21 @@ def test_the_selected_task_stays_selected_across_filters_and_sorting(qtbot, larg
     assert page.select_task(last.id)  # beyond the first fetch: fetched through to it
     assert page.model.task_at(page.tree.currentIndex()).id == last.id and page.detail.task_id == last.id
     search(qtbot, page, last.leader)
+    assert page.detail.task_id == last.id and not page.tree.currentIndex().isValid()  # not fetched yet
+    scroll_to_end(qtbot, page)  # selected again as soon as the list reaches it
     assert page.model.task_at(page.tree.currentIndex()).id == last.id
     page.tree.header().setSortIndicator(TaskTreeModel.COL_NUMBER, Qt.SortOrder.DescendingOrder)
     area = page.model.index(0, 0)
     numbers = [int(page.model.index(row, 0, area).data()) for row in range(page.model.rowCount(area))]
     assert numbers == sorted(numbers, reverse=True)
+    scroll_to_end(qtbot, page)
     assert page.model.task_at(page.tree.currentIndex()).id == last.id
     page.clear_filter()
+    scroll_to_end(qtbot, page)
     assert page.model.task_at(page.tree.currentIndex()).id == last.id and page.detail.task_id == last.id
+    search(qtbot, page, last.leader)  # the last task waits to be fetched again…
+    page.tree.setCurrentIndex(page.model.index(0, 0, page.model.index(0, 0)))  # …but a row chosen meanwhile wins
+    chosen = page.model.task_at(page.tree.currentIndex()).id
+    assert chosen != last.id
+    scroll_to_end(qtbot, page)
+    assert page.model.task_at(page.tree.currentIndex()).id == chosen == page.detail.task_id

@@ -268,12 +268,15 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
     def has_task(self, task_id: int) -> bool:
         return task_id in self._position
 
-    def task_index(self, task_id: int) -> QModelIndex:
-        """The task's row (fetched first if need be), invalid when the filter hides it."""
+    def task_index(self, task_id: int, fetch: bool = True) -> QModelIndex:
+        """The task's row (fetched first, unless ``fetch`` is False), invalid when the filter hides
+        it or it is not fetched yet."""
         place = self._place.get(self._position.get(task_id, -1))
         if place is None:
             return QModelIndex()
         while not self._exposed(*place):
+            if not fetch:
+                return QModelIndex()
             self.fetch_more()
         area_row, row = place
         return self.createIndex(row, 0, 1 + area_row)

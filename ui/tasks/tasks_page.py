@@ -66,7 +66,9 @@ class TasksPage(QWidget):
         layout.addLayout(bar)
 
         self.model = TaskTreeModel(self)
-        self._kept: tuple[int, int] | None = None  # the current row across a reset: task id, milestone row or -1
+        # The current row across a reset (task id, milestone row or -1), until it is shown again:
+        # a task further down is selected when the scrolling fetches it, not fetched at each search.
+        self._kept: tuple[int, int] | None = None
         self.tree = QTreeView(objectName="taskTree")
         self.tree.setModel(self.model)
         # Connected after setModel, so that these run after the view's own reset.
@@ -204,25 +206,32 @@ class TasksPage(QWidget):
     def _remember_current(self) -> None:
         current = self.tree.currentIndex()
         task = self.model.task_at(current)
-        milestone = self.model.milestone_at(current)
-        self._kept = (task.id, current.row() if milestone else -1) if task else None
+        if task is not None:
+            self._kept = (task.id, current.row() if self.model.milestone_at(current) else -1)
 
     def _restore_view(self) -> None:
-        """After a reset: the rows opened as _open_rows opens them, the current row selected
-        again if it is still shown."""
+        """After a reset: the list from its top (left at its end, it would fetch at once), the rows
+        opened as _open_rows opens them (which selects the current row again when among them)."""
+        self.tree.scrollToTop()
         root = QModelIndex()
         areas = self.model.rowCount(root)
         if areas:
             self._open_rows(root, 0, areas - 1)
-        if self._kept is not None:
-            task_id, milestone_row = self._kept
-            index = self.model.task_index(task_id)
-            if index.isValid() and milestone_row >= 0:
-                self.tree.expand(index)
-                index = self.model.index(milestone_row, 0, index)
-            if index.isValid():
-                self.tree.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _select_kept(self) -> None:
+        """The row current before the reset, selected again once it has been fetched."""
+        if self._kept is None:
+            return
+        task_id, milestone_row = self._kept
+        index = self.model.task_index(task_id, fetch=False)
+        if not index.isValid():
+            return
+        self._kept = None
+        if milestone_row >= 0:
+            self.tree.expand(index)
+            index = self.model.index(milestone_row, 0, index)
+        self.tree.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
     def _open_rows(self, parent: QModelIndex, first: int, last: int) -> None:
         """Rows given to the view: areas open and spanning the whole width (so their names are
@@ -234,6 +243,7 @@ class TasksPage(QWidget):
                     index = self.model.index(row, 0, parent)
                     if self.model.has_matched_milestone(index):
                         self.tree.expand(index)
+                self._select_kept()
             return
         areas = [self.model.index(row, 0) for row in range(first, last + 1)]
         for area in areas:
@@ -284,6 +294,8 @@ class TasksPage(QWidget):
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._kept = None  # a row chosen now wins over one waiting to be fetched
         task = self.model.task_at(current)
         task_id = task.id if task else None
         if task_id != self.detail.task_id and not self.detail.show_task(task_id):
