@@ -181,6 +181,8 @@ class IndicatorDetailPanel(QWidget):
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized on the rows in sight: years of history would be measured cell by cell at every show.
+        self.history.horizontalHeader().setResizeContentsPrecision(0)
         self.history.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(QLabel(self.tr("历史数据"), objectName="sectionTitle"))
         layout.addWidget(self.history, 2)

@@ -15,7 +15,8 @@ from exchange.common.tsv import read_tsv, write_tsv
 from models.enums import IndicatorStatus, PeriodType
 from models.errors import LedgerError
 from models.indicator_values import (
-    BlockPreview, CellCheck, CellEdit, OutlierError, ValueState, indicator_grid, preview_block, value_history,
+    BlockPreview, CellCheck, CellEdit, OutlierError, ValueState, indicator_grid, indicator_grid_rows, preview_block,
+    value_history,
 )
 from models.ledger import Period
 from ui.context import AppContext
@@ -173,6 +174,7 @@ class IndicatorsPage(QWidget):
         self.ctx = ctx
         self.has_plan = False
         self.year = 0
+        self.plan_name = ""
         self.periods_by_id: dict[str, Period] = {}
         self._shown_indicator: int | None = None
 
@@ -241,7 +243,7 @@ class IndicatorsPage(QWidget):
             return
         rows, periods, locked = grid.rows, grid.periods, grid.locked
         types = {r.indicator.period_type for r in rows}
-        self.has_plan, self.year = True, grid.year
+        self.has_plan, self.year, self.plan_name = True, grid.year, grid.plan_name
         self.header.subtitle.setText(self._summary(grid.plan_name, as_of, rows))
         same_layout = [p.id for p in periods] == [p.id for p in self.model.periods] and locked == self.model.locked \
             and as_of == self.model.as_of
@@ -254,6 +256,19 @@ class IndicatorsPage(QWidget):
             self._go_to_current_period()
         self.periods_by_id = {p.id: p for p in periods}
         self._shown_indicator = None
+        self._show_current()
+
+    def _refresh_indicators(self, indicator_ids: set[int]) -> None:
+        """Re-read only the rows of indicators whose values were written (their completion and
+        status with them); the whole grid when more than those may have changed."""
+        as_of = self.ctx.as_of()
+        rows, locked = indicator_grid_rows(self.ctx.store, as_of, indicator_ids)
+        if as_of != self.model.as_of or len(rows) != len(indicator_ids) or not self.model.replace_rows(rows, locked):
+            self.refresh()
+            return
+        self.header.subtitle.setText(self._summary(self.plan_name, as_of, self.model.rows))
+        if self._shown_indicator in indicator_ids:
+            self._shown_indicator = None  # its chart and history show the new values
         self._show_current()
 
     def _summary(self, plan_name: str, as_of, rows) -> str:
@@ -342,16 +357,25 @@ class IndicatorsPage(QWidget):
             answer = QMessageBox.question(self, self.tr("请核对异常值"), preview.outlier_message() + self.tr("\n\n确认写入？"))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        self._push([c.edit for c in preview.changes], text)
+        self._push(preview.accepted(), text)
         return True
 
-    def _push(self, edits: list[CellEdit], text: str) -> None:
+    def _push(self, accepted: BlockPreview, text: str) -> None:
+        """One undoable step writing the accepted cells of a preview (checked again only if the
+        store changed since)."""
+        edits = [c.edit for c in accepted.checks]
+        indicator_ids = {e.indicator_id for e in edits}
         command = SetIndicatorValuesCommand(self.ctx.store, edits, text, confirm_outliers=True,
-                                            on_change=self._after_change)
+                                            on_change=lambda: self._values_written(indicator_ids), checked=accepted)
         try:
             self.ctx.undo_stack.push(command)
         except LedgerError as error:  # the period was locked meanwhile, by another window or a command
             self._show_error(str(error))
+
+    def _values_written(self, indicator_ids: set[int]) -> None:
+        # Deferred: the model must not be refreshed from inside its own setData.
+        QTimer.singleShot(0, lambda: self._refresh_indicators(indicator_ids))
+        self.ctx.ledgerChanged.emit()
 
     def _after_change(self) -> None:
         # Deferred: the model must not be refreshed from inside its own setData.
@@ -383,7 +407,7 @@ class IndicatorsPage(QWidget):
         preview = BlockPreview(refused + preview_block(self.ctx.store, edits).checks)
         dialog = PastePreviewDialog(preview, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and preview.changes:
-            self._push([c.edit for c in preview.changes], self.tr("粘贴 %d 个指标数值") % len(preview.changes))
+            self._push(preview.accepted(), self.tr("粘贴 %d 个指标数值") % len(preview.changes))
 
     def _paste_targets(self, block: list[list[str]]) -> list[tuple[int, int, str, str]]:
         """Where each pasted value goes (view row, view column, text, its place in the preview).
