@@ -198,11 +198,28 @@ def check_block(session: Session, edits: list[CellEdit]) -> BlockPreview:
     return _check(edits, read_basis(session, {e.indicator_id for e in edits}))
 
 
+class _History:
+    """One indicator's stored values: what a new value of one of its periods is judged against
+    (every value but that period's own)."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.position: dict[str, int] = {}
+
+    def add(self, period_id: str, value: float) -> None:
+        self.position[period_id] = len(self.values)
+        self.values.append(value)
+
+    def without(self, period_id: str) -> list[float]:
+        at = self.position.get(period_id)
+        return self.values if at is None else self.values[:at] + self.values[at + 1:]
+
+
 def _check(edits: list[CellEdit], basis: CheckBasis) -> BlockPreview:
-    history: dict[int, list[tuple[str, float]]] = {}
+    history: dict[int, _History] = {}
     for row in basis.stored.values():
         if row.value is not None:
-            history.setdefault(row.indicator_id, []).append((row.period_id, row.value))
+            history.setdefault(row.indicator_id, _History()).add(row.period_id, row.value)
     checks = [_read_cell(e, basis.indicators.get(e.indicator_id), basis.stored, basis.locked) for e in edits]
     pending = {(c.edit.indicator_id, c.edit.period_id): c.value for c in checks if not c.error}
     for check in checks:
@@ -262,8 +279,7 @@ def _out_of_bounds(indicator: Indicator, value: float) -> str:
 
 
 def _check_against_neighbours(check: CellCheck, indicator: Indicator, stored: dict[tuple[int, str], StoredValue],
-                              pending: dict[tuple[int, str], float | None],
-                              history: dict[int, list[tuple[str, float]]]) -> None:
+                              pending: dict[tuple[int, str], float | None], history: dict[int, _History]) -> None:
     if check.value is None:
         return
     span = parse_period_id(check.edit.period_id)
@@ -278,7 +294,7 @@ def _check_against_neighbours(check: CellCheck, indicator: Indicator, stored: di
     if check.value == check.old.value:
         check.outlier = check.old.outlier_confirmed  # confirmed once, it stays flagged
     else:
-        earlier = [v for pid, v in history.get(indicator.id, []) if pid != check.edit.period_id]
+        earlier = history[indicator.id].without(check.edit.period_id) if indicator.id in history else []
         check.outlier = is_outlier(check.value, earlier)
 
 
@@ -360,7 +376,8 @@ def _store_states(session: Session, states: list[ValueState]) -> None:
         elif row is None:
             inserts.append(dict(indicator_id=state.indicator_id, period_id=state.period_id, **fields))
         else:
-            changed = {name: value for name, value in fields.items() if audit.to_text(value) != audit.to_text(getattr(row, name))}
+            changed = {name: value for name, value in fields.items()
+                       if value != getattr(row, name) and audit.to_text(value) != audit.to_text(getattr(row, name))}
             if changed:
                 updates.append({"row_id": row.id, **fields})
                 entries += [("update", table.name, str(row.id), name, audit.to_text(getattr(row, name)),

@@ -50,6 +50,8 @@ def locked_value_cells(session: Session, indicator_ids: Collection[int] | None =
     if period_ids is not None:
         latest = latest.where(value_period.id.in_(period_ids))
     signed = latest.subquery()
+    if session.execute(select(signed.c.period_id).limit(1)).first() is None:
+        return set()  # no signed return covers these periods: no need to read the values
     query = (select(IndicatorValue.indicator_id, IndicatorValue.period_id)
              .join(signed, signed.c.period_id == IndicatorValue.period_id)
              .where(IndicatorValue.value.is_not(None), IndicatorValue.updated_at <= signed.c.signed_at))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPaintEvent, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
     QMessageBox, QPushButton, QScrollArea, QSplitter, QTableView, QWidget,
@@ -125,6 +125,13 @@ class IndicatorGridView(QTableView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._place_frozen()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # The frozen view covers the fixed columns: cells under it are not painted a second time.
+        covered = QRegion(0, 0, self.frozen_width(), self.viewport().height())
+        region = event.region().subtracted(covered)
+        if not region.isEmpty():
+            super().paintEvent(QPaintEvent(region))
 
     def _unhide(self, index: QModelIndex) -> None:
         """Scroll a period cell out from under the frozen columns."""
@@ -399,12 +406,19 @@ class IndicatorsPage(QWidget):
         selection fills it): preview, then one undoable step for the cells accepted."""
         edits: list[CellEdit] = []
         refused: list[CellCheck] = []
-        for row, column, value, where in self._paste_targets(read_tsv(text)):
-            cell = self._pasted_cell(row, column, value, where)
+        targets = self._paste_targets(read_tsv(text))
+        # The model's row and column of each view row and column of the block, mapped once.
+        rows = {r: self.proxy.mapToSource(self.proxy.index(r, 0)).row()
+                for r in {t[0] for t in targets} if 0 <= r < self.proxy.rowCount()}
+        columns = {c: self.proxy.mapToSource(self.proxy.index(0, c)).column()
+                   for c in {t[1] for t in targets} if 0 <= c < self.proxy.columnCount()}
+        for row, column, value, where in targets:
+            cell = self._pasted_cell(rows.get(row), columns.get(column), value, where)
             (refused if isinstance(cell, CellCheck) else edits).append(cell)
         if not edits and not refused:
             return
-        preview = BlockPreview(refused + preview_block(self.ctx.store, edits).checks)
+        checked = preview_block(self.ctx.store, edits)
+        preview = BlockPreview(refused + checked.checks, checked.basis)
         dialog = PastePreviewDialog(preview, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and preview.changes:
             self._push(preview.accepted(), self.tr("粘贴 %d 个指标数值") % len(preview.changes))
@@ -427,22 +441,21 @@ class IndicatorsPage(QWidget):
         return [(anchor.row() + r, anchor.column() + c, text, self.tr("第%d行第%d列") % (r + 1, c + 1))
                 for r, line in enumerate(block) for c, text in enumerate(line)]
 
-    def _pasted_cell(self, row: int, column: int, text: str, where: str) -> CellEdit | CellCheck:
-        """The edit a pasted cell means, or its refusal where the grid has no open cell for it."""
+    def _pasted_cell(self, row: int | None, column: int | None, text: str, where: str) -> CellEdit | CellCheck:
+        """The edit a pasted cell means, or its refusal where the grid has no open cell for it
+        (``row``, ``column``: the model's cell, None outside the grid)."""
         def refuse(label: str, reason: str) -> CellCheck:
             return CellCheck(CellEdit(0, "", text, where=where), label, ValueState(0, "", False), error=reason)
 
-        index = self.proxy.index(row, column)
-        if not index.isValid():
+        if row is None or column is None:
             return refuse(self.tr("表格之外"), self.tr("超出表格范围。"))
-        source = self.proxy.mapToSource(index)
-        grid_row = self.model.rows[source.row()]
-        period = self.model.period_at(source.column())
+        grid_row = self.model.rows[row]
+        period = self.model.period_at(column)
         if period is None:
-            return refuse(grid_row.indicator.name, self.tr("“%s”列不是填报列。") % self.model.HEADERS[source.column()])
+            return refuse(grid_row.indicator.name, self.tr("“%s”列不是填报列。") % self.model.HEADERS[column])
         if self.model.cell_state(grid_row, period) == "future":
             return refuse(f"{grid_row.indicator.name} {period.id}", self.tr("该期次尚未开始。"))
-        return self.model.cell_edit(source, text, where)
+        return CellEdit(grid_row.indicator.id, period.id, text, where=where)
 
     def clear_selection(self) -> None:
         edits = []
