@@ -18,7 +18,7 @@ written only when confirmed. An empty cell with a note is kept: a missing value 
 """
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -84,6 +84,36 @@ class StoredValue(NamedTuple):
 
 _STORED_COLUMNS = (IndicatorValue.indicator_id, IndicatorValue.period_id, IndicatorValue.value, IndicatorValue.note,
                    IndicatorValue.source, IndicatorValue.outlier_confirmed)
+
+
+class RowValues(Mapping[str, StoredValue]):
+    """One indicator's stored values by period id. Held as plain tuples, which Python's garbage
+    collector stops tracking: a grid holds tens of thousands, and each tracked one would make the
+    full collections that follow a refresh come sooner and last longer."""
+
+    __slots__ = ("_cells",)
+
+    def __init__(self) -> None:
+        self._cells: dict[str, tuple] = {}
+
+    def add(self, value: StoredValue | tuple) -> None:
+        self._cells[value[1]] = tuple(value)
+
+    def __getitem__(self, period_id: str) -> StoredValue:
+        return StoredValue._make(self._cells[period_id])
+
+    def get(self, period_id: str, default: StoredValue | None = None) -> StoredValue | None:  # type: ignore[override]
+        cell = self._cells.get(period_id)
+        return default if cell is None else StoredValue._make(cell)
+
+    def __contains__(self, period_id: object) -> bool:
+        return period_id in self._cells
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cells)
+
+    def __len__(self) -> int:
+        return len(self._cells)
 
 
 def stored_values(session: Session, *conditions) -> list[StoredValue]:
@@ -510,7 +540,7 @@ class IndicatorRow:
     indicator: Indicator
     area: str
     task: str
-    values: dict[str, StoredValue]  # this year's, by period id
+    values: RowValues  # this year's, by period id
     latest: StoredValue | None
     evaluation: Evaluation
     change: PeriodChange | None
@@ -535,15 +565,18 @@ def indicator_rows(session: Session, plan: Plan, as_of: date, only: Collection[i
                                  .options(selectinload(Indicator.task).selectinload(Task.area))).all()
     spans = {pid: (start, end) for pid, start, end in
              session.execute(select(Period.id, Period.start, Period.end).where(Period.year == plan.year))}
-    values: dict[int, dict[str, StoredValue]] = {}
-    conditions = [IndicatorValue.period_id.in_(spans)]
+    values: dict[int, RowValues] = {}
+    query = select(*_STORED_COLUMNS).where(IndicatorValue.period_id.in_(spans))
     if only is not None:
-        conditions.append(IndicatorValue.indicator_id.in_(only))
-    for value in stored_values(session, *conditions):
-        values.setdefault(value.indicator_id, {})[value.period_id] = value
+        query = query.where(IndicatorValue.indicator_id.in_(only))
+    for chunk in session.connection().execute(query).partitions(500):  # not all rows alive at once
+        for value in chunk:
+            if value[0] not in values:
+                values[value[0]] = RowValues()
+            values[value[0]].add(value)
     rows = []
     for indicator in indicators:
-        own = values.get(indicator.id, {})
+        own = values.get(indicator.id) or RowValues()
         filled = sorted((v for v in own.values() if v.value is not None and spans[v.period_id][0] <= as_of),
                         key=lambda v: spans[v.period_id][1])
         latest = filled[-1] if filled else None

@@ -182,6 +182,7 @@ class IndicatorsPage(QWidget):
         self.has_plan = False
         self.year = 0
         self.plan_name = ""
+        self._refreshing = False
         self.periods_by_id: dict[str, Period] = {}
         self._shown_indicator: int | None = None
 
@@ -234,7 +235,7 @@ class IndicatorsPage(QWidget):
         self.view.copyRequested.connect(self.copy_selection)
         self.view.pasteRequested.connect(self.paste)
         self.view.clearRequested.connect(self.clear_selection)
-        self.view.selectionModel().currentChanged.connect(lambda *_: self._show_current())
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._refreshing or self._show_current())
         self.add_button.clicked.connect(lambda: self.edit_definition(None))
         self.edit_button.clicked.connect(lambda: self.edit_definition(self.current_row()))
         self.import_button.clicked.connect(self.import_workbook)
@@ -254,14 +255,18 @@ class IndicatorsPage(QWidget):
         self.header.subtitle.setText(self._summary(grid.plan_name, as_of, rows))
         same_layout = [p.id for p in periods] == [p.id for p in self.model.periods] and locked == self.model.locked \
             and as_of == self.model.as_of
-        if same_layout:
-            self.model.update_values(rows)
-        else:
-            self.model.set_grid(rows, periods, locked, as_of)
-            self._fill_type_filter(types)
-            self._size_columns()
-            self._go_to_current_period()
         self.periods_by_id = {p.id: p for p in periods}
+        self._refreshing = True  # the current cell moves below: the side panel is filled once, at the end
+        try:
+            if same_layout:
+                self.model.update_values(rows)
+            else:
+                self.model.set_grid(rows, periods, locked, as_of)
+                self._fill_type_filter(types)
+                self._size_columns()
+                self._go_to_current_period()
+        finally:
+            self._refreshing = False
         self._shown_indicator = None
         self._show_current()
 
@@ -295,7 +300,8 @@ class IndicatorsPage(QWidget):
             if ptype in types:
                 self.type_filter.addItem(self.tr("%s指标") % ptype.label, ptype)
         self.type_filter.blockSignals(False)
-        self.proxy.set_period_type(None)
+        if self.proxy.period_type is not None:  # filtering again costs as much as the reset
+            self.proxy.set_period_type(None)
 
     def _size_columns(self) -> None:
         m = IndicatorTableModel
