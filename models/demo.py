@@ -16,7 +16,6 @@ from models.ledger import IndicatorValue, ProgressReport
 from models.office import Office
 from models.periods import period_containing, periods_of_year, time_progress
 from models.plan import Plan
-from models.problems.demo import load_problem_demo
 from models.settings import AS_OF
 
 DEMO_AS_OF = date(2023, 10, 27)
@@ -62,6 +61,9 @@ def load_demo(session: Session, plan: Plan) -> bool:
         _add_reports(session, task, rng, lagging)
     _add_ledger_events(plan, lagging)
     _add_values(session, plan, rng)
+    # The problems' demo pulls in their whole workflow: only `init --demo` needs it, not every start.
+    from models.problems.demo import load_problem_demo
+
     load_problem_demo(session, DEMO_AS_OF)
     session.flush()
     return True

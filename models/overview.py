@@ -10,7 +10,7 @@ from typing import Any
 from models.enums import TaskStatus
 from models.plan_loader import current_plan
 from models.store import Store
-from models.summary import store_summary
+from models.summary import plan_heading
 from models.task_list import MilestoneRow, TaskRow, task_list
 
 DUE_SOON_DAYS = 14
@@ -53,14 +53,14 @@ def tasks_without_report(rows: list[TaskRow]) -> list[TaskRow]:
 
 @dataclass
 class HomeOverview:
-    summary: dict[str, Any]  # models.summary.store_summary
+    heading: dict[str, Any]  # models.summary.plan_heading
     rows: list[TaskRow]
     year: int  # the plan's year, else the working date's
 
 
 def home_overview(store: Store, as_of: date) -> HomeOverview:
-    """What 首页 shows: the store's summary and every task's row."""
+    """What 首页 shows: the plan's heading and every task's row."""
     with store.session() as session:
         plan = current_plan(session)
-        return HomeOverview(store_summary(session, as_of), task_list(session, plan, as_of) if plan else [],
+        return HomeOverview(plan_heading(session, plan, as_of), task_list(session, plan, as_of) if plan else [],
                             plan.year if plan else as_of.year)

@@ -21,13 +21,24 @@ def _count(session: Session, what: Any, *where: Any) -> int:
     return session.scalar(select(func.count()).select_from(what).where(*where)) or 0
 
 
+def plan_heading(session: Session, plan: Plan | None, as_of: date) -> dict[str, Any]:
+    """The plan, the office, the working date and its period: what 首页's header says, without
+    the counts (each a query of its own) that only ``summary`` prints."""
+    office = session.scalar(select(Office).limit(1))
+    current = period_containing(as_of, plan.progress_cycle if plan else PeriodType.BIWEEKLY)
+    return {
+        "plan": {"code": plan.code, "name": plan.name, "year": plan.year} if plan else None,
+        "sample": bool(plan and is_sample(plan)),
+        "office": {"county": office.county, "office_name": office.office_name} if office else None,
+        "as_of": as_of.isoformat(),
+        "current_period": {"id": current.id, "label": current.label},
+    }
+
+
 def store_summary(session: Session, as_of: date, year: int | None = None) -> dict[str, Any]:
     """Counts for the plan of ``year`` (default: the newest); ``plans`` and ``years`` for the store."""
     plan = current_plan(session, year)
     own = [Task.plan_id == plan.id] if plan else []
-    office = session.scalar(select(Office).limit(1))
-    cycle = plan.progress_cycle if plan else PeriodType.BIWEEKLY
-    current = period_containing(as_of, cycle)
     per_area = []
     if plan is not None:
         rows = session.execute(
@@ -36,12 +47,7 @@ def store_summary(session: Session, as_of: date, year: int | None = None) -> dic
             .where(Area.plan_id == plan.id).group_by(Area.id).order_by(Area.seq)
         )
         per_area = [{"area": name, "lead_unit": lead, "tasks": n} for name, lead, n in rows]
-    return {
-        "plan": {"code": plan.code, "name": plan.name, "year": plan.year} if plan else None,
-        "sample": bool(plan and is_sample(plan)),
-        "office": {"county": office.county, "office_name": office.office_name} if office else None,
-        "as_of": as_of.isoformat(),
-        "current_period": {"id": current.id, "label": current.label},
+    return plan_heading(session, plan, as_of) | {
         "plans": _count(session, Plan),
         "years": plan_years(session),
         "areas": _count(session, Area, *([Area.plan_id == plan.id] if plan else [])),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QScrollArea, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from exchange.signing.identity_files import has_certificate
 from models.enums import TaskStatus
 from models.errors import LedgerError
 from models.overview import (
@@ -179,7 +180,7 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         as_of = self.ctx.as_of()
         overview = home_overview(self.ctx.store, as_of)
-        data, rows, year = overview.summary, overview.rows, overview.year
+        data, rows, year = overview.heading, overview.rows, overview.year
         self._dirty = False
         summary_plan = data["plan"]
         office = data["office"]
@@ -206,9 +207,11 @@ class HomePage(QWidget):
         self.chart_title = self.tr("%s · %s · %d年 挂图作战") % (county, summary_plan["name"] if summary_plan else "",
                                                             year)
 
-        from exchange.signing.identity import certificate_warning  # cryptography: not at window start
+        warning = ""
+        if has_certificate(self.ctx.store):  # else cryptography need not load at all
+            from exchange.signing.identity import certificate_warning  # cryptography: not at window start
 
-        warning = certificate_warning(self.ctx.store)
+            warning = certificate_warning(self.ctx.store)
         self.certificate_warning.setText(warning)
         self.certificate_warning.setVisible(bool(warning))
         self._fill_problems_card(as_of)

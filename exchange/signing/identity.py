@@ -30,9 +30,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from exchange.common.files import write_atomically
 from exchange.common.workbook_guard import read_small_file
+from exchange.signing.identity_files import CERT_FILE, KEY_FILE, LEGACY_KEY_FILE, identity_folder
 from models.errors import LedgerError
 
-CERT_FILE, KEY_FILE, LEGACY_KEY_FILE = "certificate.pem", "key.json", "key.pem"
 VALID_YEARS = 5
 MIN_PASSPHRASE = 6
 MAX_CERTIFICATE_BYTES = 256 * 1024  # a certificate with its chain is a few KB
@@ -43,11 +43,6 @@ EXPIRY_WARNING_DAYS = 30
 # speak of (32,768) and keeps the office's full name when O and CN must be cut.
 NAME_LIMITS = {NameOID.COMMON_NAME: 64, NameOID.ORGANIZATION_NAME: 64, NameOID.LOCALITY_NAME: 128}
 FULL_NAME = x509.ObjectIdentifier("2.5.4.41")
-
-
-def identity_folder(store) -> Path:
-    """Where the identity of the store's office is kept."""
-    return store.folder / f"{store.path.stem}.files" / "identity"
 
 
 def fingerprint(cert: x509.Certificate) -> str:

@@ -83,7 +83,7 @@ def verify_pdf(result: Verification) -> None:
             context = ValidationContext(trust_roots=[sig.signer_cert], allow_fetching=False)
             status = validate_pdf_signature(sig, context)
             later = [x509.load_der_x509_certificate(other.signer_cert.dump()) for other in signatures[1:]]
-    except Exception as error:  # a damaged file: pyHanko and its parser raise many kinds
+    except Exception:  # a damaged file: pyHanko and its parser raise many kinds
         result.problems.append("PDF 文件已损坏或签名无法读取。")
         return
     if not status.intact:

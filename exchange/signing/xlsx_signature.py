@@ -11,7 +11,8 @@ format such as ``;;;"60天"`` that shows another figure is caught; fonts, fills,
 
 The signer and the verifier read the saved file the same way: one streaming pass over each
 sheet's XML (openpyxl's read-only parser, formulas kept as formulas, so a formula never passes
-for text that looks like one). Strings may sit inline (as this program writes them) or in the
+for text that looks like one; exchange.signing.sheet_reader reads the common cells faster).
+Strings may sit inline (as this program writes them) or in the
 shared-strings table (as Excel, WPS and LibreOffice save them), dates as serials or ISO text:
 a workbook saved again by another program verifies when what it shows is unchanged, with a note
 (its XML differs from the signed one). The pass also keeps the rows of the sheets asked for, so
@@ -36,10 +37,10 @@ from cryptography.hazmat.primitives import serialization
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.worksheet._reader import WorkSheetParser  # the parser read-only mode streams with
 
 from exchange.common.workbook_guard import finite, open_workbook, parse_failure
 from exchange.common.xlsx_cells import put
+from exchange.signing.sheet_reader import SheetReader
 from exchange.signing.identity import SigningKey, sign_bytes, signature_matches
 from models.errors import LedgerError
 
@@ -195,10 +196,10 @@ def canonical_format(code: str) -> str:
 
 def _scan_sheet(path: Path | None, book, sheet, scan: SheetScan | None, rows: list | None, version: int) -> None:
     """Stream one sheet: hash its cells into ``scan``, keep its rows in ``rows`` (either may be None)."""
-    formats: dict[int, tuple[str, str, str]] = {}  # style id → (canonical format, its hash, as written)
+    formats: dict[int, tuple[bytes, str, str]] = {}  # style id → (canonical format, its hash, as written)
     title = sheet.title.encode("utf-8")
     with sheet._get_source() as source:
-        parser = WorkSheetParser(_HashingReader(source, scan.xml) if scan else source, sheet._shared_strings,
+        parser = SheetReader(_HashingReader(source, scan.xml) if scan else source, sheet._shared_strings,
                                  data_only=False, epoch=book.epoch, date_formats=book._date_formats,
                                  timedelta_formats=book._timedelta_formats)
         for number, cells in parser.parse():
@@ -209,27 +210,31 @@ def _scan_sheet(path: Path | None, book, sheet, scan: SheetScan | None, rows: li
                 rows += [()] * (number - 1 - len(rows)) + [tuple(values)]
             if scan is None:
                 continue
+            row = str(number)
             for cell in cells:
                 value = cell["value"]
                 if value is None or value == "":
                     continue
-                coordinate = f"{get_column_letter(cell['column'])}{number}"
-                finite(path or Path(sheet.title), sheet.title, coordinate, value)
+                coordinate = get_column_letter(cell["column"]) + row
+                if isinstance(value, float):
+                    finite(path or Path(sheet.title), sheet.title, coordinate, value)
                 if version == 2:
                     line = f"{coordinate}={canonical(value, cell['data_type'])}\n".encode("utf-8")
                     scan.digest.update(line)
                     scan.cells[coordinate] = hashlib.sha256(title + b"!" + line).hexdigest()[:8]
                     continue
-                kind, text = typed(value, cell["data_type"])
+                # Text, most cells, as typed() would have it, without the call.
+                kind, text = ("s", value) if cell["data_type"] == "s" and isinstance(value, str) \
+                    else typed(value, cell["data_type"])
                 style = cell["style_id"] or 0
                 if style not in formats:
                     written = _format_code(book, style)
                     code = canonical_format(written)
-                    formats[style] = code, hashlib.sha256(code.encode("utf-8")).hexdigest()[:4], written
+                    formats[style] = code.encode("utf-8"), hashlib.sha256(code.encode("utf-8")).hexdigest()[:4], written
                 code, code_hash, written = formats[style]
                 scan.formats[code_hash] = written
                 line = f"{coordinate}={kind}:{text}".encode("utf-8")
-                scan.digest.update(line + b"|" + code.encode("utf-8") + b"\n")
+                scan.digest.update(line + b"|" + code + b"\n")
                 scan.cells[coordinate] = hashlib.sha256(title + b"!" + line).hexdigest()[:8] + code_hash + kind
         if scan is not None:
             scan.layout = _layout(book, sheet, parser)
