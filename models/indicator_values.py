@@ -28,6 +28,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import audit
+from models.collector import collector_paused
 
 from models.enums import Direction, Origin, PeriodType, ValueKind
 from models.errors import LedgerError
@@ -558,6 +559,11 @@ def indicator_rows(session: Session, plan: Plan, as_of: date, only: Collection[i
     The latest value is judged on its own period's end (a September figure against September's
     序时进度), or on ``as_of`` if that is earlier.
     """
+    with collector_paused():
+        return _indicator_rows(session, plan, as_of, only)
+
+
+def _indicator_rows(session: Session, plan: Plan, as_of: date, only: Collection[int] | None) -> list[IndicatorRow]:
     chosen = [Indicator.plan_id == plan.id, Indicator.archived.is_(False)]
     if only is not None:
         chosen.append(Indicator.id.in_(only))
