@@ -23,6 +23,7 @@ format (/2: value and type per cell only) still verify.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import json
@@ -74,14 +75,22 @@ class SheetScan:
 
     name: str
     digest: Any = field(default_factory=hashlib.sha256)
-    cells: dict[str, str] = field(default_factory=dict)  # coordinate → code
     formats: dict[str, str] = field(default_factory=dict)  # format hash → the format as written
     layout: dict[str, str] = field(default_factory=dict)
     xml: Any = field(default_factory=hashlib.sha256)
+    lines: list[tuple[str, bytes, str]] = field(default_factory=list)  # per cell: where, its line, its code's tail
 
     @property
     def hexdigest(self) -> str:
         return self.digest.hexdigest()
+
+    @functools.cached_property
+    def cells(self) -> dict[str, str]:
+        """Coordinate → code: the hash of the cell's line, then (format /3) its format's hash and
+        its type. Worked out when asked (to sign, or to name the cells of a sheet that differs),
+        not for every sheet checked."""
+        title = self.name.encode("utf-8") + b"!"
+        return {where: hashlib.sha256(title + line).hexdigest()[:8] + tail for where, line, tail in self.lines}
 
     def locator(self) -> str:
         text = "\n".join(f"{coordinate} {code}" for coordinate, code in self.cells.items())
@@ -203,36 +212,33 @@ def canonical_format(code: str) -> str:
 def _scan_sheet(path: Path | None, book, sheet, scan: SheetScan | None, rows: list | None, version: int) -> None:
     """Stream one sheet: hash its cells into ``scan``, keep its rows in ``rows`` (either may be None)."""
     formats: dict[int, tuple[bytes, str, str]] = {}  # style id → (canonical format, its hash, as written)
-    title = sheet.title.encode("utf-8")
     with sheet._get_source() as source:
         parser = SheetReader(_HashingReader(source, scan.xml) if scan else source, sheet._shared_strings,
-                                 data_only=False, epoch=book.epoch, date_formats=book._date_formats,
-                                 timedelta_formats=book._timedelta_formats)
+                             data_only=False, epoch=book.epoch, date_formats=book._date_formats,
+                             timedelta_formats=book._timedelta_formats)
         for number, cells in parser.parse():
             if rows is not None:
                 values: list[Any] = []
-                for cell in cells:
-                    values += [None] * (cell["column"] - 1 - len(values)) + [cell["value"]]
+                for column, value, _kind, _style in cells:
+                    values += [None] * (column - 1 - len(values)) + [value]
                 rows += [()] * (number - 1 - len(rows)) + [tuple(values)]
             if scan is None:
                 continue
-            row = str(number)
-            for cell in cells:
-                value = cell["value"]
+            row, lines, digest = str(number), scan.lines, []
+            for column, value, data_type, style in cells:
                 if value is None or value == "":
                     continue
-                coordinate = get_column_letter(cell["column"]) + row
+                coordinate = get_column_letter(column) + row
                 if isinstance(value, float):
                     finite(path or Path(sheet.title), sheet.title, coordinate, value)
                 if version == 2:
-                    line = f"{coordinate}={canonical(value, cell['data_type'])}\n".encode("utf-8")
-                    scan.digest.update(line)
-                    scan.cells[coordinate] = hashlib.sha256(title + b"!" + line).hexdigest()[:8]
+                    line = f"{coordinate}={canonical(value, data_type)}\n".encode("utf-8")
+                    digest.append(line)
+                    lines.append((coordinate, line, ""))
                     continue
                 # Text, most cells, as typed() would have it, without the call.
-                kind, text = ("s", value) if cell["data_type"] == "s" and isinstance(value, str) \
-                    else typed(value, cell["data_type"])
-                style = cell["style_id"] or 0
+                kind, text = ("s", value) if data_type == "s" and isinstance(value, str) else typed(value, data_type)
+                style = style or 0
                 if style not in formats:
                     written = _format_code(book, style)
                     code = canonical_format(written)
@@ -240,8 +246,9 @@ def _scan_sheet(path: Path | None, book, sheet, scan: SheetScan | None, rows: li
                 code, code_hash, written = formats[style]
                 scan.formats[code_hash] = written
                 line = f"{coordinate}={kind}:{text}".encode("utf-8")
-                scan.digest.update(line + b"|" + code + b"\n")
-                scan.cells[coordinate] = hashlib.sha256(title + b"!" + line).hexdigest()[:8] + code_hash + kind
+                digest.append(line + b"|" + code + b"\n")
+                lines.append((coordinate, line, code_hash + kind))
+            scan.digest.update(b"".join(digest))
         if scan is not None:
             scan.layout = _layout(book, sheet, parser)
 
