@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -29,51 +30,60 @@ MAIN = str(ROOT / "main.py")
 PASS_VAR = "BENCH_CLI_PASS"
 
 
-def run(*argv: str) -> float:
-    """Seconds for one fresh process, start to end; its output is kept out of the way."""
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(*argv: str) -> tuple[float, float]:
+    """(wall, CPU) seconds of one fresh process, start to end; its output is kept out of the way."""
     env = dict(os.environ, **{PASS_VAR: PASSPHRASE})
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # the project's bytecode cached, as an installed program has it
-    start = time.perf_counter()
+    cpu, start = child_cpu(), time.perf_counter()
     subprocess.run([sys.executable, *argv], check=True, capture_output=True, env=env, cwd=ROOT)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, child_cpu() - cpu
 
 
-def ledger(db: Path, *argv: str) -> float:
+def ledger(db: Path, *argv: str) -> tuple[float, float]:
     return run(MAIN, "--db", str(db), *argv)
 
 
-def median_ms(times: list[float]) -> float:
-    return statistics.median(times) * 1000
+def medians_ms(timings: list[tuple[float, float]]) -> tuple[float, float]:
+    """Median wall and median CPU, in ms."""
+    return tuple(statistics.median(t[i] for t in timings) * 1000 for i in (0, 1))
 
 
 def summary_figures(db: Path, runs: int) -> None:
-    ledger(db, "summary")  # warm the file cache for all three
-    bare = [run("-c", "pass") for _ in range(runs)]
-    alchemy = [run("-c", "import sqlalchemy") for _ in range(runs)]
-    summary = [ledger(db, "summary") for _ in range(runs)]
-    print(f"python -c pass: median {median_ms(bare):.0f} ms; python -c 'import sqlalchemy': "
-          f"median {median_ms(alchemy):.0f} ms ({runs} runs)")
-    print(f"main.py summary (demo store): median {median_ms(summary):.0f} ms over {runs} runs")
-    print(f"ms python_import_sqlalchemy {median_ms(alchemy):.0f}")
-    print(f"ms cli_summary {median_ms(summary):.0f}")
+    ledger(db, "summary")  # warm the file cache and write the bytecode
+    bare, alchemy, summary = [], [], []
+    for _ in range(runs):  # alternating, so a change in the machine's load weighs on all three alike
+        bare.append(run("-c", "pass"))
+        alchemy.append(run("-c", "import sqlalchemy"))
+        summary.append(ledger(db, "summary"))
+    (b, bc), (a, ac), (m, mc) = medians_ms(bare), medians_ms(alchemy), medians_ms(summary)
+    print(f"python -c pass: median {b:.0f} ms (CPU {bc:.0f} ms); python -c 'import sqlalchemy': "
+          f"median {a:.0f} ms (CPU {ac:.0f} ms), {runs} runs")
+    print(f"main.py summary (demo store): median {m:.0f} ms (CPU {mc:.0f} ms) over {runs} runs")
+    print(f"ms python_import_sqlalchemy {a:.0f}")
+    print(f"ms cli_summary {m:.0f}")
 
 
 def export_sign_figures(db: Path, folder: Path, runs: int) -> None:
     ledger(db, "identity", "new", "--county", "婺城区", "--office", "婺城区营商办", "--passphrase-env", PASS_VAR)
     ledger(db, "returns", "explain", "--period", PERIOD, "--reason", "数据延后报送")
-    out = folder / "out"
-    ours = []
-    for n in range(runs):
+    out, lo_out = folder / "out", folder / "lo"
+    lo_out.mkdir()
+    ours, lo = [], []
+    for n in range(runs):  # alternating with the conversion, so the machine's load weighs on both alike
         if n:
             ledger(db, "returns", "withdraw", "--period", PERIOD, "--reason", "基准测试")
         ledger(db, "returns", "review", "--period", PERIOD, "--reviewer", "李晓东")
         ours.append(ledger(db, "export", "--period", PERIOD, "--out", str(out), "--sign",
-                           "--passphrase-env", PASS_VAR))
-    xlsx = max(out.glob(f"*_{PERIOD}_v*.xlsx"), key=lambda path: path.stat().st_mtime)
-    lo_out = folder / "lo"
-    lo_out.mkdir()
-    libreoffice(xlsx, lo_out)  # creates the LibreOffice profile: not part of a conversion
-    lo = [libreoffice(xlsx, lo_out) for _ in range(runs)]
+                           "--passphrase-env", PASS_VAR)[0])
+        xlsx = out / f"婺城区_{PERIOD}_v{n + 1}.xlsx"
+        if not n:
+            libreoffice(xlsx, lo_out)  # creates the LibreOffice profile: not part of a conversion
+        lo.append(libreoffice(xlsx, lo_out))
     ratio = statistics.median(ours) / statistics.median(lo)
     print(f"main.py export --sign (fresh process): first {ours[0]:.2f} s, median {statistics.median(ours):.2f} s "
           f"over {runs} runs")

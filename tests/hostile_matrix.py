@@ -174,19 +174,6 @@ def _readers(store) -> dict[str, Callable[[Path], str]]:
 READERS = ("import-plan", "import-values", "verify", "consolidate", "read-return", "collect-form", "trust-add")
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. Linux keeps ru_maxrss across exec, so a child of a big
-    pytest process would report its parent's peak: the kernel's own high-water mark (VmHWM) is per
-    program image."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def run_readers(readers: list[str], folder: Path) -> list[dict]:
     """In this process: each reader over every hostile file, measured."""
     from models.plan_loader import initialise

@@ -51,18 +51,18 @@ def test_search_shows_the_milestone_that_matched_and_areas_count_what_is_shown(w
     page = window.show_page("tasks")
     page.search.setText("信用协同")  # a word of a milestone of task 22, not of its title
     page.apply_filter()
-    proxy, tree = page.proxy, page.tree
-    assert proxy.passing_count() == 1
-    area = proxy.index(0, 0)
+    model, tree = page.model, page.tree
+    assert model.passing_count() == 1
+    area = model.index(0, 0)
     assert area.data() == "市场环境（显示 1 / 7）"
-    task = proxy.index(0, 0, area)
+    task = model.index(0, 0, area)
     assert task.data() == "22" and tree.isExpanded(task)
-    hits = [proxy.index(row, 1, task) for row in range(proxy.rowCount(task))
-            if proxy.index(row, 1, task).data(Qt.ItemDataRole.BackgroundRole) == SEARCH_HIT]
+    hits = [model.index(row, 1, task) for row in range(model.rowCount(task))
+            if model.index(row, 1, task).data(Qt.ItemDataRole.BackgroundRole) == SEARCH_HIT]
     assert [hit.data() for hit in hits] == ["构建跨区域跨部门信用协同监管和联防联控网络"]
     page.clear_filter()
-    assert proxy.index(0, 0).data() == "政务环境（10）"
-    assert proxy.index(0, 1, proxy.index(0, 0, proxy.index(0, 0))).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert model.index(0, 0).data() == "政务环境（10）"
+    assert model.index(0, 1, model.index(0, 0, model.index(0, 0))).data(Qt.ItemDataRole.BackgroundRole) is None
 
 
 def test_date_boxes_take_digits_where_the_cursor_is(qtbot):

@@ -1,4 +1,4 @@
-"""The 任务清单 workspace driven as a user drives it: search and filters through the proxy,
+"""The 任务清单 workspace driven as a user drives it: search and filters of the tree's model,
 typing a report, switching periods, refused edits, undo, and opening a task from elsewhere."""
 from __future__ import annotations
 
@@ -16,61 +16,60 @@ from models.task_list import task_list
 from models.tasks import task_by_number
 from tests.keyboard import type_text
 from ui.context import AppContext
-from ui.tasks.task_tree_model import TaskFilter, TaskFilterProxyModel, TaskTreeModel
+from ui.palette import SEARCH_HIT
+from ui.tasks.task_tree_model import TaskFilter, TaskTreeModel
 from ui.tasks.tasks_page import TasksPage
 
 AS_OF = date(2023, 10, 27)
 
 
-def visible_task_numbers(proxy: TaskFilterProxyModel) -> list[int]:
+def visible_task_numbers(model: TaskTreeModel) -> list[int]:
     numbers = []
-    for area_row in range(proxy.rowCount()):
-        area = proxy.index(area_row, 0)
-        for row in range(proxy.rowCount(area)):
-            numbers.append(int(proxy.index(row, TaskTreeModel.COL_NUMBER, area).data()))
+    for area_row in range(model.rowCount()):
+        area = model.index(area_row, 0)
+        for row in range(model.rowCount(area)):
+            numbers.append(int(model.index(row, TaskTreeModel.COL_NUMBER, area).data()))
     return numbers
 
 
 @pytest.fixture
-def proxy(demo_store):
+def model(demo_store):
+    """The tree's model on the demo's tasks, filtered as the page filters it."""
     with demo_store.session() as session:
         rows = task_list(session, current_plan(session), AS_OF)
     model = TaskTreeModel()
-    model.set_rows(rows)
-    proxy = TaskFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.set_filter(TaskFilter(), AS_OF)
-    return proxy
+    model.set_rows(rows, TaskFilter(), AS_OF)
+    return model
 
 
-def test_tree_holds_areas_tasks_and_milestones(proxy):
-    assert proxy.rowCount() == 5 and len(visible_task_numbers(proxy)) == 38
-    area = proxy.index(0, 0)
-    task = proxy.index(0, 0, area)
-    assert proxy.rowCount(task) == 4  # the quarterly milestones
-    assert proxy.index(0, TaskTreeModel.COL_NUMBER, task).data() == "1.1"
-    assert proxy.parent(proxy.index(0, 0, task)) == task and proxy.parent(task) == area
+def test_tree_holds_areas_tasks_and_milestones(model):
+    assert model.rowCount() == 5 and len(visible_task_numbers(model)) == 38
+    area = model.index(0, 0)
+    task = model.index(0, 0, area)
+    assert model.rowCount(task) == 4  # the quarterly milestones
+    assert model.index(0, TaskTreeModel.COL_NUMBER, task).data() == "1.1"
+    assert model.parent(model.index(0, 0, task)) == task and model.parent(task) == area
 
 
-def test_search_and_filters_narrow_the_tree(proxy):
-    proxy.set_filter(TaskFilter(text="一件事"))
-    numbers = visible_task_numbers(proxy)
+def test_search_and_filters_narrow_the_tree(model):
+    model.set_filter(TaskFilter(text="一件事"))
+    numbers = visible_task_numbers(model)
     assert 7 in numbers and 1 not in numbers
-    proxy.set_filter(TaskFilter(text="浙里办 590万"))  # words anywhere, milestones included
-    assert visible_task_numbers(proxy) == [9]
-    proxy.set_filter(TaskFilter(status=TaskStatus.LAGGING))
-    assert len(visible_task_numbers(proxy)) == 5
-    proxy.set_filter(TaskFilter(status=TaskStatus.LAGGING, due_within=14))
-    assert len(visible_task_numbers(proxy)) == 5  # overdue milestones count as due
-    proxy.set_filter(TaskFilter(due_within=14))
-    assert len(visible_task_numbers(proxy)) == 5
-    proxy.set_filter(TaskFilter(unit="市司法局"))
-    assert set(visible_task_numbers(proxy)) >= {11, 13, 14}
-    area_id = proxy.sourceModel().rows[0].area_id
-    proxy.set_filter(TaskFilter(area_id=area_id, origin=Origin.CITY, list_kind="重点任务"))
-    assert visible_task_numbers(proxy) == list(range(1, 11))
-    proxy.set_filter(TaskFilter(origin=Origin.COUNTY))
-    assert visible_task_numbers(proxy) == [] and proxy.rowCount() == 0
+    model.set_filter(TaskFilter(text="浙里办 590万"))  # words anywhere, milestones included
+    assert visible_task_numbers(model) == [9]
+    model.set_filter(TaskFilter(status=TaskStatus.LAGGING))
+    assert len(visible_task_numbers(model)) == 5
+    model.set_filter(TaskFilter(status=TaskStatus.LAGGING, due_within=14))
+    assert len(visible_task_numbers(model)) == 5  # overdue milestones count as due
+    model.set_filter(TaskFilter(due_within=14))
+    assert len(visible_task_numbers(model)) == 5
+    model.set_filter(TaskFilter(unit="市司法局"))
+    assert set(visible_task_numbers(model)) >= {11, 13, 14}
+    area_id = model.rows[0].area_id
+    model.set_filter(TaskFilter(area_id=area_id, origin=Origin.CITY, list_kind="重点任务"))
+    assert visible_task_numbers(model) == list(range(1, 11))
+    model.set_filter(TaskFilter(origin=Origin.COUNTY))
+    assert visible_task_numbers(model) == [] and model.rowCount() == 0
 
 
 @pytest.fixture
@@ -179,7 +178,7 @@ def test_main_window_opens_a_task_on_request(qtbot, demo_store):
     window.ctx.openTask.emit(task)
     page = window.pages["tasks"]
     assert window.stack.currentWidget() is page and page.detail.task_id == task
-    current = page.proxy.mapToSource(page.tree.currentIndex())
+    current = page.tree.currentIndex()
     assert page.model.task_at(current).number == 21
     assert current.parent() != QModelIndex() and page.tree.currentIndex().data(Qt.ItemDataRole.DisplayRole) == "21"
 
@@ -192,13 +191,13 @@ def test_typing_in_the_search_box_filters_after_ctrl_f(qtbot, page):
     assert page.search.hasFocus()
     type_text(page.search, "信用")
     qtbot.waitUntil(lambda: page.count_label.text().startswith("显示 3 /"), timeout=2000)
-    shown = visible_task_numbers(page.proxy)
+    shown = visible_task_numbers(page.model)
     assert shown == [14, 21, 22]  # 14 names 信用 in a milestone
     page.status_combo.setCurrentIndex(page.status_combo.findData(TaskStatus.ON_TRACK))
     on_track = [row.number for row in page.model.rows if row.number in shown and row.status is TaskStatus.ON_TRACK]
-    assert visible_task_numbers(page.proxy) == on_track != []
+    assert visible_task_numbers(page.model) == on_track != []
     page.clear_filter()
-    assert len(visible_task_numbers(page.proxy)) == 38
+    assert len(visible_task_numbers(page.model)) == 38
 
 
 def test_evidence_attached_from_the_pane_is_copied_and_opened(page, demo_store, tmp_path, monkeypatch):
@@ -259,15 +258,15 @@ def test_status_and_origin_filters_show_what_the_tasks_command_lists(qtbot, tmp_
         qtbot.waitExposed(page)
         for status, numbers in listed.items():
             page.status_combo.setCurrentIndex(page.status_combo.findData(status))
-            assert sorted(visible_task_numbers(page.proxy)) == sorted(numbers), status
+            assert sorted(visible_task_numbers(page.model)) == sorted(numbers), status
         page.status_combo.setCurrentIndex(0)
         for origin in Origin:
             page.origin_combo.setCurrentIndex(page.origin_combo.findData(origin))
             expected = [r["number"] for r in everything if r["origin"] == origin.label]
-            assert sorted(visible_task_numbers(page.proxy)) == sorted(expected) != [], origin
+            assert sorted(visible_task_numbers(page.model)) == sorted(expected) != [], origin
         page.origin_combo.setCurrentIndex(page.origin_combo.findData(Origin.COUNTY))
         page.status_combo.setCurrentIndex(page.status_combo.findData(TaskStatus.NOT_STARTED))
-        assert visible_task_numbers(page.proxy) == [r["number"] for r in everything if r["origin"] == "自选动作"]
+        assert visible_task_numbers(page.model) == [r["number"] for r in everything if r["origin"] == "自选动作"]
         assert page.count_label.text().startswith("显示 1 /")
 
 
@@ -315,7 +314,7 @@ def test_a_refused_report_keeps_its_text_and_its_task(qtbot, page, demo_store):
     page.select_task(other)  # switching task saves first; refused, the pane stays
     assert detail.task_id == first and progress.toPlainText() == too_long
     assert detail.report_error.isVisibleTo(page) and "2000" in detail.report_error.text().replace(",", "")
-    qtbot.waitUntil(lambda: page.model.task_at(page.proxy.mapToSource(page.tree.currentIndex())).id == first)
+    qtbot.waitUntil(lambda: page.model.task_at(page.tree.currentIndex()).id == first)
     detail.period_combo.setCurrentIndex(detail.period_combo.findData("2023-B21"))  # switching period: likewise
     assert detail.period_combo.currentData() == "2023-B22" and progress.toPlainText() == too_long
     assert stored_report(demo_store, first, "2023-B22").progress != too_long
@@ -334,3 +333,137 @@ def test_a_period_signed_while_typing_keeps_the_text_with_the_reason(qtbot, page
     page.select_task(task_id(demo_store, 7))
     assert page.detail.task_id == task and progress.toPlainText() == "本期新增企业服务专员 12 名"
     assert "已签发" in page.detail.report_error.text() and "撤回" in page.detail.report_error.text()
+
+
+# ---- a ledger larger than one fetch: the tree is filled as it is scrolled ----
+
+LARGE = 1000  # tasks: the first area alone holds more than two fetches
+
+@pytest.fixture
+def large_page(qtbot, tmp_path):
+    """The page on the built-in plan grown to LARGE tasks (four milestones each), shown at 1366×768."""
+    from models.store import Store
+    from tests.generate_large import generate
+
+    db = tmp_path / "large.db"
+    generate(db, LARGE)
+    with Store(db) as store:
+        page = TasksPage(AppContext(store))
+        qtbot.addWidget(page)
+        page.resize(1366, 768)
+        page.show()
+        qtbot.waitExposed(page)
+        yield page
+
+
+def scroll_to_end(qtbot, page: TasksPage) -> None:
+    """Drag the scroll bar to the end until nothing more comes, as a person reading to the last task."""
+    bar = page.tree.verticalScrollBar()
+    for _ in range(50):
+        qtbot.wait(20)  # the view lays out what came, the deferred fetch runs
+        if not page.model.can_fetch_more() and bar.value() == bar.maximum():
+            return
+        bar.setValue(bar.maximum())
+    raise AssertionError("the list never reached its end")
+
+
+def search(qtbot, page: TasksPage, words: str) -> None:
+    """Type the words into an emptied search box and wait for the filter to take them all."""
+    page.search.clear()
+    type_text(page.search, words)
+    qtbot.waitUntil(lambda: page.model.filter.text == words, timeout=3000)
+
+
+def large_rows(page: TasksPage):
+    with page.ctx.store.session() as session:
+        return task_list(session, current_plan(session), page.ctx.as_of())
+
+
+def area_counts(rows) -> list[tuple[str, int]]:
+    """Each area with its number of tasks, in the plan's order."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.area] = counts.get(r.area, 0) + 1
+    return list(counts.items())
+
+
+def area_headers(model: TaskTreeModel) -> list[str]:
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def test_a_long_list_is_filled_as_it_is_scrolled(qtbot, large_page):
+    page, rows = large_page, large_rows(large_page)
+    assert len(rows) == LARGE
+    assert len(visible_task_numbers(page.model)) < LARGE  # not every row laid out at once
+    assert page.count_label.text().startswith(f"显示 {LARGE} / {LARGE}")
+    scroll_to_end(qtbot, page)
+    assert sorted(visible_task_numbers(page.model)) == sorted(r.number for r in rows)
+    assert area_headers(page.model) == [f"{name}（{count}）" for name, count in area_counts(rows)]
+
+
+def test_collapsing_an_area_still_being_fetched_brings_the_next_one(qtbot, large_page):
+    page = large_page
+    assert page.model.rowCount() == 1 and page.model.can_fetch_more()
+    page.tree.collapse(page.model.index(0, 0))  # nothing left to scroll to: the list fetches on its own
+    qtbot.waitUntil(lambda: page.model.rowCount() > 1, timeout=3000)
+    (first, first_count), (name, count) = area_counts(large_rows(page))[:2]
+    assert page.model.rowCount(page.model.index(0, 0)) == first_count
+    following = page.model.index(1, 0)
+    assert following.data() == f"{name}（{count}）" and page.tree.isExpanded(following)
+
+
+def test_search_finds_tasks_beyond_the_first_screens_by_milestone_unit_and_person(qtbot, large_page):
+    page, rows = large_page, large_rows(large_page)
+    last = rows[-1]
+    milestone = last.milestones[2]
+    checks = {
+        milestone.title: [r for r in rows if any(milestone.title in m.title for m in r.milestones)
+                          or milestone.title in r.title],
+        "区税务局": [r for r in rows if r.county_unit == "区税务局"],
+        "王建华": [r for r in rows if "王建华" in (r.leader, r.contact)],
+    }
+    for words, expected in checks.items():
+        search(qtbot, page, words)
+        assert page.count_label.text().startswith(f"显示 {len(expected)} / {LARGE}")
+        scroll_to_end(qtbot, page)
+        assert sorted(visible_task_numbers(page.model)) == sorted(r.number for r in expected), words
+        shown_by_area: dict[str, int] = {}
+        for r in expected:
+            shown_by_area[r.area] = shown_by_area.get(r.area, 0) + 1
+        totals = {r.area: sum(1 for o in rows if o.area == r.area) for r in rows}
+        assert area_headers(page.model) == [f"{name}（显示 {count} / {totals[name]}）"
+                                            for name, count in shown_by_area.items()], words
+    search(qtbot, page, "第3季度")  # a word of every generated task's third milestone: more than one fetch
+    assert page.model.can_fetch_more()
+    scroll_to_end(qtbot, page)
+    task = page.model.task_index(last.id)
+    assert page.tree.isExpanded(task)
+    hit = page.model.index(2, TaskTreeModel.COL_TITLE, task)
+    assert hit.data() == milestone.title and hit.data(Qt.ItemDataRole.BackgroundRole) == SEARCH_HIT
+    assert page.model.index(0, TaskTreeModel.COL_TITLE, task).data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_the_selected_task_stays_selected_across_filters_and_sorting(qtbot, large_page):
+    page, rows = large_page, large_rows(large_page)
+    last = rows[-1]
+    assert page.select_task(last.id)  # beyond the first fetch: fetched through to it
+    assert page.model.task_at(page.tree.currentIndex()).id == last.id and page.detail.task_id == last.id
+    search(qtbot, page, last.leader)
+    assert page.detail.task_id == last.id and not page.tree.currentIndex().isValid()  # not fetched yet
+    scroll_to_end(qtbot, page)  # selected again as soon as the list reaches it
+    assert page.model.task_at(page.tree.currentIndex()).id == last.id
+    page.tree.header().setSortIndicator(TaskTreeModel.COL_NUMBER, Qt.SortOrder.DescendingOrder)
+    area = page.model.index(0, 0)
+    numbers = [int(page.model.index(row, 0, area).data()) for row in range(page.model.rowCount(area))]
+    assert numbers == sorted(numbers, reverse=True)
+    scroll_to_end(qtbot, page)
+    assert page.model.task_at(page.tree.currentIndex()).id == last.id
+    page.clear_filter()
+    scroll_to_end(qtbot, page)
+    assert page.model.task_at(page.tree.currentIndex()).id == last.id and page.detail.task_id == last.id
+    search(qtbot, page, last.leader)  # the last task waits to be fetched again…
+    page.tree.setCurrentIndex(page.model.index(0, 0, page.model.index(0, 0)))  # …but a row chosen meanwhile wins
+    chosen = page.model.task_at(page.tree.currentIndex()).id
+    assert chosen != last.id
+    scroll_to_end(qtbot, page)
+    assert page.model.task_at(page.tree.currentIndex()).id == chosen == page.detail.task_id

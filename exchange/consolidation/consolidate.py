@@ -10,6 +10,7 @@ the data types they share are in exchange.consolidation.consolidation_data.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,8 +18,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from exchange.common.files import clear_stale, safe_file_name, write_together
-from exchange.consolidation.consolidation_data import COUNTED, Consolidation, IndicatorLine, Receipt, ReceiptState, \
-    TaskLine
+from exchange.consolidation.consolidation_data import COUNTED, Consolidation, CountyFigures, IndicatorFigure, \
+    IndicatorLine, Receipt, ReceiptState, TaskFigure, TaskLine
+from exchange.returns.return_data import ReturnData
 from exchange.signing.identity import check_can_sign_with, identity_folder, unlock
 from exchange.signing.trust_list import trusted_by_fingerprint
 from models.errors import LedgerError
@@ -54,7 +56,7 @@ def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Re
     check, data = verify_and_read(path)  # one pass: the guard, the signature of every cell, the data
     signer_county = (trusted.get(check.fingerprint) or check.county) if check.signed else ""
     receipt = Receipt(signer_county, ReceiptState.VALID, path, check.signer, check.fingerprint, check.signed_at,
-                      check.period_id, check.version, list(check.problems), data)
+                      check.period_id, check.version, list(check.problems))
     receipt.problems += check.copy_problems + check.notes
     if data is None:  # an altered return may no longer read as one: its signature says whose it was
         receipt.state = ReceiptState.ALTERED if check.altered else ReceiptState.UNREADABLE
@@ -81,9 +83,21 @@ def check_return(path: Path, period_id: str, trusted: dict[str, str], due) -> Re
     elif check.signed_at is not None and check.signed_at.date() > due:
         receipt.state = ReceiptState.LATE
         receipt.problems.append(f"签发于 {check.signed_at:%Y-%m-%d}，晚于报送截止日 {due:%Y-%m-%d}。")
-    if receipt.state not in COUNTED:
-        receipt.data = None  # figures that do not count are not kept
+    if receipt.state in COUNTED:  # figures that do not count are not kept
+        receipt.data = county_figures(data)
     return receipt
+
+
+def county_figures(data: ReturnData) -> CountyFigures:
+    """What the consolidation keeps of a return; texts repeated in every return
+    (names, units, states) are held once."""
+    text = sys.intern
+    indicators = [IndicatorFigure(text(r.code), text(r.name), text(r.unit), text(r.target_text), r.value,
+                                  r.completion, text(r.status)) for r in data.indicators]
+    tasks = [TaskFigure(r.number, text(r.title), text(r.area), text(r.status)) for r in data.tasks
+             if r.origin == "规定动作"]  # a county's own tasks are not compared
+    year = next((f for f in data.problem_figures if f.scope == "本年累计" and f.unit == "全部"), None)
+    return CountyFigures(indicators, tasks, year)
 
 
 def consolidate(store, period_id: str, paths: list[Path], progress: Progress = no_progress) -> Consolidation:
@@ -155,8 +169,6 @@ def _task_lines(counted: dict[str, Receipt], counties: list[str]) -> list[TaskLi
     lines: dict[int, TaskLine] = {}
     for county in counties:
         for row in counted[county].data.tasks:
-            if row.origin != "规定动作":  # a county's own tasks are not compared
-                continue
             line = lines.setdefault(row.number, TaskLine(row.number, row.title, row.area))
             line.statuses[county] = row.status
     return sorted(lines.values(), key=lambda line: line.number)
@@ -166,7 +178,7 @@ def _problem_board(counted: dict[str, Receipt], counties: list[str]) -> list[Pro
     """Each county's 营商台账 for the year so far (its return's 本年累计 total), side by side."""
     scores = []
     for county in counties:
-        year = next((f for f in counted[county].data.problem_figures if f.scope == "本年累计" and f.unit == "全部"), None)
+        year = counted[county].data.year_problems
         if year is not None:
             scores.append(ProblemScore(county, year.received, year.closed, year.close_rate, year.on_time_rate,
                                        year.satisfaction_rate, year.reopen_rate, year.mean_close_days))

@@ -7,9 +7,10 @@ office's name from 设置, kept on one page with the notice's last rows.
 """
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -17,9 +18,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from exchange.consolidation.consolidation_data import COUNTED, Consolidation, ReceiptState
+from exchange.consolidation.consolidation_data import COUNTED, Consolidation, Receipt, ReceiptState
 from exchange.common.pdf_fonts import register_fonts
 from exchange.common.pdf_page import PageFooter, StampBox, content_width, document, drawing, numbered_canvas, para
 from exchange.signing.documents import consolidation_subject
@@ -34,6 +36,8 @@ TAIL_ROWS = 2  # rows of a notice's last table kept on one page with its sign-of
 HEAD_BG = colors.HexColor("#DCE6F1")
 BAR = colors.HexColor("#2E75B6")
 LAG = colors.HexColor("#C0392B")
+LAGGING = ("滞后", "未填报")  # states printed red
+CELL_PADDING = 6  # ReportLab's table cell padding, left and right
 
 
 class _Styles:
@@ -54,16 +58,38 @@ class _Styles:
 
 def _table(st: _Styles, header: list[str] | None, rows: list[list[object]], widths_mm: list[float],
            lag_column: int | None = None) -> Table:
-    """A grid scaled to the text block; no header: the continuation of a table."""
+    """A grid scaled to the text block; no header: the continuation of a table. A text that fits
+    on one line is set as a plain cell, in the paragraphs' font, size and leading, where it
+    prints the same at a fraction of a paragraph's cost; a longer one as a paragraph, broken as
+    Chinese is. Lagging states are red."""
     scale = WIDTH / (sum(widths_mm) * mm)
-    data = [[para(h, st.cell) for h in header]] if header else []
-    data += [[para(v, st.lag if c == lag_column and v in ("滞后", "未填报") else st.cell) for c, v in enumerate(row)]
-             for row in rows]
-    table = Table(data, colWidths=[w * mm * scale for w in widths_mm], repeatRows=1 if header else 0)
+    widths = [w * mm * scale for w in widths_mm]
+    top = 1 if header else 0
+    data, red = [], []
+    for r, row in enumerate(([header] if header else []) + rows):
+        cells = []
+        for c, value in enumerate(row):
+            lag = r >= top and c == lag_column and value in LAGGING
+            cells.append(_cell(value, st.lag if lag else st.cell, widths[c] - 2 * CELL_PADDING))
+            if lag and isinstance(cells[-1], str):
+                red.append(("TEXTCOLOR", (c, r), (c, r), LAG))
+        data.append(cells)
+    table = Table(data, colWidths=widths, repeatRows=top)
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.fonts.body),  # else an unembedded Helvetica
+                               ("FONTSIZE", (0, 0), (-1, -1), st.cell.fontSize),
+                               ("LEADING", (0, 0), (-1, -1), st.cell.leading),
                                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]
-                              + ([("BACKGROUND", (0, 0), (-1, 0), HEAD_BG)] if header else [])))
+                              + ([("BACKGROUND", (0, 0), (-1, 0), HEAD_BG)] if header else []) + red))
     return table
+
+
+def _cell(value: object, style: ParagraphStyle, room: float) -> str | Paragraph:
+    """A table cell's text as it is when it fits on one line (a paragraph would print it the
+    same: no spaces to collapse, no break to make), else as a paragraph."""
+    text = "" if value is None else str(value)
+    if text == " ".join(text.split()) and stringWidth(text, style.fontName, style.fontSize) <= room:
+        return text
+    return para(text, style)
 
 
 def _closing_table(st: _Styles, header: list[str], rows: list[list[object]], widths_mm: list[float],
@@ -171,45 +197,67 @@ def _problem_board(st: _Styles, result: Consolidation) -> list:
             para("各地本年累计数（据各地本期报表）。得分为办结率、按期办结率、满意率与（1−重办率）的平均。", st.cell)]
 
 
+class _Later(Flowable):
+    """Takes no room; when the layout reaches it, the flowables ``make`` returns take its place.
+    Each 提示单 is made when its turn comes and dropped once drawn, so a consolidation of many
+    counties never holds every page's story at once (ReportLab's generated content, as DocIf)."""
+
+    _ZEROSIZE = 1
+
+    def __init__(self, make: Callable[[], list[Flowable]]) -> None:
+        super().__init__()
+        self.make: Callable[[], list[Flowable]] | None = make
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        if self.make is not None:
+            self._frame.add_generated_content(*self.make())
+            self.make = None
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
 def _notices(st: _Styles, result: Consolidation, issued: date) -> list:
-    story = []
-    for receipt in result.notice_receipts():
-        county = receipt.county
-        story += [PageBreak(), para("提示单", st.title), para(f"{county}改革办：", st.body), Spacer(0, 2 * mm)]
-        closing = [Spacer(0, 8 * mm), para(f"{result.office}　　{issued:%Y年%m月%d日}", st.sign)]
-        tables = []  # (title, header, rows, widths, lag column)
-        if receipt.state == ReceiptState.MISSING:
-            story.append(para(f"截至汇总时，未收到贵单位{result.period_label}的报表（报送截止 "
-                              f"{result.due:%Y年%m月%d日}），请尽快签发报送。", st.notice))
-        elif receipt.state not in COUNTED:
-            story.append(para(f"贵单位{result.period_label}的报表未被采用（{receipt.state.label}）："
-                              f"{'；'.join(receipt.problems)}请核实后重新签发报送。", st.notice))
+    return [_Later(functools.partial(_notice, st, result, issued, receipt)) for receipt in result.notice_receipts()]
+
+
+def _notice(st: _Styles, result: Consolidation, issued: date, receipt: Receipt) -> list[Flowable]:
+    """One county's 提示单, from a page of its own."""
+    county = receipt.county
+    story = [PageBreak(), para("提示单", st.title), para(f"{county}改革办：", st.body), Spacer(0, 2 * mm)]
+    closing = [Spacer(0, 8 * mm), para(f"{result.office}　　{issued:%Y年%m月%d日}", st.sign)]
+    tables = []  # (title, header, rows, widths, lag column)
+    if receipt.state == ReceiptState.MISSING:
+        story.append(para(f"截至汇总时，未收到贵单位{result.period_label}的报表（报送截止 "
+                          f"{result.due:%Y年%m月%d日}），请尽快签发报送。", st.notice))
+    elif receipt.state not in COUNTED:
+        story.append(para(f"贵单位{result.period_label}的报表未被采用（{receipt.state.label}）："
+                          f"{'；'.join(receipt.problems)}请核实后重新签发报送。", st.notice))
+    else:
+        tasks, indicators = result.lagging(county)
+        late = "（逾期报送）" if receipt.state == ReceiptState.LATE else ""
+        lagging = "、".join(f"{n} 项{what}" for n, what in ((len(tasks), "任务"), (len(indicators), "指标")) if n)
+        story.append(para(f"根据贵单位{result.period_label}报表{late}，" + (
+            f"以下 {lagging}滞后或未填报，请督促责任单位加快推进，并在下期报表中说明进展。" if lagging
+            else "本期无滞后或未填报的任务和指标，请继续保持。"), st.notice))
+        if tasks:
+            tables.append(("滞后任务", ["序号", "领域", "任务", "状态"],
+                           [[t.number, t.area, t.title, t.statuses[county]] for t in tasks], [14, 30, 150, 20], 3))
+        if indicators:
+            tables.append(("滞后或未填报的指标", ["编号", "指标", "目标", "本期值", "完成率", "状态", "排名"],
+                           [[i.code, i.name, i.target_text, format_value(i.values.get(county), i.unit, None),
+                             format_percent(i.completions.get(county), ""), i.statuses[county],
+                             i.ranks.get(county) or "—"] for i in indicators],
+                           [20, 80, 30, 30, 20, 18, 14], 5))
+    for n, (title, header, rows, widths, lag) in enumerate(tables, 1):
+        story.append(para(title, st.h2))
+        if n < len(tables):
+            story.append(_table(st, header, rows, widths, lag))
         else:
-            tasks, indicators = result.lagging(county)
-            late = "（逾期报送）" if receipt.state == ReceiptState.LATE else ""
-            lagging = "、".join(f"{n} 项{what}" for n, what in ((len(tasks), "任务"), (len(indicators), "指标")) if n)
-            story.append(para(f"根据贵单位{result.period_label}报表{late}，" + (
-                f"以下 {lagging}滞后或未填报，请督促责任单位加快推进，并在下期报表中说明进展。" if lagging
-                else "本期任务和指标均无滞后或未填报，请继续保持。"), st.notice))
-            if tasks:
-                tables.append(("滞后任务", ["序号", "领域", "任务", "状态"],
-                               [[t.number, t.area, t.title, t.statuses[county]] for t in tasks], [14, 30, 150, 20], 3))
-            if indicators:
-                tables.append(("滞后或未填报的指标", ["编号", "指标", "目标", "本期值", "完成率", "状态", "排名"],
-                               [[i.code, i.name, i.target_text, format_value(i.values.get(county), i.unit, None),
-                                 format_percent(i.completions.get(county), ""), i.statuses[county],
-                                 i.ranks.get(county) or "—"] for i in indicators],
-                               [20, 80, 30, 30, 20, 18, 14], 5))
-            if not tables:
-                story.append(para("本期无滞后事项，请继续保持。", st.notice))
-        for n, (title, header, rows, widths, lag) in enumerate(tables, 1):
-            story.append(para(title, st.h2))
-            if n < len(tables):
-                story.append(_table(st, header, rows, widths, lag))
-            else:
-                story += _closing_table(st, header, rows, widths, lag, closing)
-        if not tables:
-            story.append(KeepTogether(closing))
+            story += _closing_table(st, header, rows, widths, lag, closing)
+    if not tables:
+        story.append(KeepTogether(closing))
     return story
 
 

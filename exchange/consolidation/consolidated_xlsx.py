@@ -36,17 +36,18 @@ def build_consolidated_workbook(result: Consolidation):
     for index, _county in enumerate(result.counties):
         column = len(fixed) + 1 + index * 3
         sheet.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + 2)
-    for line in result.indicators:
+    # Rows are numbered as they are appended: sheet.max_row looks at every cell each time.
+    for number, line in enumerate(result.indicators, start=4):
         row = [line.code, line.name, line.unit, line.target_text, line.total if line.additive else "—"]
         for county in result.counties:
             row += [line.values.get(county), line.completions.get(county), line.ranks.get(county)]
         append(sheet, row)
-        total = sheet.cell(sheet.max_row, len(fixed))
+        total = sheet.cell(number, len(fixed))
         total.number_format = excel_number_format(line.total if line.additive else None)
         for index, county in enumerate(result.counties):
-            value = sheet.cell(sheet.max_row, len(fixed) + 1 + index * 3)
+            value = sheet.cell(number, len(fixed) + 1 + index * 3)
             value.number_format = excel_number_format(line.values.get(county))
-            cell = sheet.cell(sheet.max_row, len(fixed) + 2 + index * 3)
+            cell = sheet.cell(number, len(fixed) + 2 + index * 3)
             cell.number_format = "0.0%"
             if line.statuses.get(county) in fills:
                 cell.fill = fills[line.statuses[county]]
@@ -56,11 +57,11 @@ def build_consolidated_workbook(result: Consolidation):
 
     sheet = book.create_sheet("任务状态")
     append(sheet, ["序号", "领域", "任务"] + result.counties)
-    for line in result.tasks:
+    for number, line in enumerate(result.tasks, start=2):
         append(sheet, [line.number, line.area, line.title] + [line.statuses.get(c, "") for c in result.counties])
         for index, county in enumerate(result.counties, start=4):
             if line.statuses.get(county) in fills:
-                sheet.cell(sheet.max_row, index).fill = fills[line.statuses[county]]
+                sheet.cell(number, index).fill = fills[line.statuses[county]]
     _head(sheet, 1, bold, center)
     sheet.freeze_panes = "D2"
     sheet.column_dimensions["C"].width = 30
@@ -78,11 +79,11 @@ def build_consolidated_workbook(result: Consolidation):
         sheet = book.create_sheet("营商台账晾晒")
         append(sheet, ["排名", "县（市、区）", "得分", "受理", "办结", "办结率", "按期办结率", "满意率", "重办率",
                       "平均办结用时（工作日）"])
-        for p in result.problems:
+        for number, p in enumerate(result.problems, start=2):
             append(sheet, [p.rank, p.county, p.score, p.received, p.closed, p.close_rate, p.on_time_rate,
                           p.satisfaction_rate, p.reopen_rate, p.mean_close_days])
             for column in range(6, 10):
-                sheet.cell(sheet.max_row, column).number_format = "0.0%"
+                sheet.cell(number, column).number_format = "0.0%"
         _head(sheet, 1, bold, center)
 
     sheet = book.create_sheet("报表接收")

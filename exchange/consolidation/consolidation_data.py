@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from exchange.returns.return_data import ProblemFigureRow
 from models.enums import IndicatorStatus, LabelledEnum, TaskStatus
 from models.ranking import AreaScore, ProblemScore
 
@@ -29,6 +30,37 @@ class ReceiptState(LabelledEnum):
 COUNTED = (ReceiptState.VALID, ReceiptState.LATE)
 
 
+class IndicatorFigure(NamedTuple):
+    """One indicator of a counted return, as far as the consolidation compares it."""
+
+    code: str
+    name: str
+    unit: str
+    target_text: str
+    value: float | None
+    completion: float | None
+    status: str
+
+
+class TaskFigure(NamedTuple):
+    """One 规定动作 of a counted return (a county's own tasks are not compared)."""
+
+    number: int
+    title: str
+    area: str
+    status: str
+
+
+@dataclass
+class CountyFigures:
+    """What a counted return brings to the consolidation: its other rows (progress texts,
+    milestones, gaps) are not kept, so ninety returns take little memory."""
+
+    indicators: list[IndicatorFigure]
+    tasks: list[TaskFigure]
+    year_problems: ProblemFigureRow | None = None  # its 营商台账 for the year so far, all units
+
+
 @dataclass
 class Receipt:
     """One file received (or one county with none): its state and what the check found."""
@@ -42,7 +74,7 @@ class Receipt:
     period_id: str = ""
     version: int = 0
     problems: list[str] = field(default_factory=list)
-    data: Any = None  # the ReturnData, when the file could be read
+    data: CountyFigures | None = None  # the figures of a return that counts
 
     def as_dict(self) -> dict[str, Any]:
         return {"county": self.county, "state": self.state.value, "state_label": self.state.label,

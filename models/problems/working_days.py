@@ -9,6 +9,7 @@ Chinese message, never guessed.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 from models.errors import LedgerError
 
@@ -22,6 +23,7 @@ def _check_year(day: date) -> None:
                           f"无法按工作日计算 {day.isoformat()} 前后的时限。请升级程序后再试。")
 
 
+@cache  # the library scans its whole table at every call; 首页 asks of the same days over and over
 def is_working_day(day: date) -> bool:
     _check_year(day)
     import chinese_calendar  # its tables load in a few ms; kept out of start-up all the same

@@ -25,10 +25,6 @@ def to_date(edit: QDateEdit) -> date:
     return edit.date().toPython()
 
 
-def to_date(edit: QDateEdit) -> date:
-    return edit.date().toPython()
-
-
 class FormDialog(QDialog):
     """A form with an error line; OK runs ``submit`` and closes only if it succeeds."""
 

@@ -16,7 +16,7 @@ from ui.tasks import task_commands as tc
 from ui.context import AppContext
 from ui.tasks.task_detail import TaskDetailPane
 from ui.tasks.task_dialogs import AddTaskDialog
-from ui.tasks.task_tree_model import TaskFilter, TaskFilterProxyModel, TaskTreeModel
+from ui.tasks.task_tree_model import TaskFilter, TaskTreeModel
 from ui.widgets import compact_combo, page_layout
 
 DUE_CHOICES = [7, 14, 30, 60]
@@ -66,10 +66,21 @@ class TasksPage(QWidget):
         layout.addLayout(bar)
 
         self.model = TaskTreeModel(self)
-        self.proxy = TaskFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
+        # The current row across a reset (task id, milestone row or -1), until it is shown again:
+        # a task further down is selected when the scrolling fetches it, not fetched at each search.
+        self._kept: tuple[int, int] | None = None
         self.tree = QTreeView(objectName="taskTree")
-        self.tree.setModel(self.proxy)
+        self.tree.setModel(self.model)
+        # Connected after setModel, so that these run after the view's own reset.
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        self.model.modelReset.connect(self._restore_view)
+        self.model.rowsInserted.connect(self._open_rows)
+        # More tasks when the list is scrolled to its end; deferred, as the range changes during layout.
+        self._fetch_timer = QTimer(self, singleShot=True, interval=0)
+        self._fetch_timer.timeout.connect(self._fetch_at_end)
+        bar = self.tree.verticalScrollBar()
+        bar.valueChanged.connect(lambda _value: self._fetch_timer.start())  # not start(msec=value)
+        bar.rangeChanged.connect(lambda _low, _high: self._fetch_timer.start())
         self.tree.setUniformRowHeights(True)
         self.tree.setIndentation(14)  # milestone numbers (12.3) fit the first column at depth 2
         self.tree.setAlternatingRowColors(True)
@@ -123,13 +134,11 @@ class TasksPage(QWidget):
         self.header.subtitle.setText(
             self.tr("%s · 台账日期 %s · 每项修改即时保存，Ctrl+Z 撤销、Ctrl+Y 重做") % (board.plan_name, as_of.isoformat())
             if board.plan_name else self.tr("尚未载入方案"))
-        self.model.set_rows(rows)
         self._fill_choices(self.area_combo, [(r.area, r.area_id) for r in rows])
         self._fill_choices(self.kind_combo, [(k, k) for k in kinds])
         units = sorted({u for r in rows for u in (r.lead_unit, r.county_unit) if u})
         self._fill_choices(self.unit_combo, [(u, u) for u in units])
-        self.proxy.set_filter(self.current_filter(), as_of)
-        self._show_areas()
+        self.model.set_rows(rows, self.current_filter(), as_of)
         self._dirty = False
         self._update_count()
         if selected is None and rows:
@@ -191,19 +200,65 @@ class TasksPage(QWidget):
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
-        self.proxy.set_filter(self.current_filter())
-        self._show_areas()
-        for task_id in self.proxy.matched_task_ids():  # show the milestones the search hit
-            self.tree.expand(self.proxy.mapFromSource(self.model.task_index(task_id)))
+        self.model.set_filter(self.current_filter())
         self._update_count()
 
-    def _show_areas(self) -> None:
-        """Area rows span the whole width and are open, so their names are never cut."""
+    def _remember_current(self) -> None:
+        current = self.tree.currentIndex()
+        task = self.model.task_at(current)
+        if task is not None:
+            self._kept = (task.id, current.row() if self.model.milestone_at(current) else -1)
+
+    def _restore_view(self) -> None:
+        """After a reset: the list from its top (left at its end, it would fetch at once), the rows
+        opened as _open_rows opens them (which selects the current row again when among them)."""
+        self.tree.scrollToTop()
         root = QModelIndex()
-        for row in range(self.proxy.rowCount(root)):
-            if not self.tree.isFirstColumnSpanned(row, root):
-                self.tree.setFirstColumnSpanned(row, root, True)
-            self.tree.expand(self.proxy.index(row, 0))
+        areas = self.model.rowCount(root)
+        if areas:
+            self._open_rows(root, 0, areas - 1)
+
+    def _select_kept(self) -> None:
+        """The row current before the reset, selected again once it has been fetched."""
+        if self._kept is None:
+            return
+        task_id, milestone_row = self._kept
+        index = self.model.task_index(task_id, fetch=False)
+        if not index.isValid():
+            return
+        self._kept = None
+        if milestone_row >= 0:
+            self.tree.expand(index)
+            index = self.model.index(milestone_row, 0, index)
+        self.tree.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _open_rows(self, parent: QModelIndex, first: int, last: int) -> None:
+        """Rows given to the view: areas open and spanning the whole width (so their names are
+        never cut), tasks whose milestones the search hit open to show them. Everything is opened
+        before the first spanning call, which lays the tree out."""
+        if parent.isValid():
+            if not parent.parent().isValid():  # task rows of an area
+                for row in range(first, last + 1):
+                    index = self.model.index(row, 0, parent)
+                    if self.model.has_matched_milestone(index):
+                        self.tree.expand(index)
+                self._select_kept()
+            return
+        areas = [self.model.index(row, 0) for row in range(first, last + 1)]
+        for area in areas:
+            self.tree.expand(area)
+            self._open_rows(area, 0, self.model.rowCount(area) - 1)
+        for area in areas:
+            self.tree.setFirstColumnSpanned(area.row(), parent, True)
+
+    def _fetch_at_end(self) -> None:
+        """More tasks while the list is scrolled to its end, or too short to scroll: checked again
+        once the batch is laid out, as a collapsed area can leave the list short still."""
+        bar = self.tree.verticalScrollBar()
+        if bar.value() >= bar.maximum() and self.model.can_fetch_more():
+            self.model.fetch_more()
+            self._fetch_timer.start()
 
     def clear_filter(self) -> None:
         for combo in (self.area_combo, self.kind_combo, self.origin_combo, self.status_combo, self.unit_combo,
@@ -215,7 +270,7 @@ class TasksPage(QWidget):
         self.apply_filter()
 
     def _update_count(self) -> None:
-        self.count_label.setText(self.tr("显示 %d / %d 项任务") % (self.proxy.passing_count(), len(self.model.rows)))
+        self.count_label.setText(self.tr("显示 %d / %d 项任务") % (self.model.passing_count(), len(self.model.rows)))
 
     def _focus_search(self) -> None:
         self.search.setFocus()
@@ -224,13 +279,12 @@ class TasksPage(QWidget):
     # ---- selection ----
     def select_task(self, task_id: int) -> bool:
         """Select a task in the tree (clearing filters that hide it) and show its detail."""
-        source = self.model.task_index(task_id)
-        if not source.isValid():
+        if not self.model.has_task(task_id):
             return False
-        index = self.proxy.mapFromSource(source)
+        index = self.model.task_index(task_id)
         if not index.isValid():
             self.clear_filter()
-            index = self.proxy.mapFromSource(source)
+            index = self.model.task_index(task_id)
         self.tree.expand(index.parent())
         self.tree.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
@@ -240,7 +294,9 @@ class TasksPage(QWidget):
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        task = self.model.task_at(self.proxy.mapToSource(current))
+        if current.isValid():
+            self._kept = None  # a row chosen now wins over one waiting to be fetched
+        task = self.model.task_at(current)
         task_id = task.id if task else None
         if task_id != self.detail.task_id and not self.detail.show_task(task_id):
             # The report typed for the shown task could not be saved: stay with it in the tree too.
