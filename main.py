@@ -115,7 +115,7 @@ class Command:
 def passphrase(var: str | None) -> str:
     """A passphrase is read from an environment variable, never from the command line. The
     argument itself is never repeated: given by mistake, it may be the passphrase."""
-    from models.errors import LedgerError  # here, not on top: the ORM loads after gc is set (models.start_up)
+    from models.errors import LedgerError  # here, not on top: the ORM loads after gc is set (models.collector)
 
     if not var:
         raise LedgerError("签发需要口令：请用 --passphrase-env 指定存放口令的环境变量名。")
@@ -762,8 +762,8 @@ def say_year(store, args: argparse.Namespace) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the parsed subcommand: its operation on the store (opened here, closed after), then its printer."""
-    from models.errors import LedgerError  # here, not on top: the ORM loads after gc is set (models.start_up)
-    from models.start_up import start_up_done
+    from models.errors import LedgerError  # here, not on top: the ORM loads after gc is set (models.collector)
+    from models.collector import start_up_done
 
     command: Command = args.subcommand
     try:
@@ -812,5 +812,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    gc.disable()  # until start-up is done: see models.start_up
+    gc.disable()  # until start-up is done: see models.collector
     sys.exit(main())

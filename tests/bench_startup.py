@@ -56,7 +56,7 @@ import sys
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
 from models.plan_loader import ensure_plan
-from models.start_up import start_up_done
+from models.collector import start_up_done
 from models.store import Store
 from ui.app import create_application
 start_up_done()

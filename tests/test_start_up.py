@@ -95,7 +95,7 @@ def test_the_window_starts_on_the_home_page_alone(tmp_path):
 def test_collection_is_back_on_once_start_up_is_done():
     import gc
 
-    from models.start_up import start_up_done
+    from models.collector import start_up_done
 
     frozen = gc.get_freeze_count()
     start_up_done()  # collection already on (main() called in-process): nothing is frozen

@@ -14,7 +14,7 @@ from models.errors import LedgerError
 from models.logs import log_exception
 from models.resources import resources_dir
 from models.plan_loader import ensure_plan
-from models.start_up import start_up_done
+from models.collector import start_up_done
 from models.office_profile import office_profile
 from models.store import APP_NAME, Store, default_db_path, store_file_exists
 
