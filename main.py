@@ -26,6 +26,7 @@ To add a subcommand:
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import os
@@ -36,8 +37,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
-
-from models.errors import LedgerError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -116,6 +115,8 @@ class Command:
 def passphrase(var: str | None) -> str:
     """A passphrase is read from an environment variable, never from the command line. The
     argument itself is never repeated: given by mistake, it may be the passphrase."""
+    from models.errors import LedgerError  # here, not on top: the ORM loads after gc is set (models.start_up)
+
     if not var:
         raise LedgerError("签发需要口令：请用 --passphrase-env 指定存放口令的环境变量名。")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
@@ -761,10 +762,14 @@ def say_year(store, args: argparse.Namespace) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the parsed subcommand: its operation on the store (opened here, closed after), then its printer."""
+    from models.errors import LedgerError  # here, not on top: the ORM loads after gc is set (models.start_up)
+    from models.start_up import start_up_done
+
     command: Command = args.subcommand
     try:
         inputs = command.inputs(args)
         operation = command.function()
+        start_up_done()
         if command.store:
             from models.store import Store, default_db_path
 
@@ -807,4 +812,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    gc.disable()  # until start-up is done: see models.start_up
     sys.exit(main())

@@ -58,32 +58,44 @@ def to_text(value: Any) -> str | None:
     return str(value)
 
 
+def row_text(fields: dict[str, Any]) -> str:
+    """A row's fields as its insert or delete entry holds them."""
+    return json.dumps({name: to_text(value) for name, value in fields.items() if name not in _SKIPPED_FIELDS},
+                      ensure_ascii=False)
+
+
 def _row_text(obj: Base) -> str:
     state = inspect(obj)
-    values = {
-        attr.key: to_text(state.attrs[attr.key].value)
-        for attr in state.mapper.column_attrs
-        if attr.key not in _SKIPPED_FIELDS
-    }
-    return json.dumps(values, ensure_ascii=False)
+    return row_text({attr.key: state.attrs[attr.key].value for attr in state.mapper.column_attrs})
 
 
 def _identity(obj: Base) -> str:
     return "/".join(str(part) for part in inspect(obj).identity or ())
 
 
+# One change as an audit entry records it: action, table, row id, field, old text, new text.
+Change = tuple[str, str, str, str, str | None, str | None]
+
+
+def record(session: Session, changes: list[Change]) -> None:
+    """Write the entries of changes made with Core statements, which the flush listener does not
+    see (a block of values written with one statement)."""
+    if session.info.get(_ENABLED) is False or not changes:
+        return
+    who, now, reason = session.info.get(_ACTOR) or default_actor(), datetime.now(), session.info.get(_REASON, "")
+    session.connection().execute(AuditEntry.__table__.insert(), [
+        dict(at=now, who=who, action=action, entity=entity, entity_id=entity_id, field=field, old=old, new=new,
+             reason=reason) for action, entity, entity_id, field, old, new in changes])
+
+
 @event.listens_for(Session, "after_flush")
 def _record_changes(session: Session, _context: object) -> None:
     if session.info.get(_ENABLED) is False:
         return
-    who = session.info.get(_ACTOR) or default_actor()
-    now = datetime.now()
-    rows: list[dict[str, Any]] = []
+    rows: list[Change] = []
 
     def add(action: str, obj: Base, field: str = "", old: str | None = None, new: str | None = None) -> None:
-        rows.append(dict(at=now, who=who, action=action, entity=obj.__tablename__,
-                         entity_id=_identity(obj), field=field, old=old, new=new,
-                         reason=session.info.get(_REASON, "")))
+        rows.append((action, obj.__tablename__, _identity(obj), field, old, new))
 
     for obj in session.new:
         if isinstance(obj, Base) and not isinstance(obj, AuditEntry):
@@ -105,5 +117,4 @@ def _record_changes(session: Session, _context: object) -> None:
     for obj in session.deleted:
         if isinstance(obj, Base) and not isinstance(obj, AuditEntry):
             add("delete", obj, old=_row_text(obj))
-    if rows:
-        session.connection().execute(AuditEntry.__table__.insert(), rows)
+    record(session, rows)

@@ -13,6 +13,7 @@ indicator's own history) that flags a value far outside it, such as a misplaced 
 """
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import statistics
@@ -128,7 +129,8 @@ def robust_z(value: float, history: Sequence[float]) -> float | None:
     if len(history) < OUTLIER_MIN_HISTORY:
         return None
     median = statistics.median(history)
-    mad = statistics.median(abs(x - median) for x in history)
+    # |x − median| for every x, iterated in C: a pasted block judges each cell on the whole history.
+    mad = statistics.median(map(abs, map(operator.sub, history, itertools.repeat(median))))
     scale = max(1.4826 * mad, RELATIVE_SCALE_FLOOR * abs(median)) or 1.0
     z = (value - median) / scale
     return z if math.isfinite(z) else None

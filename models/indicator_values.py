@@ -3,8 +3,11 @@
 One path for every way a value comes in — a typed cell, a pasted block, the ``value`` command,
 an imported workbook: the cells are first checked together (``check_block``: which change,
 which are refused and why, which are outliers), then written all-or-nothing in one transaction
-(``apply_block``), whose audit entries the listener in models.audit writes. ``restore_values``
-puts cells back as they were, for undo.
+(``apply_block``): one statement per kind of change for the whole block, with its audit entries
+(models.audit.record). A preview the user has seen is written as it was checked when the store
+still holds what it was checked against (``BlockPreview.basis``), else checked again: each value
+is checked once, and never written on a stale check. ``restore_values`` puts cells back as they
+were, for undo.
 
 Rules checked per cell: the text reads as a number in the indicator's unit
 (models.quantities); the period is one of the indicator's period type and is not locked by a
@@ -15,20 +18,24 @@ written only when confirmed. An empty cell with a note is kept: a missing value 
 """
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import NamedTuple
-from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from models import audit
+from models.collector import collector_paused
 
 from models.enums import Direction, Origin, PeriodType, ValueKind
 from models.errors import LedgerError
 from models.indicator_rules import Evaluation, PeriodChange, evaluate_latest, is_outlier, period_change
 from models.ledger import IndicatorValue, Period
 from models.locks import locked_value_cells
-from models.periods import PeriodError, parse_period_id, period, period_name, periods_of_year
+from models.periods import PeriodError, parse_period_id, period, period_name
 from models.plan import Indicator, Plan, Task
 from models.plan_loader import current_plan, ensure_periods, require_plan
 from models.quantities import QuantityError, format_number, format_target, format_value, parse_quantity, parse_target
@@ -80,8 +87,40 @@ _STORED_COLUMNS = (IndicatorValue.indicator_id, IndicatorValue.period_id, Indica
                    IndicatorValue.source, IndicatorValue.outlier_confirmed)
 
 
+class RowValues(Mapping[str, StoredValue]):
+    """One indicator's stored values by period id. Held as plain tuples, which Python's garbage
+    collector stops tracking: a grid holds tens of thousands, and each tracked one would make the
+    full collections that follow a refresh come sooner and last longer."""
+
+    __slots__ = ("_cells",)
+
+    def __init__(self) -> None:
+        self._cells: dict[str, tuple] = {}
+
+    def add(self, value: StoredValue | tuple) -> None:
+        self._cells[value[1]] = tuple(value)
+
+    def __getitem__(self, period_id: str) -> StoredValue:
+        return StoredValue._make(self._cells[period_id])
+
+    def get(self, period_id: str, default: StoredValue | None = None) -> StoredValue | None:  # type: ignore[override]
+        cell = self._cells.get(period_id)
+        return default if cell is None else StoredValue._make(cell)
+
+    def __contains__(self, period_id: object) -> bool:
+        return period_id in self._cells
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cells)
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+
 def stored_values(session: Session, *conditions) -> list[StoredValue]:
-    return [StoredValue(*row) for row in session.execute(select(*_STORED_COLUMNS).where(*conditions))]
+    # Core rows through the session's connection, fetched at once: ORM row processing, or a
+    # fetch per row, costs more than the query.
+    return list(map(StoredValue._make, session.connection().execute(select(*_STORED_COLUMNS).where(*conditions)).all()))
 
 
 @dataclass(slots=True)
@@ -111,12 +150,45 @@ class CellCheck:
         return format_value(value, self.unit, self.decimals) if value is not None else "（空）"
 
 
+@dataclass(slots=True)
+class CheckBasis:
+    """What a block's checks read from the store, for its indicators: their definitions, every
+    stored value (all years: the history outliers are judged on), the locked cells, the periods
+    that exist. Equal bases give equal checks."""
+
+    indicators: dict[int, Indicator]
+    stored: dict[tuple[int, str], StoredValue]
+    locked: set[tuple[int, str]]
+    periods: set[str]
+
+    def key(self) -> tuple:
+        definitions = sorted((i.id, i.name, i.unit, i.decimals, i.range_min, i.range_max, i.archived, i.period_type,
+                              i.kind) for i in self.indicators.values())
+        return definitions, self.stored, self.locked, self.periods
+
+
+def read_basis(session: Session, indicator_ids: set[int]) -> CheckBasis:
+    indicators = {i.id: i for i in session.scalars(select(Indicator).where(Indicator.id.in_(indicator_ids)))}
+    stored = {(row.indicator_id, row.period_id): row
+              for row in stored_values(session, IndicatorValue.indicator_id.in_(indicators))}
+    return CheckBasis(indicators, stored, locked_value_cells(session, set(indicators)),
+                      set(session.scalars(select(Period.id))))
+
+
 @dataclass
 class BlockPreview:
     """What a block of edits would do: the cells that change, those refused, the outliers.
-    Built once its checks are complete; the lists are worked out on first use."""
+    Built once its checks are complete; the lists are worked out on first use. ``basis`` is
+    what the checks were made against."""
 
     checks: list[CellCheck] = field(default_factory=list)
+    basis: CheckBasis | None = None
+
+    def accepted(self) -> BlockPreview:
+        """The changing cells alone, as a block to write. Their checks hold for it as they are:
+        a check reads the store and the block's unrefused cells, and an unchanged cell holds
+        what the store holds."""
+        return BlockPreview(self.changes, self.basis)
 
     @cached_property
     def changes(self) -> list[CellCheck]:
@@ -154,38 +226,52 @@ class OutlierError(LedgerError):
 
 def check_block(session: Session, edits: list[CellEdit]) -> BlockPreview:
     """Check every cell of a block against the store and the block's other cells."""
-    indicators = {i.id: i for i in session.scalars(
-        select(Indicator).where(Indicator.id.in_({e.indicator_id for e in edits})))}
-    stored: dict[tuple[int, str], StoredValue] = {}
-    history: dict[int, list[tuple[str, float]]] = {}
-    for row in stored_values(session, IndicatorValue.indicator_id.in_(indicators)):
-        stored[row.indicator_id, row.period_id] = row
+    return _check(edits, read_basis(session, {e.indicator_id for e in edits}))
+
+
+class _History:
+    """One indicator's stored values: what a new value of one of its periods is judged against
+    (every value but that period's own)."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.position: dict[str, int] = {}
+
+    def add(self, period_id: str, value: float) -> None:
+        self.position[period_id] = len(self.values)
+        self.values.append(value)
+
+    def without(self, period_id: str) -> list[float]:
+        at = self.position.get(period_id)
+        return self.values if at is None else self.values[:at] + self.values[at + 1:]
+
+
+def _check(edits: list[CellEdit], basis: CheckBasis) -> BlockPreview:
+    history: dict[int, _History] = {}
+    for row in basis.stored.values():
         if row.value is not None:
-            history.setdefault(row.indicator_id, []).append((row.period_id, row.value))
-    locked = locked_value_cells(session)
-    known_periods = set(session.scalars(select(Period.id)))
-    checks = [_read_cell(session, e, indicators.get(e.indicator_id), stored, locked, known_periods) for e in edits]
+            history.setdefault(row.indicator_id, _History()).add(row.period_id, row.value)
+    checks = [_read_cell(e, basis.indicators.get(e.indicator_id), basis.stored, basis.locked) for e in edits]
     pending = {(c.edit.indicator_id, c.edit.period_id): c.value for c in checks if not c.error}
     for check in checks:
         if not check.error and check.changed:
-            _check_against_neighbours(check, indicators[check.edit.indicator_id], stored, pending, history)
-    return BlockPreview(checks)
+            _check_against_neighbours(check, basis.indicators[check.edit.indicator_id], basis.stored, pending, history)
+    return BlockPreview(checks, basis)
 
 
-def _read_cell(session: Session, edit: CellEdit, indicator: Indicator | None,
-               stored: dict[tuple[int, str], StoredValue], locked: set[tuple[int, str]],
-               known_periods: set[str]) -> CellCheck:
+def _read_cell(edit: CellEdit, indicator: Indicator | None, stored: dict[tuple[int, str], StoredValue],
+               locked: set[tuple[int, str]]) -> CellCheck:
     row = stored.get((edit.indicator_id, edit.period_id))
     old = _state_of(edit.indicator_id, edit.period_id, row)
     check = CellCheck(edit, edit.period_id, old, old.value, old.note, old.source)
     if indicator is None:
         check.error = "未知指标。"
         return check
-    check.label = f"{indicator.name} {period_name(edit.period_id)}"
     check.unit, check.decimals = indicator.unit, indicator.decimals
     try:
         span = parse_period_id(edit.period_id)
     except PeriodError as error:
+        check.label = f"{indicator.name} {period_name(edit.period_id)}"
         check.error = str(error)
         return check
     check.label = f"{indicator.name} {span.year}年{span.short_label}"
@@ -197,9 +283,6 @@ def _read_cell(session: Session, edit: CellEdit, indicator: Indicator | None,
         check.error = "该期报表已签发，数值为只读。如需更正，请先在“报表报送”中撤回。"
     if check.error:
         return check
-    if span.id not in known_periods:  # a year before the plan's: its periods are made on first use
-        ensure_periods(session, span.year)
-        known_periods.update(p.id for p in periods_of_year(span.year, span.type))
     check.note = old.note if edit.note is None else edit.note.strip()
     check.source = old.source if edit.source is None else edit.source.strip()
     if not edit.text.strip():
@@ -227,8 +310,7 @@ def _out_of_bounds(indicator: Indicator, value: float) -> str:
 
 
 def _check_against_neighbours(check: CellCheck, indicator: Indicator, stored: dict[tuple[int, str], StoredValue],
-                              pending: dict[tuple[int, str], float | None],
-                              history: dict[int, list[tuple[str, float]]]) -> None:
+                              pending: dict[tuple[int, str], float | None], history: dict[int, _History]) -> None:
     if check.value is None:
         return
     span = parse_period_id(check.edit.period_id)
@@ -243,7 +325,7 @@ def _check_against_neighbours(check: CellCheck, indicator: Indicator, stored: di
     if check.value == check.old.value:
         check.outlier = check.old.outlier_confirmed  # confirmed once, it stays flagged
     else:
-        earlier = [v for pid, v in history.get(indicator.id, []) if pid != check.edit.period_id]
+        earlier = history[indicator.id].without(check.edit.period_id) if indicator.id in history else []
         check.outlier = is_outlier(check.value, earlier)
 
 
@@ -254,29 +336,34 @@ def _state_of(indicator_id: int, period_id: str, row: StoredValue | None) -> Val
 
 
 def apply_block(store: Store, edits: list[CellEdit], who: str | None = None, confirm_outliers: bool = False,
-                what: str = "") -> tuple[BlockPreview, list[ValueState]]:
+                what: str = "", checked: BlockPreview | None = None) -> tuple[BlockPreview, list[ValueState]]:
     """Write the block all-or-nothing; return its preview and the states before, for undo.
+    ``checked``: a preview of these same edits made earlier (the one the user accepted).
 
     Raises LedgerError naming every refused cell, or OutlierError when outliers are unconfirmed.
     """
     with store.transaction(who) as session:
-        return write_block(session, edits, confirm_outliers, what)
+        return write_block(session, edits, confirm_outliers, what, checked)
 
 
 def write_block(session: Session, edits: list[CellEdit], confirm_outliers: bool = False,
-                what: str = "") -> tuple[BlockPreview, list[ValueState]]:
+                what: str = "", checked: BlockPreview | None = None) -> tuple[BlockPreview, list[ValueState]]:
     """``apply_block`` inside the caller's transaction, for an action that writes more than values."""
-    preview = check_block(session, edits)
+    basis = read_basis(session, {e.indicator_id for e in edits})
+    if checked is not None and checked.basis is not None and checked.basis.key() == basis.key() \
+            and [c.edit for c in checked.checks] == edits:
+        preview = checked  # checked against what the store holds now: not checked twice
+    else:
+        preview = _check(edits, basis)
     if preview.refused:
         raise LedgerError(preview.refusal_message(what))
     if preview.outliers and not confirm_outliers:
         raise OutlierError(preview)
-    rows = _rows_of(session, {(c.edit.indicator_id, c.edit.period_id) for c in preview.changes})
-    before = []
-    for check in preview.changes:
-        key = (check.edit.indicator_id, check.edit.period_id)
-        before.append(check.old)
-        _write(session, rows.get(key), ValueState(*key, True, check.value, check.note, check.source, check.outlier))
+    for year in sorted({c.edit.period_id[:4] for c in preview.changes if c.edit.period_id not in basis.periods}):
+        ensure_periods(session, int(year))  # a year before the plan's: its periods are made on first use
+    before = [c.old for c in preview.changes]
+    _store_states(session, [ValueState(c.edit.indicator_id, c.edit.period_id, True, c.value, c.note, c.source,
+                                       c.outlier) for c in preview.changes])
     return preview, before
 
 
@@ -292,28 +379,49 @@ def write_states(session: Session, states: list[ValueState]) -> None:
               locked_value_cells(session) & {(s.indicator_id, s.period_id) for s in states}}
     if locked:
         raise LedgerError(f"{'、'.join(sorted(locked))} 的报表已签发，数值为只读，无法撤销。")
-    rows = _rows_of(session, {(s.indicator_id, s.period_id) for s in states})
+    _store_states(session, states)
+
+
+_VALUE_FIELDS = ("value", "note", "source", "outlier_confirmed")
+
+
+def _store_states(session: Session, states: list[ValueState]) -> None:
+    """Store the cells' states, with one statement per kind of change (inserts, updates, deletes)
+    for the whole block and the audit entries the ORM's flush would have written. A cell with no
+    value, note or source is no row at all."""
+    session.flush()  # what the transaction did through the ORM first (periods made on first use)
+    table, connection = IndicatorValue.__table__, session.connection()
+    keys = {(s.indicator_id, s.period_id) for s in states}
+    rows = {(r.indicator_id, r.period_id): r for r in connection.execute(
+        select(table.c.id, *_STORED_COLUMNS).where(table.c.indicator_id.in_({k[0] for k in keys}),
+                                                   table.c.period_id.in_({k[1] for k in keys})))}
+    inserts, updates, deletes, entries = [], [], [], []
     for state in states:
-        _write(session, rows.get((state.indicator_id, state.period_id)), state)
-
-
-def _rows_of(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], IndicatorValue]:
-    """The stored rows of these cells (one query, not one per cell)."""
-    rows = session.scalars(select(IndicatorValue).where(IndicatorValue.indicator_id.in_({k[0] for k in keys}),
-                                                        IndicatorValue.period_id.in_({k[1] for k in keys})))
-    return {(r.indicator_id, r.period_id): r for r in rows}
-
-
-def _write(session: Session, row: IndicatorValue | None, state: ValueState) -> None:
-    """Store ``state``; a cell with no value, note or source is no row at all."""
-    if not state.exists or (state.value is None and not state.note and not state.source):
-        if row is not None:
-            session.delete(row)
-        return
-    if row is None:
-        row = IndicatorValue(indicator_id=state.indicator_id, period_id=state.period_id)
-        session.add(row)
-    row.value, row.note, row.source, row.outlier_confirmed = state.value, state.note, state.source, state.outlier_confirmed
+        row = rows.get((state.indicator_id, state.period_id))
+        fields = dict(value=state.value, note=state.note, source=state.source,
+                      outlier_confirmed=state.outlier_confirmed)
+        if not state.exists or (state.value is None and not state.note and not state.source):
+            if row is not None:
+                deletes.append({"row_id": row.id})
+                entries.append(("delete", table.name, str(row.id), "", audit.row_text(row._asdict()), None))
+        elif row is None:
+            inserts.append(dict(indicator_id=state.indicator_id, period_id=state.period_id, **fields))
+        else:
+            changed = {name: value for name, value in fields.items()
+                       if value != getattr(row, name) and audit.to_text(value) != audit.to_text(getattr(row, name))}
+            if changed:
+                updates.append({"row_id": row.id, **fields})
+                entries += [("update", table.name, str(row.id), name, audit.to_text(getattr(row, name)),
+                             audit.to_text(value)) for name, value in changed.items()]
+    if deletes:
+        connection.execute(table.delete().where(table.c.id == bindparam("row_id")), deletes)
+    if updates:
+        connection.execute(table.update().where(table.c.id == bindparam("row_id")), updates)
+    if inserts:
+        made = connection.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), inserts)
+        entries += [("insert", table.name, str(row_id), "", None, audit.row_text({"id": row_id, **fields}))
+                    for row_id, fields in zip(made.scalars(), inserts)]
+    audit.record(session, entries)
 
 
 def find_indicator(session: Session, plan: Plan, ref: str, where: str = "") -> Indicator:
@@ -433,7 +541,7 @@ class IndicatorRow:
     indicator: Indicator
     area: str
     task: str
-    values: dict[str, StoredValue]  # this year's, by period id
+    values: RowValues  # this year's, by period id
     latest: StoredValue | None
     evaluation: Evaluation
     change: PeriodChange | None
@@ -444,27 +552,42 @@ class IndicatorRow:
                              i.decimals, i.target_high)
 
 
-def indicator_rows(session: Session, plan: Plan, as_of: date) -> list[IndicatorRow]:
-    """Every live indicator of the plan with its year's values, latest value, completion, status.
+def indicator_rows(session: Session, plan: Plan, as_of: date, only: Collection[int] | None = None) -> list[IndicatorRow]:
+    """Every live indicator of the plan (or those of ``only``) with its year's values, latest
+    value, completion, status. One query per table.
 
     The latest value is judged on its own period's end (a September figure against September's
     序时进度), or on ``as_of`` if that is earlier.
     """
-    indicators = session.scalars(
-        select(Indicator).where(Indicator.plan_id == plan.id, Indicator.archived.is_(False))
-        .options(joinedload(Indicator.task).joinedload(Task.area)).order_by(Indicator.code)).all()
-    periods = {p.id: p for p in session.scalars(select(Period).where(Period.year == plan.year))}
-    values: dict[int, dict[str, StoredValue]] = {}
-    for value in stored_values(session, IndicatorValue.period_id.in_(periods)):
-        values.setdefault(value.indicator_id, {})[value.period_id] = value
+    with collector_paused():
+        return _indicator_rows(session, plan, as_of, only)
+
+
+def _indicator_rows(session: Session, plan: Plan, as_of: date, only: Collection[int] | None) -> list[IndicatorRow]:
+    chosen = [Indicator.plan_id == plan.id, Indicator.archived.is_(False)]
+    if only is not None:
+        chosen.append(Indicator.id.in_(only))
+    indicators = session.scalars(select(Indicator).where(*chosen).order_by(Indicator.code)
+                                 .options(selectinload(Indicator.task).selectinload(Task.area))).all()
+    spans = {pid: (start, end) for pid, start, end in
+             session.execute(select(Period.id, Period.start, Period.end).where(Period.year == plan.year))}
+    values: dict[int, RowValues] = {}
+    query = select(*_STORED_COLUMNS).where(IndicatorValue.period_id.in_(spans))
+    if only is not None:
+        query = query.where(IndicatorValue.indicator_id.in_(only))
+    for chunk in session.connection().execute(query).partitions(500):  # not all rows alive at once
+        for value in chunk:
+            if value[0] not in values:
+                values[value[0]] = RowValues()
+            values[value[0]].add(value)
     rows = []
     for indicator in indicators:
-        own = values.get(indicator.id, {})
-        filled = sorted((v for v in own.values() if v.value is not None and periods[v.period_id].start <= as_of),
-                        key=lambda v: periods[v.period_id].end)
+        own = values.get(indicator.id) or RowValues()
+        filled = sorted((v for v in own.values() if v.value is not None and spans[v.period_id][0] <= as_of),
+                        key=lambda v: spans[v.period_id][1])
         latest = filled[-1] if filled else None
         evaluation = evaluate_latest(indicator, latest.value if latest else None,
-                                     periods[latest.period_id].end if latest else None, as_of, plan.year)
+                                     spans[latest.period_id][1] if latest else None, as_of, plan.year)
         change = period_change(filled[-2].value, latest.value) if len(filled) > 1 else None
         task = indicator.task
         rows.append(IndicatorRow(indicator, task.area.name if task else "", f"{task.number}. {task.title}" if task else "",
@@ -511,7 +634,7 @@ class IndicatorGrid:
     year: int
     rows: list[IndicatorRow]
     periods: list[Period]  # the year's periods of the indicators' period types
-    locked: set[tuple[int, str]]  # (indicator id, period id) of the values a signed return contains
+    locked: set[tuple[int, str]]  # (indicator id, period id) of those values a signed return contains
 
 
 def indicator_grid(store: Store, as_of: date) -> IndicatorGrid | None:
@@ -522,7 +645,21 @@ def indicator_grid(store: Store, as_of: date) -> IndicatorGrid | None:
             return None
         rows = indicator_rows(session, plan, as_of)
         periods = year_periods(session, plan.year, {r.indicator.period_type for r in rows})
-        return IndicatorGrid(plan.name, plan.year, rows, periods, locked_value_cells(session))
+        return IndicatorGrid(plan.name, plan.year, rows, periods,
+                             locked_value_cells(session, period_ids=[p.id for p in periods]))
+
+
+def indicator_grid_rows(store: Store, as_of: date,
+                        indicator_ids: Collection[int]) -> tuple[list[IndicatorRow], set[tuple[int, str]]]:
+    """The grid's rows of these indicators alone, and their locked cells: what a write of their
+    values changes in 指标填报."""
+    with store.session() as session:
+        plan = current_plan(session)
+        if plan is None:
+            return [], set()
+        rows = indicator_rows(session, plan, as_of, indicator_ids)
+        periods = {pid for row in rows for pid in row.values}  # a locked cell holds a value
+        return rows, locked_value_cells(session, indicator_ids, periods)
 
 
 def value_history(store: Store, indicator_id: int) -> list[tuple[Period, StoredValue]]:

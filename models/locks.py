@@ -9,7 +9,9 @@ contains it and locks it. A withdrawal (ReturnState.WITHDRAWN) opens everything 
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from models.enums import ReturnState
@@ -31,17 +33,31 @@ def locked_period_ids(session: Session) -> set[str]:
     return {row[0] for row in rows}
 
 
-def locked_value_cells(session: Session) -> set[tuple[int, str]]:
+def locked_value_cells(session: Session, indicator_ids: Collection[int] | None = None,
+                       period_ids: Collection[str] | None = None) -> set[tuple[int, str]]:
     """(indicator id, period id) of every value a signed return contains: present, and unchanged
-    since a return for its period or a later one was signed."""
+    since a return for its period or a later one was signed. Only of ``indicator_ids`` and of
+    ``period_ids`` where given.
+
+    Worked out per period first (the latest signing of a return for it or a later period), so
+    each value is compared once, not once per signed return."""
     value_period, return_period = aliased(Period), aliased(Period)
-    rows = session.execute(
-        select(IndicatorValue.indicator_id, IndicatorValue.period_id)
-        .join(value_period, value_period.id == IndicatorValue.period_id)
-        .join(Return, Return.state.in_(LOCKING_STATES) & (Return.signed_at >= IndicatorValue.updated_at))
-        .join(return_period, (return_period.id == Return.period_id) & (return_period.end >= value_period.end))
-        .where(IndicatorValue.value.is_not(None)).distinct())
-    return {(indicator_id, period_id) for indicator_id, period_id in rows}
+    latest = (select(value_period.id.label("period_id"), func.max(Return.signed_at).label("signed_at"))
+              .select_from(value_period)
+              .join(return_period, return_period.end >= value_period.end)
+              .join(Return, (Return.period_id == return_period.id) & Return.state.in_(LOCKING_STATES))
+              .group_by(value_period.id))
+    if period_ids is not None:
+        latest = latest.where(value_period.id.in_(period_ids))
+    signed = latest.subquery()
+    if session.execute(select(signed.c.period_id).limit(1)).first() is None:
+        return set()  # no signed return covers these periods: no need to read the values
+    query = (select(IndicatorValue.indicator_id, IndicatorValue.period_id)
+             .join(signed, signed.c.period_id == IndicatorValue.period_id)
+             .where(IndicatorValue.value.is_not(None), IndicatorValue.updated_at <= signed.c.signed_at))
+    if indicator_ids is not None:
+        query = query.where(IndicatorValue.indicator_id.in_(indicator_ids))
+    return {(indicator_id, period_id) for indicator_id, period_id in session.execute(query)}
 
 
 def lock_reason(session: Session, period_id: str, what: str) -> str:

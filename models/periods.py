@@ -10,6 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from models.enums import PeriodType
 from models.errors import LedgerError
@@ -131,6 +132,7 @@ def period_containing(day: date, ptype: PeriodType) -> PeriodSpan:
     return period(ptype, day.year, number)
 
 
+@lru_cache(maxsize=4096)  # a grid or a pasted block names the same few dozen periods again and again
 def parse_period_id(text: str) -> PeriodSpan:
     """``2023-B10``, ``2023-M05``, ``2023-Q2``, ``2023-Y`` → the period they name."""
     match = _ID_PATTERN.match(text.strip().upper())

@@ -5,10 +5,7 @@ plain column queries rather than ORM objects, so 5,000 tasks read in a fraction 
 """
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import NamedTuple
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from models.collector import collector_paused
 from models.enums import Origin, TaskStatus
 from models.ledger import Period, ProgressReport
 from models.periods import parse_period_id, period_containing
@@ -100,20 +98,6 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while the rows become objects: none of them is garbage, and
-    in a running window (well over a hundred thousand live objects) the passes that 45,000 new
-    objects set off cost about as much as the whole read."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def task_list(session: Session, plan: Plan, as_of: date, tolerance: float | None = None,
               only: int | None = None) -> list[TaskRow]:
     """The plan's current tasks (or just task ``only``) in area and number order: one query per
@@ -121,7 +105,7 @@ def task_list(session: Session, plan: Plan, as_of: date, tolerance: float | None
     by row costs a call per row), each milestone read once for both its row and its task's status."""
     if tolerance is None:
         tolerance = LAG_TOLERANCE.get(session)
-    with _collector_paused():
+    with collector_paused():
         return _task_rows(session, plan, as_of, tolerance, only)
 
 

@@ -48,13 +48,18 @@ sys.path.insert(0, {root!r})
 import models
 """ + BARE
 
+# As main.py starts the window: collection off while the libraries load, back on in run_gui.
 LEDGER = """
+import gc
+gc.disable()
 import sys
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
 from models.plan_loader import ensure_plan
+from models.start_up import start_up_done
 from models.store import Store
 from ui.app import create_application
+start_up_done()
 app = create_application()
 store = Store({db!r}).open()
 ensure_plan(store)

@@ -200,3 +200,43 @@ def test_rows_judge_the_latest_value_on_its_own_period(demo_store):
     assert row.latest.period_id == "2023-M09"
     assert row.evaluation.time_progress == pytest.approx(273 / 365)
     assert row.change.delta == pytest.approx(row.latest.value - row.values["2023-M08"].value)
+
+
+def test_an_accepted_preview_is_written_as_checked_and_checked_again_once_the_store_changed(plan_store):
+    """The preview the user accepted is not checked a second time while the store holds what it
+    was checked against; once a return covering its period is signed meanwhile, it is checked
+    again, refused, and nothing is written."""
+    from models.indicator_values import preview_block
+
+    i = ids(plan_store)["JH23-01"]
+    edits = [CellEdit(i, "2023-M08", "71"), CellEdit(i, "2023-M09", "70")]
+    checked = preview_block(plan_store, edits).accepted()
+    preview, _ = apply_block(plan_store, edits, checked=checked)
+    assert preview is checked
+    assert [stored(plan_store, "JH23-01", p).value for p in ("2023-M08", "2023-M09")] == [71, 70]
+
+    edits = [CellEdit(i, "2023-M09", "69")]
+    checked = preview_block(plan_store, edits).accepted()
+    assert not checked.refused
+    sign(plan_store, "2023-B20")  # signed after the preview: September is locked now
+    with pytest.raises(LedgerError, match="已签发"):
+        apply_block(plan_store, edits, checked=checked)
+    assert stored(plan_store, "JH23-01", "2023-M09").value == 70
+
+
+def test_a_block_written_at_once_is_audited_cell_by_cell(plan_store):
+    i = ids(plan_store)
+    apply_block(plan_store, [CellEdit(i["JH23-01"], "2023-M05", "85"), CellEdit(i["JH23-09"], "2023-M05", "91.5")])
+    apply_block(plan_store, [CellEdit(i["JH23-01"], "2023-M05", "80", note="口径调整"),
+                             CellEdit(i["JH23-09"], "2023-M05", "")])  # the second: nothing left, no row
+    with plan_store.session() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.entity == "indicator_value")
+                                  .order_by(AuditEntry.id)).all()
+    inserts, later = entries[:2], entries[2:]
+    assert [e.action for e in inserts] == ["insert", "insert"]
+    assert '"value": "85.0"' in inserts[0].new and '"value": "91.5"' in inserts[1].new
+    assert sorted((e.action, e.field, e.old if e.action == "update" else None, e.new) for e in later) == [
+        ("delete", "", None, None), ("update", "note", "", "口径调整"), ("update", "value", "85.0", "80.0")]
+    deleted = next(e for e in later if e.action == "delete")
+    assert '"value": "91.5"' in deleted.old and deleted.entity_id == inserts[1].entity_id
+    assert stored(plan_store, "JH23-09", "2023-M05") is None

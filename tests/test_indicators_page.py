@@ -92,6 +92,57 @@ def test_paste_a_block_with_one_bad_cell_preview_accept_then_undo(page, qtbot, m
     qtbot.waitUntil(lambda: page.model.rows[0].values["2023-M06"].value == before[("JH23-01", "2023-M06")])
 
 
+def test_after_a_paste_only_the_pasted_rows_are_read_again_and_completion_follows(page, qtbot, monkeypatch,
+                                                                                  demo_store):
+    from models.indicator_values import indicator_table
+    from models.quantities import format_percent
+
+    monkeypatch.setattr(PastePreviewDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
+    rows_before = list(page.model.rows)
+    first = page.proxy.mapToSource(page.proxy.index(0, 0)).row()  # JH23-01, a ceiling in days
+    others = {r.indicator.code: value_of(demo_store, r.indicator.code, "2023-M10") for r in rows_before[first + 1:]}
+    page.view.setCurrentIndex(cell(page, 0, 10))  # October: open and empty, so it becomes the latest value
+    page.paste_text("1\r\n")
+    qtbot.waitUntil(lambda: page.model.rows[first] is not rows_before[first])
+
+    def completion_shown() -> str:
+        return page.model.data(page.model.index(first, IndicatorTableModel.COL_COMPLETION))
+
+    def completion_stored() -> str:
+        row = next(r for r in indicator_table(demo_store, page.ctx.as_of()).rows if r.indicator.code == "JH23-01")
+        return format_percent(row.evaluation.completion)
+
+    assert page.model.rows[first].latest.period_id == "2023-M10"
+    assert completion_shown() == completion_stored() != "—"
+    assert all(new is old for new, old in zip(page.model.rows, rows_before) if old is not rows_before[first])
+    assert {code: value_of(demo_store, code, "2023-M10") for code in others} == others
+
+    page.ctx.undo_stack.undo()  # one step, and the row follows it back and forth
+    qtbot.waitUntil(lambda: page.model.rows[first].latest.period_id != "2023-M10")
+    assert completion_shown() == completion_stored()
+    page.ctx.undo_stack.redo()
+    qtbot.waitUntil(lambda: page.model.rows[first].latest.period_id == "2023-M10")
+    assert completion_shown() == completion_stored() and value_of(demo_store, "JH23-01", "2023-M10") == 1
+
+
+def test_a_paste_into_a_signed_period_is_refused_in_the_preview_naming_the_period(page, monkeypatch, demo_store):
+    with demo_store.transaction() as session:  # signed now: it holds September's values as they are
+        session.add(Return(period_id="2023-B20", state=ReturnState.SIGNED, signed_at=datetime.now()))
+    page.refresh()
+    shown: list[PastePreviewDialog] = []
+    monkeypatch.setattr(PastePreviewDialog, "exec", lambda d: shown.append(d) or QDialog.DialogCode.Accepted)
+    september = value_of(demo_store, "JH23-01", "2023-M09")
+    page.view.setCurrentIndex(cell(page, 0, 9))
+    page.paste_text("20\t21\r\n")  # September (signed), October (open)
+    dialog = shown[0]
+    assert [(c.edit.where, c.label) for c in dialog.preview.refused] == [("第1行第1列", "一般企业投资项目全流程审批时间 2023年9月")]
+    refused_row = [dialog.model.index(0, column).data() for column in range(dialog.model.columnCount())]
+    assert refused_row[0:2] == ["第1行第1列", "一般企业投资项目全流程审批时间 2023年9月"]
+    assert refused_row[4].startswith("不接受：该期报表已签发")
+    assert value_of(demo_store, "JH23-01", "2023-M09") == september
+    assert value_of(demo_store, "JH23-01", "2023-M10") == 21
+
+
 def test_cancelled_paste_changes_nothing(page, monkeypatch, demo_store):
     monkeypatch.setattr(PastePreviewDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
     old = value_of(demo_store, "JH23-01", "2023-M06")

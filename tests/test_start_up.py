@@ -90,3 +90,20 @@ def test_the_window_starts_on_the_home_page_alone(tmp_path):
     assert pages & modules == {"ui.home_page"}
     assert top_level(modules) & (SLOW - {"PySide6"}) == set()
     assert not {"PySide6.QtCharts", "PySide6.QtPdf", "PySide6.QtPdfWidgets"} & modules
+
+
+def test_collection_is_back_on_once_start_up_is_done():
+    import gc
+
+    from models.start_up import start_up_done
+
+    frozen = gc.get_freeze_count()
+    start_up_done()  # collection already on (main() called in-process): nothing is frozen
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    gc.disable()  # as main.py does when run as a program
+    try:
+        start_up_done()
+        assert gc.isenabled() and gc.get_freeze_count() > frozen
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -14,6 +14,7 @@ from models.errors import LedgerError
 from models.logs import log_exception
 from models.resources import resources_dir
 from models.plan_loader import ensure_plan
+from models.start_up import start_up_done
 from models.office_profile import office_profile
 from models.store import APP_NAME, Store, default_db_path, store_file_exists
 
@@ -69,6 +70,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run_gui(db_path: Path | None, as_of: date | None) -> int:
+    start_up_done()  # SQLAlchemy, the ORM and Qt are loaded; what follows may wait on a person
     app = create_application()
     _install_excepthook()
     path = db_path or default_db_path()

@@ -72,6 +72,15 @@ class CJKParagraph(Paragraph):
             maxWidths = [maxWidths]
         if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
             return self.blPara  # the rest of a paragraph split across pages: already broken
+        # A table cell is wrapped two or three times at the same width (its height, the split at
+        # a page end, the drawing): broken once.
+        widths = tuple(maxWidths)
+        broken = getattr(self, "_broken", None)
+        if broken is None or broken[0] != widths:
+            broken = self._broken = widths, self._break_lines(maxWidths)
+        return broken[1]
+
+    def _break_lines(self, maxWidths):
         frags = [f for f in self.frags if not hasattr(f, "cbDefn")]
         if not frags or len(frags) != len(self.frags) or self.style.endDots or self.bulletText:
             return super().breakLinesCJK(maxWidths)  # images, dots, bullets: ReportLab's own way

@@ -62,9 +62,12 @@ def _register(name: str, candidates: list[tuple[Path, int]]) -> str | None:
 
 @functools.cache
 def register_fonts() -> FontSet:
-    """Register the fonts once per process and name them for the styles."""
-    pdfmetrics.registerFont(TTFont("LedgerFallback", str(fallback_font_path())))
-    body = _register("LedgerBody", BODY_CANDIDATES) or "LedgerFallback"
+    """Register the fonts once per process and name them for the styles; the shipped font only
+    when the system has no body font (reading a CJK font takes a quarter of a second)."""
+    body = _register("LedgerBody", BODY_CANDIDATES)
+    if body is None:
+        pdfmetrics.registerFont(TTFont("LedgerFallback", str(fallback_font_path())))
+        body = "LedgerFallback"
     heading = _register("LedgerHeading", HEADING_CANDIDATES) or body
     title = _register("LedgerTitle", TITLE_CANDIDATES) or heading
     return FontSet(body, heading, title)

@@ -6,17 +6,18 @@ number “— 1 —” (odd pages right, even pages left, one character in from 
 for official documents), then a thin rule and the footer: up to two lines on the left saying
 whose document it is (county or plan, period, version, digest), 第 N 页 共 M 页 in the middle, or
 on the right when the lines reach the middle (a form per page, written once M is known), and
-on the right, where the document has one, a QR code carrying its identity. Also the
+on the right, where the document has one, a QR code carrying its identity (a form drawn once,
+shown by every page). Also the
 stamp box of the visible digital signature, and the small helpers both documents draw with,
 set to our embedded fonts and our Chinese line breaking (exchange.common.cjk_paragraph).
 """
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -44,6 +45,8 @@ LANDSCAPE = Margins(37 * mm, 35 * mm, 24 * mm, 35 * mm)  # the block turned; the
 PAGE_NUMBER_SIZE = 14  # 4号
 FOOTER_RULE_Y = 19 * mm
 QR_SIZE = 16 * mm
+QR_BORDER = 4  # modules of quiet zone around the code, as the QR standard asks
+QR_FORM = "FooterQR"
 
 
 def margins(pagesize: tuple[float, float]) -> Margins:
@@ -90,6 +93,25 @@ def document(buffer: io.BytesIO, fonts: FontSet, pagesize: tuple[float, float] =
                              initialFontSize=10, **info)
 
 
+def _draw_qr(c: canvas.Canvas, text: str) -> None:
+    """The footer's QR code, QR_SIZE square from (0, 0) with its quiet zone: a filled rectangle
+    per dark run of a row, drawn straight on the canvas (reportlab's widget makes a shape of each,
+    several times slower to draw; a single path would be blurred on screen)."""
+    qr = QrCodeWidget(text, barLevel="M").qr  # the widget's encoder, set up for the text
+    qr.make()
+    count = qr.getModuleCount()
+    box = QR_SIZE / (count + 2 * QR_BORDER)
+    c.setFillColor(colors.black)
+    for r, row in enumerate(qr.modules):
+        column = 0
+        for dark, run in itertools.groupby(bool(m) for m in row):
+            length = len(list(run))
+            if dark:
+                c.rect((QR_BORDER + column) * box, QR_SIZE - (QR_BORDER + r + 1) * box, length * box, box,
+                       stroke=0, fill=1)
+            column += length
+
+
 def numbered_canvas(footer: PageFooter, fonts: FontSet) -> type[canvas.Canvas]:
     """A canvas that draws the footer on every page as the page ends. Its 第 N 页 共 M 页 is a
     form the page shows, written once the count M is known, so no page is held back until the
@@ -105,6 +127,10 @@ def numbered_canvas(footer: PageFooter, fonts: FontSet) -> type[canvas.Canvas]:
             for number in range(1, total + 1):
                 self.beginForm(f"PageCount{number}")
                 self._page_count(number, total)
+                self.endForm()
+            if footer.qr_text:  # thousands of squares: drawn once, as a form every page shows
+                self.beginForm(QR_FORM, 0, 0, QR_SIZE, QR_SIZE)
+                _draw_qr(self, footer.qr_text)
                 self.endForm()
             super().save()
 
@@ -140,12 +166,8 @@ def numbered_canvas(footer: PageFooter, fonts: FontSet) -> type[canvas.Canvas]:
                 self.drawString(m.left, y, line)
             self.doForm(f"PageCount{self._pageNumber}")
             if footer.qr_text:
-                qr = QrCodeWidget(footer.qr_text, barLevel="M")
-                x1, y1, x2, y2 = qr.getBounds()
-                code = drawing(QR_SIZE, QR_SIZE, fonts)
-                code.transform = [QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0]
-                code.add(qr)
-                renderPDF.draw(code, self, width - m.right - QR_SIZE, 2 * mm)
+                self.translate(width - m.right - QR_SIZE, 2 * mm)
+                self.doForm(QR_FORM)
             self.restoreState()
 
     return NumberedCanvas

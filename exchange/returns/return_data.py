@@ -7,6 +7,7 @@ printed pages and the workbook share.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import types
@@ -358,6 +359,12 @@ def _fail(where: str, why: str) -> Any:
     raise LedgerError(f"{where}：{why}。")
 
 
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    """A row type's field types, worked out once (a return has thousands of rows)."""
+    return typing.get_type_hints(cls)
+
+
 def from_flat_rows(rows: list[tuple[Any, ...]], where: str = "报送数据") -> ReturnData:
     """Rebuild the return from (section, key, field, label, value) rows; a bad row is named."""
     grouped: dict[tuple[str, str], dict[str, tuple[Any, str]]] = {}
@@ -373,7 +380,7 @@ def from_flat_rows(rows: list[tuple[Any, ...]], where: str = "报送数据") -> 
 
     def make(section: str, key: str) -> Any:
         cls = _SECTIONS[section]
-        hints = typing.get_type_hints(cls)
+        hints = _field_types(cls)
         values = grouped[(section, key)]
         args = {}
         for f in fields(cls):

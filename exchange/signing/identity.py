@@ -109,9 +109,10 @@ class ReplacedIdentity(Identity):
 
 @dataclass
 class SigningKey(Identity):
-    """An identity unlocked with its passphrase, able to sign."""
+    """An identity unlocked with its passphrase, able to sign; ``folder`` is where it is kept."""
 
     private_key: object = None
+    folder: Path | None = None
 
 
 def certificate_names(cert: x509.Certificate) -> tuple[str, str, str]:
@@ -299,7 +300,7 @@ def unlock(folder: Path, passphrase: str) -> SigningKey:
     if not current.exists():
         write_atomically(current, wrap_key(key, passphrase))
         legacy.unlink()
-    return SigningKey(identity.certificate, identity.chain, key)
+    return SigningKey(identity.certificate, identity.chain, key, folder)
 
 
 def check_can_sign_with(key: Identity, county: str | None = None, now: datetime | None = None) -> None:

@@ -20,10 +20,10 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from exchange.signing.identity import SigningKey, certificate_names, fingerprint
-from exchange.common.pdf_fonts import fallback_font_path
+from exchange.signing.identity import SigningKey, certificate_names, fingerprint, sign_bytes
 from exchange.common.pdf_page import StampBox
 from exchange.signing.documents import Verification, check_validity, parse_subject
+from exchange.signing.stamp_font import stamp_font
 from models.beijing_time import format_moment
 
 FIELD_NAME = "OfficeSignature"
@@ -37,27 +37,43 @@ def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
+class _UnlockedKeySigner(signers.SimpleSigner):
+    """pyHanko's signer signing with the key as unlocked: SimpleSigner parses (and checks) the
+    private key again for each of its two signatures (the size estimate and the real one)."""
+
+    def __init__(self, key: SigningKey, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.key = key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        # md_algorithm is SHA-256, the mechanism pyHanko's default for the key: PKCS#1 v1.5 or ECDSA
+        return sign_bytes(self.key, data)
+
+
 def sign_pdf(pdf: bytes, key: SigningKey, stamp: StampBox, reason: str, location: str) -> bytes:
-    """``pdf`` with a PAdES signature whose appearance fills the stamp box."""
+    """``pdf`` with a PAdES signature whose appearance fills the stamp box, its text in the stamp
+    font kept beside the key."""
     private = asn1_keys.PrivateKeyInfo.load(key.private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    signer = signers.SimpleSigner(
-        signing_cert=_asn1_cert(key.certificate), signing_key=private,
+    signer = _UnlockedKeySigner(
+        key, signing_cert=_asn1_cert(key.certificate), signing_key=private,
         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in key.chain]))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=stamp.page, box=stamp.box))
+    # pyHanko's own %(ts)s is local time; the signer is named as pyHanko would name it.
+    params = {"signer": signer.subject_name, "beijing": format_moment(datetime.now(timezone.utc))}
+    text = "数字签名：%(signer)s\n时间：%(beijing)s\n" + reason.replace("%", "%%")
+    font = GlyphAccumulatorFactory(str(stamp_font(key.folder, text % params)), font_size=STAMP_FONT_SIZE)
     style = TextStampStyle(
-        stamp_text="数字签名：%(signer)s\n时间：%(beijing)s\n" + reason,  # pyHanko's own %(ts)s is local time
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(fallback_font_path()),
-                                                                font_size=STAMP_FONT_SIZE),
-                                    font_size=STAMP_FONT_SIZE, leading=STAMP_LEADING),
+        stamp_text=text,
+        text_box_style=TextBoxStyle(font=font, font_size=STAMP_FONT_SIZE, leading=STAMP_LEADING),
         border_width=1,
     )
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
                                         md_algorithm="sha256", reason=reason, location=location)
     out = io.BytesIO()
     signers.PdfSigner(meta, signer, stamp_style=style).sign_pdf(
-        writer, output=out, appearance_text_params={"beijing": format_moment(datetime.now(timezone.utc))})
+        writer, output=out, appearance_text_params=params)
     return out.getvalue()
 
 

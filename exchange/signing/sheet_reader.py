@@ -9,19 +9,21 @@ same way: rows, dimensions, layout) on the standard library's C parser, with a q
 of the cells this program and the office suites write: a number, a shared, inline or cached
 string, a boolean or an error code, its value in at most one ``<v>`` or ``<is><t>``. Any other
 cell (a formula, a date, rich text, attributes or children it does not expect) goes to
-openpyxl's own code, so every cell reads exactly as openpyxl reads it.
+openpyxl's own code, so every cell reads exactly as openpyxl reads it. A row's cells come as
+(column, value, data type, style id) tuples rather than openpyxl's dicts.
 """
 from __future__ import annotations
 
 from typing import Any
 from xml.etree.ElementTree import iterparse
 
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.cell import column_index_from_string
 from openpyxl.worksheet import _reader as openpyxl_reader
 from openpyxl.worksheet._reader import INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+DIGITS = "0123456789"
 
 
 class SheetReader(WorkSheetParser):
@@ -59,10 +61,12 @@ class SheetReader(WorkSheetParser):
                 element.clear()
                 yield row
 
-    def parse_cell(self, element) -> dict[str, Any]:
+    def parse_cell(self, element) -> tuple[int, Any, str, int]:
+        """(column, value, data type, style id) of a cell, as openpyxl's parse_cell gives them."""
         coordinate = element.get("r")
-        if not coordinate or len(element) > 1:
-            return super().parse_cell(element)  # counted columns, or a formula beside its value
+        letters = coordinate.rstrip(DIGITS) if coordinate else ""
+        if not letters or letters == coordinate or len(element) > 1:  # counted columns, or a formula and its value
+            return self._openpyxl_cell(element)
         data_type = element.get("t", "n")
         style_id = element.get("s", 0)
         if style_id:
@@ -85,17 +89,20 @@ class SheetReader(WorkSheetParser):
                 elif data_type == "e":
                     value = text
                 else:  # a date, or a type openpyxl reads its own way
-                    return super().parse_cell(element)
+                    return self._openpyxl_cell(element)
             elif child.tag == INLINE_STRING and data_type == "inlineStr" and not child.attrib:
                 value = _inline_text(child)
                 if value is None:
-                    return super().parse_cell(element)
+                    return self._openpyxl_cell(element)
                 data_type = "s"
             else:
-                return super().parse_cell(element)
-        row, column = coordinate_to_tuple(coordinate)
-        self.col_counter = column
-        return {"row": row, "column": column, "value": value, "data_type": data_type, "style_id": style_id}
+                return self._openpyxl_cell(element)
+        self.col_counter = column = column_index_from_string(letters)  # as openpyxl's coordinate_to_tuple
+        return column, value, data_type, style_id
+
+    def _openpyxl_cell(self, element) -> tuple[int, Any, str, int]:
+        cell = super().parse_cell(element)
+        return cell["column"], cell["value"], cell["data_type"], cell["style_id"]
 
 
 def _inline_text(element) -> str | None:

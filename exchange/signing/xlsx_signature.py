@@ -11,8 +11,9 @@ format such as ``;;;"60天"`` that shows another figure is caught; fonts, fills,
 
 The signer and the verifier read the saved file the same way: one streaming pass over each
 sheet's XML (openpyxl's read-only parser, formulas kept as formulas, so a formula never passes
-for text that looks like one; exchange.signing.sheet_reader reads the common cells faster).
-Strings may sit inline (as this program writes them) or in the
+for text that looks like one; exchange.signing.sheet_reader reads the common cells faster); the
+signer reads each data sheet's XML as it goes into the file, in the one save that then writes
+the signature sheet. Strings may sit inline (as this program writes them) or in the
 shared-strings table (as Excel, WPS and LibreOffice save them), dates as serials or ISO text:
 a workbook saved again by another program verifies when what it shows is unchanged, with a note
 (its XML differs from the signed one). The pass also keeps the rows of the sheets asked for, so
@@ -22,24 +23,30 @@ format (/2: value and type per cell only) still verify.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import json
+import zipfile
 import zlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+from openpyxl.styles.stylesheet import Stylesheet, write_stylesheet
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import fromstring, tostring
 
 from exchange.common.workbook_guard import finite, open_workbook, parse_failure
-from exchange.common.xlsx_cells import put
+from exchange.common.xlsx_cells import append
 from exchange.signing.sheet_reader import SheetReader
 from exchange.signing.identity import SigningKey, sign_bytes, signature_matches
 from models.errors import LedgerError
@@ -68,14 +75,22 @@ class SheetScan:
 
     name: str
     digest: Any = field(default_factory=hashlib.sha256)
-    cells: dict[str, str] = field(default_factory=dict)  # coordinate → code
     formats: dict[str, str] = field(default_factory=dict)  # format hash → the format as written
     layout: dict[str, str] = field(default_factory=dict)
     xml: Any = field(default_factory=hashlib.sha256)
+    lines: list[tuple[str, bytes, str]] = field(default_factory=list)  # per cell: where, its line, its code's tail
 
     @property
     def hexdigest(self) -> str:
         return self.digest.hexdigest()
+
+    @functools.cached_property
+    def cells(self) -> dict[str, str]:
+        """Coordinate → code: the hash of the cell's line, then (format /3) its format's hash and
+        its type. Worked out when asked (to sign, or to name the cells of a sheet that differs),
+        not for every sheet checked."""
+        title = self.name.encode("utf-8") + b"!"
+        return {where: hashlib.sha256(title + line).hexdigest()[:8] + tail for where, line, tail in self.lines}
 
     def locator(self) -> str:
         text = "\n".join(f"{coordinate} {code}" for coordinate, code in self.cells.items())
@@ -197,36 +212,33 @@ def canonical_format(code: str) -> str:
 def _scan_sheet(path: Path | None, book, sheet, scan: SheetScan | None, rows: list | None, version: int) -> None:
     """Stream one sheet: hash its cells into ``scan``, keep its rows in ``rows`` (either may be None)."""
     formats: dict[int, tuple[bytes, str, str]] = {}  # style id → (canonical format, its hash, as written)
-    title = sheet.title.encode("utf-8")
     with sheet._get_source() as source:
         parser = SheetReader(_HashingReader(source, scan.xml) if scan else source, sheet._shared_strings,
-                                 data_only=False, epoch=book.epoch, date_formats=book._date_formats,
-                                 timedelta_formats=book._timedelta_formats)
+                             data_only=False, epoch=book.epoch, date_formats=book._date_formats,
+                             timedelta_formats=book._timedelta_formats)
         for number, cells in parser.parse():
             if rows is not None:
                 values: list[Any] = []
-                for cell in cells:
-                    values += [None] * (cell["column"] - 1 - len(values)) + [cell["value"]]
+                for column, value, _kind, _style in cells:
+                    values += [None] * (column - 1 - len(values)) + [value]
                 rows += [()] * (number - 1 - len(rows)) + [tuple(values)]
             if scan is None:
                 continue
-            row = str(number)
-            for cell in cells:
-                value = cell["value"]
+            row, lines, digest = str(number), scan.lines, []
+            for column, value, data_type, style in cells:
                 if value is None or value == "":
                     continue
-                coordinate = get_column_letter(cell["column"]) + row
+                coordinate = get_column_letter(column) + row
                 if isinstance(value, float):
                     finite(path or Path(sheet.title), sheet.title, coordinate, value)
                 if version == 2:
-                    line = f"{coordinate}={canonical(value, cell['data_type'])}\n".encode("utf-8")
-                    scan.digest.update(line)
-                    scan.cells[coordinate] = hashlib.sha256(title + b"!" + line).hexdigest()[:8]
+                    line = f"{coordinate}={canonical(value, data_type)}\n".encode("utf-8")
+                    digest.append(line)
+                    lines.append((coordinate, line, ""))
                     continue
                 # Text, most cells, as typed() would have it, without the call.
-                kind, text = ("s", value) if cell["data_type"] == "s" and isinstance(value, str) \
-                    else typed(value, cell["data_type"])
-                style = cell["style_id"] or 0
+                kind, text = ("s", value) if data_type == "s" and isinstance(value, str) else typed(value, data_type)
+                style = style or 0
                 if style not in formats:
                     written = _format_code(book, style)
                     code = canonical_format(written)
@@ -234,8 +246,9 @@ def _scan_sheet(path: Path | None, book, sheet, scan: SheetScan | None, rows: li
                 code, code_hash, written = formats[style]
                 scan.formats[code_hash] = written
                 line = f"{coordinate}={kind}:{text}".encode("utf-8")
-                scan.digest.update(line + b"|" + code + b"\n")
-                scan.cells[coordinate] = hashlib.sha256(title + b"!" + line).hexdigest()[:8] + code_hash + kind
+                digest.append(line + b"|" + code + b"\n")
+                lines.append((coordinate, line, code_hash + kind))
+            scan.digest.update(b"".join(digest))
         if scan is not None:
             scan.layout = _layout(book, sheet, parser)
 
@@ -362,39 +375,67 @@ def _layout_text(layout: dict[str, str]) -> str:
 def sign_workbook(book: Workbook, key: SigningKey, kind: str, period_id: str, version: int = 0,
                   digest: str = "") -> bytes:
     """Add the signature sheet to ``book`` and return the saved bytes. ``kind`` says what the
-    workbook is (报表 / 汇总); ``digest`` is its content digest where it has one (a return's)."""
+    workbook is (报表 / 汇总); ``digest`` is its content digest where it has one (a return's).
+    The workbook is saved once: each data sheet is scanned from its XML as written, and the
+    signature sheet, written last, is filled from those scans just before it is written."""
     if SIGNATURE_SHEET in book.sheetnames:
         raise LedgerError(f"工作簿已有“{SIGNATURE_SHEET}”工作表，不能再次签名。")
-    # openpyxl's first save changes the sheets (it records their column outline level), so the
-    # sheets' XML is the same as in the final file only from the second save on.
-    book.save(io.BytesIO())
+    book.create_sheet(SIGNATURE_SHEET).sheet_state = "veryHidden"
+
+    def fill(ws, written: dict[str, bytes]) -> None:
+        scan = _written_scan(book, written)
+        sheets = [(s.name, s.hexdigest, _layout_text(s.layout), s.locator()) for s in scan.sheets.values()]
+        fields = {
+            "format": SIGNATURE_FORMAT, "kind": kind, "period_id": period_id, "version": str(version),
+            "digest": digest, "signed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "certificate": base64.b64encode(key.certificate.public_bytes(serialization.Encoding.DER)).decode("ascii"),
+            "parts": scan.parts_digest(),
+        }
+        fields["signature"] = base64.b64encode(sign_bytes(key, signed_payload(fields, sheets))).decode("ascii")
+        rows = [[label, fields[k]] for label, k in HEADER_FIELDS] + [[], list(SHEETS_HEADER)]
+        rows += [[name, digest_hex, layout] + [locator[at:at + _CELL_CHARS] for at in range(0, len(locator), _CELL_CHARS)]
+                 for name, digest_hex, layout, locator in sheets]
+        for values in rows:
+            append(ws, values)  # text, even a sheet name starting with =
+
     buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    saved = load_workbook(buffer, read_only=True, data_only=False)
-    try:
-        scan = scan_book(saved)
-    finally:
-        saved.close()
-    sheets = [(s.name, s.hexdigest, _layout_text(s.layout), s.locator()) for s in scan.sheets.values()]
-    fields = {
-        "format": SIGNATURE_FORMAT, "kind": kind, "period_id": period_id, "version": str(version), "digest": digest,
-        "signed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "certificate": base64.b64encode(key.certificate.public_bytes(serialization.Encoding.DER)).decode("ascii"),
-        "parts": scan.parts_digest(),
-    }
-    fields["signature"] = base64.b64encode(sign_bytes(key, signed_payload(fields, sheets))).decode("ascii")
-    ws = book.create_sheet(SIGNATURE_SHEET)
-    ws.sheet_state = "veryHidden"
-    rows = [[label, fields[k]] for label, k in HEADER_FIELDS] + [[], list(SHEETS_HEADER)]
-    rows += [[name, digest_hex, layout] + [locator[at:at + _CELL_CHARS] for at in range(0, len(locator), _CELL_CHARS)]
-             for name, digest_hex, layout, locator in sheets]
-    for row, values in enumerate(rows, 1):
-        for column, value in enumerate(values, 1):
-            put(ws, row, column, value)  # text, even a sheet name starting with =
-    buffer = io.BytesIO()
-    book.save(buffer)
+    book.properties.modified = datetime.now(timezone.utc).replace(tzinfo=None)  # as openpyxl's save
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        _SigningWriter(book, archive, fill).save()
     return buffer.getvalue()
+
+
+class _SigningWriter(ExcelWriter):
+    """openpyxl's writer, keeping each data sheet's XML as it went into the file and handing it
+    to ``fill`` before it writes the signature sheet (the last one)."""
+
+    def __init__(self, book: Workbook, archive: zipfile.ZipFile,
+                 fill: Callable[[Any, dict[str, bytes]], None]) -> None:
+        super().__init__(book, archive)
+        self.fill, self.written = fill, {}
+
+    def write_worksheet(self, ws) -> None:
+        if ws.title == SIGNATURE_SHEET:
+            self.fill(ws, self.written)
+        super().write_worksheet(ws)
+        if ws.title != SIGNATURE_SHEET:
+            self.written[ws.title] = self._archive.read(ws.path[1:])
+
+
+def _written_scan(book: Workbook, written: dict[str, bytes]) -> WorkbookScan:
+    """The data sheets as just written, scanned as a verifier scans the saved file: their XML,
+    read with the styles as the file holds them (openpyxl's reader of the stylesheet it writes)."""
+    styles = Stylesheet.from_tree(fromstring(tostring(write_stylesheet(book))))
+    read_as = SimpleNamespace(epoch=book.epoch, _cell_styles=styles.cell_styles,
+                              _number_formats=styles.number_formats, _date_formats=styles.date_formats,
+                              _timedelta_formats=styles.timedelta_formats, _differential_styles=styles.dxfs)
+    sheets = {}
+    for ws in book.worksheets:
+        if ws.title in written:
+            sheet = SimpleNamespace(title=ws.title, sheet_state=ws.sheet_state, _shared_strings=[],
+                                    _get_source=lambda xml=written[ws.title]: io.BytesIO(xml))
+            _scan_sheet(None, read_as, sheet, sheets.setdefault(ws.title, SheetScan(ws.title)), None, 3)
+    return WorkbookScan(sheets, [], {})
 
 
 # ---- checking ------------------------------------------------------------------------------

@@ -5,23 +5,27 @@ refused undo or redo (a period locked meanwhile) leaves the store and the stack 
 from __future__ import annotations
 
 from models.indicator_values import (
-    CellEdit, ValueState, add_county_indicator, apply_block, edit_indicator, remove_county_indicator, restore_values,
+    BlockPreview, CellEdit, ValueState, add_county_indicator, apply_block, edit_indicator, remove_county_indicator,
+    restore_values,
 )
 from models.store import Store
 from ui.undo import LedgerCommand, Notify
 
 
 class SetIndicatorValuesCommand(LedgerCommand):
-    """Write a block of cells (a typed cell, a paste, a clear) as one step."""
+    """Write a block of cells (a typed cell, a paste, a clear) as one step. ``checked``: the
+    preview of these edits the user accepted, written as it is while the store is as it was
+    checked against (a redo after the undo, too), else the edits are checked again."""
 
     def __init__(self, store: Store, edits: list[CellEdit], text: str, confirm_outliers: bool = False,
-                 on_change: Notify | None = None) -> None:
+                 on_change: Notify | None = None, checked: BlockPreview | None = None) -> None:
         super().__init__(text, on_change)
-        self.store, self.edits, self.confirm_outliers = store, edits, confirm_outliers
+        self.store, self.edits, self.confirm_outliers, self.checked = store, edits, confirm_outliers, checked
         self.before: list[ValueState] = []
 
     def first(self) -> None:
-        _preview, self.before = apply_block(self.store, self.edits, confirm_outliers=self.confirm_outliers)
+        _preview, self.before = apply_block(self.store, self.edits, confirm_outliers=self.confirm_outliers,
+                                            checked=self.checked)
 
     def back(self) -> None:
         restore_values(self.store, self.before)

@@ -9,7 +9,7 @@ from PySide6.QtCharts import QCategoryAxis, QChart, QChartView, QDateTimeAxis, Q
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSizePolicy, QTableView,
+    QAbstractItemView, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -23,45 +23,30 @@ from ui.table_model import Index, RowsTableModel
 
 
 class IndicatorHistoryTableModel(RowsTableModel):
+    """Its texts are made once per indicator shown, not at every paint."""
+
     COL_PERIOD, COL_VALUE, COL_CHANGE, COL_NOTE, COL_SOURCE = range(5)
     HEADERS = ["期次", "数值", "环比", "备注", "来源"]
-    rows: list[tuple[Period, StoredValue, float | None]]
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.unit, self.decimals = "", 0
+    rows: list[tuple[str, str, str, str, str]]  # the texts of each column, newest period first
 
     def set_history(self, history: list[tuple[Period, StoredValue]], unit: str, decimals: int) -> None:
-        self.unit, self.decimals = unit, decimals
         rows, previous, year = [], None, None
         for period, value in history:
             if period.year != year:  # 环比 within a year: cumulative values restart in January
                 previous, year = None, period.year
             change = period_change(previous, value.value)
-            rows.append((period, value, change.delta if change else None))
             if value.value is not None:
                 previous = value.value
+            span = parse_period_id(period.id)
+            shown = format_value(value.value, unit, decimals) if value.value is not None else self.tr("（缺）")
+            delta = "" if change is None else ("+" if change.delta > 0 else "") + format_value(change.delta, unit, decimals)
+            rows.append((f"{span.year}年{span.short_label}", shown, delta, value.note, value.source))
         self.set_rows(rows[::-1])  # newest first
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        period, value, change = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            match index.column():
-                case self.COL_PERIOD:
-                    span = parse_period_id(period.id)
-                    return f"{span.year}年{span.short_label}"
-                case self.COL_VALUE:
-                    return format_value(value.value, self.unit, self.decimals) if value.value is not None else self.tr("（缺）")
-                case self.COL_CHANGE:
-                    if change is None:
-                        return ""
-                    return ("+" if change > 0 else "") + format_value(change, self.unit, self.decimals)
-                case self.COL_NOTE:
-                    return value.note
-                case self.COL_SOURCE:
-                    return value.source
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (self.COL_NOTE, self.COL_SOURCE):
-            return value.note if index.column() == self.COL_NOTE else value.source
+        if role == Qt.ItemDataRole.DisplayRole or (
+                role == Qt.ItemDataRole.ToolTipRole and index.column() in (self.COL_NOTE, self.COL_SOURCE)):
+            return self.rows[index.row()][index.column()]
         return None
 
 
@@ -180,7 +165,9 @@ class IndicatorDetailPanel(QWidget):
         self.history.verticalHeader().hide()
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fitted to its first rows once per indicator shown: years of history measured cell by cell
+        # at every layout pass (ResizeToContents) cost more than the rest of the panel.
+        self.history.horizontalHeader().setResizeContentsPrecision(20)
         self.history.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(QLabel(self.tr("历史数据"), objectName="sectionTitle"))
         layout.addWidget(self.history, 2)
@@ -192,6 +179,7 @@ class IndicatorDetailPanel(QWidget):
             self.title.setText(self.tr("请选择一个指标"))
             self.definition.setText("")
             self.history_model.set_history([], "", 0)
+            self.history.resizeColumnsToContents()
             return
         i, ev = row.indicator, row.evaluation
         self.title.setText(f"{i.code}　{i.name}")
@@ -208,6 +196,7 @@ class IndicatorDetailPanel(QWidget):
             lines.append(self.tr("方案原文：%s") % i.source_text)
         self.definition.setText("\n".join(lines))
         self.history_model.set_history(history, i.unit, i.decimals)
+        self.history.resizeColumnsToContents()
 
     def show_cell(self, label: str, value: StoredValue | None, text: str, editable: bool) -> None:
         self.cell_title.setText(label)

@@ -31,7 +31,21 @@ MISSING_NOTE_BACKGROUND = QColor("#fff7d6")
 EditHandler = Callable[[list[CellEdit]], bool]
 
 
+Display, ToolTip, Alignment, Background, Foreground = (
+    int(role) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
+                           Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole))
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+LOCKED_FOREGROUND = QColor("#6b7280")
+READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+EDITABLE = READ_ONLY | Qt.ItemFlag.ItemIsEditable
+
+
 class IndicatorTableModel(RowsTableModel):
+    """Answers ``data()`` from prepared rows: a row's texts, colours, tooltips and flags are worked
+    out once, the first time the view asks for the row after a refresh, and then only looked up
+    (a view asks for seven roles of every visible cell at every paint)."""
+
     COL_AREA, COL_TASK, COL_NAME, COL_UNIT, COL_DIRECTION, COL_TARGET, COL_COUNTY_TARGET, COL_LATEST, \
         COL_COMPLETION, COL_STATUS = range(10)
     FIXED_COLUMNS = 10
@@ -43,16 +57,34 @@ class IndicatorTableModel(RowsTableModel):
         super().__init__(parent)
         self.periods: list[Period] = []
         self.locked: set[tuple[int, str]] = set()  # (indicator id, period id) a signed return contains
-        self._signed: set[str] = set()  # periods with such a value
         self.as_of = date.today()
         # Set by the page: writes a list of cell edits as one undoable step; False if refused.
         self.edit_handler: EditHandler | None = None
+        self._prepared: list[dict[int, list] | None] = []  # by row: role → the value of each column
+        self._flags: list[list[Qt.ItemFlag] | None] = []
+        self._headers: dict[int, list] = {}
+        self._status_brushes = {status: (QBrush(QColor(background)), QBrush(QColor(foreground)))
+                                for status, (background, foreground) in INDICATOR_STATUS_COLOURS.items()}
+        self._period_brushes = {"other": QBrush(NOT_APPLICABLE_BACKGROUND), "locked": QBrush(LOCKED_BACKGROUND),
+                                "outlier": QBrush(OUTLIER_BACKGROUND), "missing": QBrush(MISSING_NOTE_BACKGROUND)}
+        self._locked_foreground = QBrush(LOCKED_FOREGROUND)
 
     def set_grid(self, rows: list[IndicatorRow], periods: list[Period], locked: set[tuple[int, str]],
                  as_of: date) -> None:
         self.periods, self.locked, self.as_of = periods, locked, as_of
-        self._signed = {period_id for _indicator, period_id in locked}
+        self._prepare_headers()
         self.set_rows(rows)
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self._forget_prepared()
+        self.endResetModel()
+
+    def _forget_prepared(self) -> None:
+        self._prepared = [None] * len(self.rows)
+        self._flags = [None] * len(self.rows)
+        self._row_of = {r.indicator.id: n for n, r in enumerate(self.rows)}
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else self.FIXED_COLUMNS + len(self.periods)
@@ -64,22 +96,22 @@ class IndicatorTableModel(RowsTableModel):
         return next(i for i, p in enumerate(self.periods) if p.id == period_id) + self.FIXED_COLUMNS
 
     def row_of(self, indicator_id: int) -> int:
-        return next(i for i, r in enumerate(self.rows) if r.indicator.id == indicator_id)
+        return self._row_of[indicator_id]
+
+    def _prepare_headers(self) -> None:
+        signed = {period_id for _indicator, period_id in self.locked}
+        self._headers = {
+            Display: [self.tr(h) for h in self.HEADERS] + [parse_period_id(p.id).short_label for p in self.periods],
+            ToolTip: [None] * self.FIXED_COLUMNS + [
+                f"{p.label}{self.tr('（已签发的数值只读）') if p.id in signed else ''}" for p in self.periods],
+            int(PeriodTypeRole): [None] * self.FIXED_COLUMNS + [p.type for p in self.periods],
+        }
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal:
             return None
-        period = self.period_at(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if period is None:
-                return self.tr(self.HEADERS[section])
-            return parse_period_id(period.id).short_label
-        if role == Qt.ItemDataRole.ToolTipRole and period is not None:
-            locked = self.tr("（已签发的数值只读）") if period.id in self._signed else ""
-            return f"{period.label}{locked}"
-        if role == PeriodTypeRole:
-            return period.type if period else None
-        return None
+        sections = self._headers.get(role)
+        return sections[section] if sections is not None and section < len(sections) else None
 
     def cell_state(self, row: IndicatorRow, period: Period) -> str:
         """'locked', 'other' (not this indicator's period type), 'future', or 'open'."""
@@ -92,103 +124,68 @@ class IndicatorTableModel(RowsTableModel):
         return "open"
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        period = self.period_at(index.column())
-        if period is not None and self.cell_state(self.rows[index.row()], period) == "open":
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+        row = index.row()
+        flags = self._flags[row]
+        if flags is None:
+            flags = self._flags[row] = [READ_ONLY] * self.FIXED_COLUMNS + [
+                EDITABLE if self.cell_state(self.rows[row], p) == "open" else READ_ONLY for p in self.periods]
+        return flags[index.column()]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        period = self.period_at(index.column())
-        if period is not None:
-            return self._period_data(row, period, role)
-        return self._fixed_data(row, index.column(), role)
-
-    def _fixed_data(self, row: IndicatorRow, column: int, role: int):
-        i, ev = row.indicator, row.evaluation
-        if role in (Qt.ItemDataRole.DisplayRole, RawRole):
-            raw = role == RawRole
-            match column:
-                case self.COL_AREA:
-                    return row.area
-                case self.COL_TASK:  # the number only: the column is narrow; the tooltip names the task
-                    return i.task.number if i.task else ("" if not raw else 0)
-                case self.COL_NAME:
-                    return i.name if raw else f"{i.name}{self.tr('（县）') if i.origin.value == 'county' else ''}"
-                case self.COL_UNIT:
-                    return i.unit
-                case self.COL_DIRECTION:
-                    return i.direction.label if raw else DIRECTION_MARKS[i.direction]
-                case self.COL_TARGET:
-                    return i.target if raw else row.target_text()
-                case self.COL_COUNTY_TARGET:
-                    return i.county_target if raw else format_value(i.county_target, i.unit, i.decimals)
-                case self.COL_LATEST:
-                    value = row.latest.value if row.latest else None
-                    return value if raw else format_value(value, i.unit, i.decimals)
-                case self.COL_COMPLETION:
-                    if raw:
-                        return ev.completion if ev.completion is not None else -1.0
-                    return format_percent(ev.completion)
-                case self.COL_STATUS:
-                    return list(IndicatorStatus).index(ev.status) if raw else ev.status.label
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == self.COL_NAME:
-                return f"{i.code} {i.name}\n{i.kind.label}，按{i.period_type.label}填报\n{i.source_text}"
-            if column in (self.COL_COMPLETION, self.COL_STATUS):
-                return self.tr("完成率 %s，序时进度 %s") % (
-                    format_percent(ev.completion), format_percent(ev.time_progress))
-            if column == self.COL_TASK:
-                return row.task
-            if column == self.COL_DIRECTION:
-                return i.direction.label
-        if column in (self.COL_COMPLETION, self.COL_STATUS):
-            background, foreground = INDICATOR_STATUS_COLOURS[ev.status]
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(background))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(foreground))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-                self.COL_TARGET, self.COL_COUNTY_TARGET, self.COL_LATEST, self.COL_COMPLETION):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.COL_UNIT, self.COL_STATUS, self.COL_DIRECTION):
-            return int(Qt.AlignmentFlag.AlignCenter)
+        row = index.row()
+        prepared = self._prepared[row] if 0 <= row < len(self._prepared) else None
+        if prepared is None:
+            if not index.isValid():
+                return None
+            prepared = self._prepared[row] = self._prepare(self.rows[row])
+        columns = prepared.get(role)
+        if columns is not None:
+            return columns[index.column()]
+        if role == RawRole:  # sort keys: read only when sorting, so not prepared
+            return self._raw(self.rows[row], index.column())
+        if role == Qt.ItemDataRole.EditRole:  # what an editor starts from, or a copy takes
+            return self._edit_text(self.rows[row], index.column())
         return None
 
-    def _period_data(self, row: IndicatorRow, period: Period, role: int):
-        value: StoredValue | None = row.values.get(period.id)
-        i = row.indicator
-        state = self.cell_state(row, period)
-        if role == Qt.ItemDataRole.DisplayRole:
+    def _prepare(self, row: IndicatorRow) -> dict[int, list]:
+        """Every painted role of every column of ``row``."""
+        i, ev = row.indicator, row.evaluation
+        status_background, status_foreground = self._status_brushes[ev.status]
+        progress = self.tr("完成率 %s，序时进度 %s") % (format_percent(ev.completion), format_percent(ev.time_progress))
+        display = [row.area, i.task.number if i.task else "", f"{i.name}{self.tr('（县）') if i.origin.value == 'county' else ''}",
+                   i.unit, DIRECTION_MARKS[i.direction], row.target_text(),
+                   format_value(i.county_target, i.unit, i.decimals),
+                   format_value(row.latest.value if row.latest else None, i.unit, i.decimals),
+                   format_percent(ev.completion), ev.status.label]
+        tooltip = [None, row.task, f"{i.code} {i.name}\n{i.kind.label}，按{i.period_type.label}填报\n{i.source_text}",
+                   None, i.direction.label, None, None, None, progress, progress]
+        background = [None] * (self.FIXED_COLUMNS - 2) + [status_background, status_background]
+        foreground = [None] * (self.FIXED_COLUMNS - 2) + [status_foreground, status_foreground]
+        alignment = [None, None, None, CENTRE, CENTRE, RIGHT, RIGHT, RIGHT, RIGHT, CENTRE]
+        for period in self.periods:
+            value: StoredValue | None = row.values.get(period.id)
+            state = self.cell_state(row, period)
+            alignment.append(RIGHT)
+            foreground.append(self._locked_foreground if state == "locked" else None)
             if state == "other":
-                return ""
-            if value is not None and value.value is None and value.note:
-                return self.tr("（缺，有说明）")
-            return format_value(value.value, i.unit, i.decimals) if value else ""
-        if role == Qt.ItemDataRole.EditRole:
-            if value is None or value.value is None:
-                return ""
-            return format_number(value.value, i.decimals).replace(",", "")
-        if role == RawRole:
-            return value.value if value is not None and value.value is not None else None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if state == "other":
-                return QBrush(NOT_APPLICABLE_BACKGROUND)
+                display.append("")
+                background.append(self._period_brushes["other"])
+                tooltip.append(None)
+                continue
+            if value is None:
+                display.append("")
+            elif value.value is None and value.note:
+                display.append(self.tr("（缺，有说明）"))
+            else:
+                display.append(format_value(value.value, i.unit, i.decimals))
             if state == "locked":
-                return QBrush(LOCKED_BACKGROUND)
-            if value is not None and value.outlier_confirmed:
-                return QBrush(OUTLIER_BACKGROUND)
-            if value is not None and value.value is None:
-                return QBrush(MISSING_NOTE_BACKGROUND)
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole and state == "locked":
-            return QBrush(QColor("#6b7280"))
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and state != "other":
+                background.append(self._period_brushes["locked"])
+            elif value is not None and value.outlier_confirmed:
+                background.append(self._period_brushes["outlier"])
+            elif value is not None and value.value is None:
+                background.append(self._period_brushes["missing"])
+            else:
+                background.append(None)
             lines = [period.label]
             if state == "locked":
                 lines.append(self.tr("该期报表已签发，只读"))
@@ -199,8 +196,46 @@ class IndicatorTableModel(RowsTableModel):
                     lines.append(self.tr("备注：%s") % value.note)
                 if value.source:
                     lines.append(self.tr("来源：%s") % value.source)
-            return "\n".join(lines)
-        return None
+            tooltip.append("\n".join(lines))
+        return {Display: display, ToolTip: tooltip, Background: background, Foreground: foreground,
+                Alignment: alignment}
+
+    def _raw(self, row: IndicatorRow, column: int):
+        period = self.period_at(column)
+        if period is not None:
+            value = row.values.get(period.id)
+            return value.value if value is not None and value.value is not None else None
+        i, ev = row.indicator, row.evaluation
+        match column:
+            case self.COL_AREA:
+                return row.area
+            case self.COL_TASK:
+                return i.task.number if i.task else 0
+            case self.COL_NAME:
+                return i.name
+            case self.COL_UNIT:
+                return i.unit
+            case self.COL_DIRECTION:
+                return i.direction.label
+            case self.COL_TARGET:
+                return i.target
+            case self.COL_COUNTY_TARGET:
+                return i.county_target
+            case self.COL_LATEST:
+                return row.latest.value if row.latest else None
+            case self.COL_COMPLETION:
+                return ev.completion if ev.completion is not None else -1.0
+            case _:
+                return list(IndicatorStatus).index(ev.status)
+
+    def _edit_text(self, row: IndicatorRow, column: int) -> str | None:
+        period = self.period_at(column)
+        if period is None:
+            return None
+        value = row.values.get(period.id)
+        if value is None or value.value is None:
+            return ""
+        return format_number(value.value, row.indicator.decimals).replace(",", "")
 
     def cell_edit(self, index: Index, text: str, where: str = "") -> CellEdit | None:
         """The edit that writing ``text`` into this cell means, or None for a fixed column."""
@@ -226,7 +261,24 @@ class IndicatorTableModel(RowsTableModel):
             self.set_rows(rows)
             return
         self.rows = rows
+        self._forget_prepared()
         self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, self.columnCount() - 1))
+
+    def replace_rows(self, rows: list[IndicatorRow], locked: set[tuple[int, str]]) -> bool:
+        """New figures and locks for some of the indicators shown (those whose values were just
+        written): only their rows are prepared again and repainted. False if one is not shown."""
+        if any(r.indicator.id not in self._row_of for r in rows):
+            return False
+        ids = {r.indicator.id for r in rows}
+        self.locked = {cell for cell in self.locked if cell[0] not in ids} | locked
+        self._prepare_headers()
+        changed = [self._row_of[row.indicator.id] for row in rows]
+        for number, row in zip(changed, rows):
+            self.rows[number] = row
+            self._prepared[number] = self._flags[number] = None
+        if changed:  # one signal for the span: the rows between repaint from what is prepared
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), self.columnCount() - 1))
+        return True
 
 
 class IndicatorFilterProxyModel(QSortFilterProxyModel):
@@ -252,6 +304,8 @@ class IndicatorFilterProxyModel(QSortFilterProxyModel):
         self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self.period_type is None and not self.text:  # unfiltered: asked for every row at each reset
+            return True
         row = self.sourceModel().rows[source_row]
         if self.period_type is not None and row.indicator.period_type is not self.period_type:
             return False
@@ -261,5 +315,7 @@ class IndicatorFilterProxyModel(QSortFilterProxyModel):
         return True
 
     def filterAcceptsColumn(self, source_column: int, source_parent: Index) -> bool:
+        if self.period_type is None:
+            return True
         period = self.sourceModel().period_at(source_column)
         return period is None or self.period_type is None or period.type is self.period_type

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPaintEvent, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
     QMessageBox, QPushButton, QScrollArea, QSplitter, QTableView, QWidget,
@@ -15,7 +15,8 @@ from exchange.common.tsv import read_tsv, write_tsv
 from models.enums import IndicatorStatus, PeriodType
 from models.errors import LedgerError
 from models.indicator_values import (
-    BlockPreview, CellCheck, CellEdit, OutlierError, ValueState, indicator_grid, preview_block, value_history,
+    BlockPreview, CellCheck, CellEdit, OutlierError, ValueState, indicator_grid, indicator_grid_rows, preview_block,
+    value_history,
 )
 from models.ledger import Period
 from ui.context import AppContext
@@ -125,6 +126,13 @@ class IndicatorGridView(QTableView):
         super().resizeEvent(event)
         self._place_frozen()
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # The frozen view covers the fixed columns: cells under it are not painted a second time.
+        covered = QRegion(0, 0, self.frozen_width(), self.viewport().height())
+        region = event.region().subtracted(covered)
+        if not region.isEmpty():
+            super().paintEvent(QPaintEvent(region))
+
     def _unhide(self, index: QModelIndex) -> None:
         """Scroll a period cell out from under the frozen columns."""
         left = self.visualRect(index).x()
@@ -173,6 +181,8 @@ class IndicatorsPage(QWidget):
         self.ctx = ctx
         self.has_plan = False
         self.year = 0
+        self.plan_name = ""
+        self._refreshing = False
         self.periods_by_id: dict[str, Period] = {}
         self._shown_indicator: int | None = None
 
@@ -225,7 +235,7 @@ class IndicatorsPage(QWidget):
         self.view.copyRequested.connect(self.copy_selection)
         self.view.pasteRequested.connect(self.paste)
         self.view.clearRequested.connect(self.clear_selection)
-        self.view.selectionModel().currentChanged.connect(lambda *_: self._show_current())
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._refreshing or self._show_current())
         self.add_button.clicked.connect(lambda: self.edit_definition(None))
         self.edit_button.clicked.connect(lambda: self.edit_definition(self.current_row()))
         self.import_button.clicked.connect(self.import_workbook)
@@ -241,19 +251,36 @@ class IndicatorsPage(QWidget):
             return
         rows, periods, locked = grid.rows, grid.periods, grid.locked
         types = {r.indicator.period_type for r in rows}
-        self.has_plan, self.year = True, grid.year
+        self.has_plan, self.year, self.plan_name = True, grid.year, grid.plan_name
         self.header.subtitle.setText(self._summary(grid.plan_name, as_of, rows))
         same_layout = [p.id for p in periods] == [p.id for p in self.model.periods] and locked == self.model.locked \
             and as_of == self.model.as_of
-        if same_layout:
-            self.model.update_values(rows)
-        else:
-            self.model.set_grid(rows, periods, locked, as_of)
-            self._fill_type_filter(types)
-            self._size_columns()
-            self._go_to_current_period()
         self.periods_by_id = {p.id: p for p in periods}
+        self._refreshing = True  # the current cell moves below: the side panel is filled once, at the end
+        try:
+            if same_layout:
+                self.model.update_values(rows)
+            else:
+                self.model.set_grid(rows, periods, locked, as_of)
+                self._fill_type_filter(types)
+                self._size_columns()
+                self._go_to_current_period()
+        finally:
+            self._refreshing = False
         self._shown_indicator = None
+        self._show_current()
+
+    def _refresh_indicators(self, indicator_ids: set[int]) -> None:
+        """Re-read only the rows of indicators whose values were written (their completion and
+        status with them); the whole grid when more than those may have changed."""
+        as_of = self.ctx.as_of()
+        rows, locked = indicator_grid_rows(self.ctx.store, as_of, indicator_ids)
+        if as_of != self.model.as_of or len(rows) != len(indicator_ids) or not self.model.replace_rows(rows, locked):
+            self.refresh()
+            return
+        self.header.subtitle.setText(self._summary(self.plan_name, as_of, self.model.rows))
+        if self._shown_indicator in indicator_ids:
+            self._shown_indicator = None  # its chart and history show the new values
         self._show_current()
 
     def _summary(self, plan_name: str, as_of, rows) -> str:
@@ -273,7 +300,8 @@ class IndicatorsPage(QWidget):
             if ptype in types:
                 self.type_filter.addItem(self.tr("%s指标") % ptype.label, ptype)
         self.type_filter.blockSignals(False)
-        self.proxy.set_period_type(None)
+        if self.proxy.period_type is not None:  # filtering again costs as much as the reset
+            self.proxy.set_period_type(None)
 
     def _size_columns(self) -> None:
         m = IndicatorTableModel
@@ -342,16 +370,25 @@ class IndicatorsPage(QWidget):
             answer = QMessageBox.question(self, self.tr("请核对异常值"), preview.outlier_message() + self.tr("\n\n确认写入？"))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        self._push([c.edit for c in preview.changes], text)
+        self._push(preview.accepted(), text)
         return True
 
-    def _push(self, edits: list[CellEdit], text: str) -> None:
+    def _push(self, accepted: BlockPreview, text: str) -> None:
+        """One undoable step writing the accepted cells of a preview (checked again only if the
+        store changed since)."""
+        edits = [c.edit for c in accepted.checks]
+        indicator_ids = {e.indicator_id for e in edits}
         command = SetIndicatorValuesCommand(self.ctx.store, edits, text, confirm_outliers=True,
-                                            on_change=self._after_change)
+                                            on_change=lambda: self._values_written(indicator_ids), checked=accepted)
         try:
             self.ctx.undo_stack.push(command)
         except LedgerError as error:  # the period was locked meanwhile, by another window or a command
             self._show_error(str(error))
+
+    def _values_written(self, indicator_ids: set[int]) -> None:
+        # Deferred: the model must not be refreshed from inside its own setData.
+        QTimer.singleShot(0, lambda: self._refresh_indicators(indicator_ids))
+        self.ctx.ledgerChanged.emit()
 
     def _after_change(self) -> None:
         # Deferred: the model must not be refreshed from inside its own setData.
@@ -375,15 +412,22 @@ class IndicatorsPage(QWidget):
         selection fills it): preview, then one undoable step for the cells accepted."""
         edits: list[CellEdit] = []
         refused: list[CellCheck] = []
-        for row, column, value, where in self._paste_targets(read_tsv(text)):
-            cell = self._pasted_cell(row, column, value, where)
+        targets = self._paste_targets(read_tsv(text))
+        # The model's row and column of each view row and column of the block, mapped once.
+        rows = {r: self.proxy.mapToSource(self.proxy.index(r, 0)).row()
+                for r in {t[0] for t in targets} if 0 <= r < self.proxy.rowCount()}
+        columns = {c: self.proxy.mapToSource(self.proxy.index(0, c)).column()
+                   for c in {t[1] for t in targets} if 0 <= c < self.proxy.columnCount()}
+        for row, column, value, where in targets:
+            cell = self._pasted_cell(rows.get(row), columns.get(column), value, where)
             (refused if isinstance(cell, CellCheck) else edits).append(cell)
         if not edits and not refused:
             return
-        preview = BlockPreview(refused + preview_block(self.ctx.store, edits).checks)
+        checked = preview_block(self.ctx.store, edits)
+        preview = BlockPreview(refused + checked.checks, checked.basis)
         dialog = PastePreviewDialog(preview, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and preview.changes:
-            self._push([c.edit for c in preview.changes], self.tr("粘贴 %d 个指标数值") % len(preview.changes))
+            self._push(preview.accepted(), self.tr("粘贴 %d 个指标数值") % len(preview.changes))
 
     def _paste_targets(self, block: list[list[str]]) -> list[tuple[int, int, str, str]]:
         """Where each pasted value goes (view row, view column, text, its place in the preview).
@@ -403,22 +447,21 @@ class IndicatorsPage(QWidget):
         return [(anchor.row() + r, anchor.column() + c, text, self.tr("第%d行第%d列") % (r + 1, c + 1))
                 for r, line in enumerate(block) for c, text in enumerate(line)]
 
-    def _pasted_cell(self, row: int, column: int, text: str, where: str) -> CellEdit | CellCheck:
-        """The edit a pasted cell means, or its refusal where the grid has no open cell for it."""
+    def _pasted_cell(self, row: int | None, column: int | None, text: str, where: str) -> CellEdit | CellCheck:
+        """The edit a pasted cell means, or its refusal where the grid has no open cell for it
+        (``row``, ``column``: the model's cell, None outside the grid)."""
         def refuse(label: str, reason: str) -> CellCheck:
             return CellCheck(CellEdit(0, "", text, where=where), label, ValueState(0, "", False), error=reason)
 
-        index = self.proxy.index(row, column)
-        if not index.isValid():
+        if row is None or column is None:
             return refuse(self.tr("表格之外"), self.tr("超出表格范围。"))
-        source = self.proxy.mapToSource(index)
-        grid_row = self.model.rows[source.row()]
-        period = self.model.period_at(source.column())
+        grid_row = self.model.rows[row]
+        period = self.model.period_at(column)
         if period is None:
-            return refuse(grid_row.indicator.name, self.tr("“%s”列不是填报列。") % self.model.HEADERS[source.column()])
+            return refuse(grid_row.indicator.name, self.tr("“%s”列不是填报列。") % self.model.HEADERS[column])
         if self.model.cell_state(grid_row, period) == "future":
             return refuse(f"{grid_row.indicator.name} {period.id}", self.tr("该期次尚未开始。"))
-        return self.model.cell_edit(source, text, where)
+        return CellEdit(grid_row.indicator.id, period.id, text, where=where)
 
     def clear_selection(self) -> None:
         edits = []
