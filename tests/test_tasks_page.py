@@ -467,3 +467,21 @@ def test_the_selected_task_stays_selected_across_filters_and_sorting(qtbot, larg
     assert chosen != last.id
     scroll_to_end(qtbot, page)
     assert page.model.task_at(page.tree.currentIndex()).id == chosen == page.detail.task_id
+
+
+def test_an_edit_that_takes_a_task_out_of_the_search_removes_it_and_undo_brings_it_back(qtbot, page, demo_store):
+    task = task_id(demo_store, 2)
+    page.select_task(task)
+    leader = page.model.task_at(page.tree.currentIndex()).leader
+    search(qtbot, page, leader)
+    shown = visible_task_numbers(page.model)
+    assert 2 in shown and page.model.task_at(page.tree.currentIndex()).number == 2
+    page.detail.tabs.setCurrentIndex(2)
+    edit = page.detail.field_edits["leader"]
+    edit.setText("另一位领导")
+    edit.editingFinished.emit()
+    assert visible_task_numbers(page.model) == [n for n in shown if n != 2]
+    assert page.count_label.text().startswith(f"显示 {len(shown) - 1} / 38")
+    page.ctx.undo_stack.undo()
+    assert visible_task_numbers(page.model) == shown
+    assert page.model.task_at(page.tree.currentIndex()).number == 2  # selected again

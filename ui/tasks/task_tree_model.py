@@ -140,7 +140,8 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
             self._haystacks[position] = self._haystack(row)
         before = self._passing
         self._compute()
-        if self._passing != before or self._sort_column >= 0:
+        column = self._sort_column
+        if self._passing != before or column >= 0 and self._sort_key(old, column) != self._sort_key(row, column):
             self.set_filter(self.filter)  # it now passes or fails the filter, or moved in the sort order
             return True
         index = self.task_index(row.id)

@@ -65,6 +65,7 @@ class TasksPage(QWidget):
         bar.addWidget(clear_button)
         layout.addLayout(bar)
 
+        self.count_label = QLabel(objectName="hint")  # before the model, as every reset updates it
         self.model = TaskTreeModel(self)
         # The current row across a reset (task id, milestone row or -1), until it is shown again:
         # a task further down is selected when the scrolling fetches it, not fetched at each search.
@@ -104,7 +105,6 @@ class TasksPage(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.tree, 1)
         buttons = QHBoxLayout()
-        self.count_label = QLabel(objectName="hint")
         buttons.addWidget(self.count_label, 1)
         buttons.addWidget(add_button)
         buttons.addWidget(self.delete_button)
@@ -140,7 +140,6 @@ class TasksPage(QWidget):
         self._fill_choices(self.unit_combo, [(u, u) for u in units])
         self.model.set_rows(rows, self.current_filter(), as_of)
         self._dirty = False
-        self._update_count()
         if selected is None and rows:
             selected = rows[0].id  # open on the first task rather than an empty pane
         if selected is not None and not self.select_task(selected):
@@ -201,7 +200,6 @@ class TasksPage(QWidget):
     def apply_filter(self) -> None:
         self._search_timer.stop()
         self.model.set_filter(self.current_filter())
-        self._update_count()
 
     def _remember_current(self) -> None:
         current = self.tree.currentIndex()
@@ -210,8 +208,10 @@ class TasksPage(QWidget):
             self._kept = (task.id, current.row() if self.model.milestone_at(current) else -1)
 
     def _restore_view(self) -> None:
-        """After a reset: the list from its top (left at its end, it would fetch at once), the rows
-        opened as _open_rows opens them (which selects the current row again when among them)."""
+        """After a reset (a filter, a sort, an edit that takes a task in or out): the count, the
+        list from its top (left at its end, it would fetch at once), the rows opened as _open_rows
+        opens them (which selects the current row again when among them)."""
+        self._update_count()
         self.tree.scrollToTop()
         root = QModelIndex()
         areas = self.model.rowCount(root)
