@@ -1,22 +1,20 @@
 """Writing a period's return files, unsigned (a draft to look at) or signed (the 签发 step).
 
 Both front ends call ``export_return``: the 报表报送 workspace through a background worker, the
-``export`` subcommand directly. Signing unlocks the office key (on a thread of its own while the
-return is read from the store), builds both files in memory, stages both in full under temporary
-names, records their hashes in the Return (models.returns.mark_signed, which locks the period)
-and only then moves them into place as ``<county>_<period>_v<version>.xlsx/.pdf``: a signed file
-is never visible without its record.
+``export`` subcommand directly. Signing unlocks the office key, builds both files in memory,
+stages both in full under temporary names, records their hashes in the Return
+(models.returns.mark_signed, which locks the period) and only then moves them into place as
+``<county>_<period>_v<version>.xlsx/.pdf``: a signed file is never visible without its record.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from exchange.common.files import clear_stale, safe_file_name, sha256_of, write_together
-from exchange.signing.identity import SigningKey, check_can_sign_with, identity_folder, unlock
+from exchange.signing.identity import check_can_sign_with, identity_folder, unlock
 from exchange.returns.pdf_return import build_pdf
 from exchange.returns.return_data import ReturnData, build_return, return_digest
 from exchange.returns.xlsx_return import xlsx_bytes
@@ -56,11 +54,10 @@ def export_return(store: Store, period_id: str, out_dir: Path, as_of: date | Non
     progress(0, 5, "正在汇总报表数据…")
     out_dir = Path(out_dir).resolve()
     clear_stale(out_dir, RETURN_FILES, _recorded_in(store))  # first: a signed version may wait there
-    unlocking = _unlocking(store, passphrase) if passphrase is not None else None
+    key = unlock(identity_folder(store), passphrase) if passphrase is not None else None
     with store.session() as session:
         as_of = as_of_date(session, as_of, get_period(session, period_id).year)
         data = build_return(session, period_id, as_of, next_version(session, period_id.strip().upper()))
-        key = unlocking.result() if unlocking is not None else None  # a wrong passphrase is said first
         if key is not None:  # refused here, before the slow PDF and signature, as mark_signed would
             check_can_sign_with(key, data.cover.county)
             check_can_sign(session, period_id, return_digest(data))
@@ -88,16 +85,6 @@ def export_return(store: Store, period_id: str, out_dir: Path, as_of: date | Non
 
     write_together({xlsx_path: xlsx, pdf_path: pdf}, record)
     return ExportResult(xlsx_path, pdf_path, data.cover.version, digest, key is not None)
-
-
-def _unlocking(store: Store, passphrase: str) -> Future[SigningKey]:
-    """The office key being unlocked on a thread of its own: PBKDF2 leaves the interpreter free,
-    so the return is built from the store meanwhile."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="unlock")
-    try:
-        return pool.submit(unlock, identity_folder(store), passphrase)
-    finally:
-        pool.shutdown(wait=False)  # the thread ends with the unlock
 
 
 def _recorded_in(store: Store) -> Callable[[Path, Path], bool]:
