@@ -342,7 +342,7 @@ def apply_block(store: Store, edits: list[CellEdit], who: str | None = None, con
 
     Raises LedgerError naming every refused cell, or OutlierError when outliers are unconfirmed.
     """
-    with store.transaction(who) as session:
+    with store.transaction(who) as session, collector_paused():
         return write_block(session, edits, confirm_outliers, what, checked)
 
 
@@ -669,5 +669,5 @@ def value_history(store: Store, indicator_id: int) -> list[tuple[Period, StoredV
 
 def preview_block(store: Store, edits: list[CellEdit]) -> BlockPreview:
     """What writing ``edits`` would do, cell by cell, without writing anything."""
-    with store.session() as session:
+    with store.session() as session, collector_paused():
         return check_block(session, edits)

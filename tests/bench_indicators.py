@@ -194,7 +194,8 @@ def main() -> None:
         open_time, open_ref = statistics.median(open_times), statistics.median(open_refs)
 
     print(f"store: {indicators} indicators ({indicators - 15} generated), grid {indicators} rows × {columns} columns")
-    print(f"{args.repeats} runs each; medians. First open of the workspace {open_times[0]:.3f} s")
+    print(f"{args.repeats} runs each; medians. Runs of open: {' '.join(f'{t * 1000:.0f}' for t in open_times)} ms; "
+          f"of paste: {' '.join(f'{t * 1000:.0f}' for t in paste_times)} ms")
     row("open workspace", open_time, open_ref)
     row("scroll all rows and columns", scroll_time, scroll_ref)
     print(f"{'  one scroll step (page), mean':<34}{scroll_time / steps * 1000:>10.1f} ms over {steps} steps")

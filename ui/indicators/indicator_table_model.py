@@ -125,11 +125,9 @@ class IndicatorTableModel(RowsTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         row = index.row()
-        flags = self._flags[row]
-        if flags is None:
-            flags = self._flags[row] = [READ_ONLY] * self.FIXED_COLUMNS + [
-                EDITABLE if self.cell_state(self.rows[row], p) == "open" else READ_ONLY for p in self.periods]
-        return flags[index.column()]
+        if self._flags[row] is None:
+            self._prepared[row] = self._prepare(row)
+        return self._flags[row][index.column()]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         row = index.row()
@@ -137,7 +135,7 @@ class IndicatorTableModel(RowsTableModel):
         if prepared is None:
             if not index.isValid():
                 return None
-            prepared = self._prepared[row] = self._prepare(self.rows[row])
+            prepared = self._prepared[row] = self._prepare(row)
         columns = prepared.get(role)
         if columns is not None:
             return columns[index.column()]
@@ -147,8 +145,9 @@ class IndicatorTableModel(RowsTableModel):
             return self._edit_text(self.rows[row], index.column())
         return None
 
-    def _prepare(self, row: IndicatorRow) -> dict[int, list]:
-        """Every painted role of every column of ``row``."""
+    def _prepare(self, number: int) -> dict[int, list]:
+        """Every painted role of every column of row ``number``; its flags too."""
+        row = self.rows[number]
         i, ev = row.indicator, row.evaluation
         status_background, status_foreground = self._status_brushes[ev.status]
         progress = self.tr("完成率 %s，序时进度 %s") % (format_percent(ev.completion), format_percent(ev.time_progress))
@@ -162,9 +161,11 @@ class IndicatorTableModel(RowsTableModel):
         background = [None] * (self.FIXED_COLUMNS - 2) + [status_background, status_background]
         foreground = [None] * (self.FIXED_COLUMNS - 2) + [status_foreground, status_foreground]
         alignment = [None, None, None, CENTRE, CENTRE, RIGHT, RIGHT, RIGHT, RIGHT, CENTRE]
+        flags = self._flags[number] = [READ_ONLY] * self.FIXED_COLUMNS
         for period in self.periods:
             value: StoredValue | None = row.values.get(period.id)
             state = self.cell_state(row, period)
+            flags.append(EDITABLE if state == "open" else READ_ONLY)
             alignment.append(RIGHT)
             foreground.append(self._locked_foreground if state == "locked" else None)
             if state == "other":
