@@ -19,7 +19,7 @@ from exchange.signing.identity import create_identity, export_certificate, unloc
 from exchange.returns.return_data import build_return
 from exchange.signing.trust_list import list_trusted, register_certificate
 from exchange.signing.verify import verify_file
-from exchange.returns.xlsx_return import DATA_SHEET, write_xlsx
+from exchange.returns.xlsx_return import DATA_SHEET, read_return, write_xlsx
 from models.enums import PeriodType
 from models.errors import LedgerError
 from models.periods import period_containing
@@ -130,6 +130,24 @@ def test_only_valid_returns_are_combined_and_ranked(city_case):
     tasks, _indicators = result.lagging("金东区")
     assert any(t.number == 1 for t in tasks)
     assert not any(t.number == 1 for t in result.lagging("婺城区")[0])
+
+
+def test_the_figures_combined_are_those_each_return_holds(city_case):
+    """The consolidation reads each return in the pass that checks its signature and keeps only
+    what it compares: those figures are the return's own, as the plain reader reads the file."""
+    *_rest, result, _root = city_case
+    for receipt in (r for r in result.receipts if r.state in (ReceiptState.VALID, ReceiptState.LATE)):
+        data = read_return(receipt.path)
+        for row in data.indicators:
+            line = next(i for i in result.indicators if i.code == row.code)
+            assert (line.name, line.unit, line.target_text) == (row.name, row.unit, row.target_text)
+            county = receipt.county
+            assert (line.values[county], line.completions[county], line.statuses[county]) == \
+                (row.value, row.completion, row.status)
+        for row in (t for t in data.tasks if t.origin == "规定动作"):
+            line = next(t for t in result.tasks if t.number == row.number)
+            assert (line.title, line.area, line.statuses[receipt.county]) == (row.title, row.area, row.status)
+    assert len(result.indicators) == len(data.indicators)
 
 
 def test_a_return_after_its_due_date_is_late_but_counted(city_case):

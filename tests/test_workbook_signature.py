@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,81 @@ def test_number_formats_survive_a_libreoffice_save_and_a_changed_one_is_named(fo
     book["指标对比"]["B1"].number_format = "0%"
     book.save(tmp_path / "changed.xlsx")
     assert verify_file(tmp_path / "changed.xlsx").problems == ["工作表“指标对比”单元格 B1 的显示格式被改动（现为 0%）"]
+
+
+def _odd_cells(xml: bytes) -> bytes:
+    """Cells a hand or another program may write, beside openpyxl's own: no coordinate, lower-case
+    coordinates, cached formula text, an ISO date, an empty value, two texts in one inline
+    string, a value beside an inline string, kept spaces, a phonetic run."""
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    assert main.encode() in xml
+    rows = ('<row r="40"><c t="n"><v>7</v></c><c><v>8.5</v></c><c r="c40" t="str"><v>缓存文字</v></c>'
+            '<c r="D40" t="d"><v>2023-10-31T00:00:00</v></c><c r="E40" t="n"><v></v></c>'
+            '<c r="F40" t="inlineStr"><is><t>甲</t><t>乙</t></is></c>'
+            '<c r="G40" t="inlineStr"><v>3</v><is><t>丙</t></is></c>'
+            '<c r="H40" t="inlineStr"><is><t xml:space="preserve"> 有空格 </t></is></c>'
+            '<c r="I40" t="inlineStr"><is><r><t>富</t></r><r><rPr><b/></rPr><t>文本</t></r></is></c>'
+            '<c r="J40" t="inlineStr"><is><t>汉字</t><rPh sb="0" eb="1"><t>かんじ</t></rPh></is></c>'
+            '<c r="K40" t="e"><v>#N/A</v></c><c r="L40" t="b"><v>0</v></c><c r="M40" s="0"><v>1E3</v></c></row>'
+            '<row><c r="A41" t="s"><v>0</v></c></row>')
+    return xml.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
+
+
+def test_the_quick_reader_reads_every_cell_as_openpyxl_does(tmp_path):
+    """exchange.signing.sheet_reader reads the common cells itself and hands the rest to openpyxl:
+    every cell of every kind must read the same either way, or a file signed earlier would not verify."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    from exchange.signing.sheet_reader import SheetReader
+
+    book = Workbook()
+    ws = book.active
+    ws.append([1, 2.5, -0.0, 1e-300, "文字", "=SUM(A1:B1)", True, False, "", None, "  前后空格  "])
+    ws.append([date(2023, 10, 31), datetime(2023, 10, 31, 8, 30), time(9, 15), timedelta(days=2)])
+    ws["A3"] = CellRichText("普通", TextBlock(InlineFont(b=True), "加粗"))
+    ws["B3"] = "=A1*2"
+    ws["C3"].value, ws["C3"].data_type = "#DIV/0!", "e"
+    ws["D3"], ws["D3"].number_format = 0.25, "0.0%"
+    ws["E3"], ws["E3"].number_format = 45000, "yyyy-mm-dd"
+    ws.formula_attributes = {}
+    ws["F3"] = "=A1"
+    ws["G3"] = "=B1"
+    path = tmp_path / "cells.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    members["xl/worksheets/sheet1.xml"] = _odd_cells(members["xl/worksheets/sheet1.xml"])
+    if "xl/sharedStrings.xml" not in members:  # one shared string for A41
+        members["xl/sharedStrings.xml"] = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                                           'count="1" uniqueCount="1"><si><t>共享</t></si></sst>').encode()
+        members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(b"</Types>", (
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            b'spreadsheetml.sharedStrings+xml"/></Types>'))
+        members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
+            b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+
+    saved = load_workbook(path, read_only=True, data_only=False)
+    sheet = saved.worksheets[0]
+
+    def read(parser_class) -> list:
+        with sheet._get_source() as source:
+            parser = parser_class(source, sheet._shared_strings, data_only=False, epoch=saved.epoch,
+                                  date_formats=saved._date_formats, timedelta_formats=saved._timedelta_formats)
+            rows = []
+            for number, cells in parser.parse():
+                as_tuples = [c if isinstance(c, tuple) else (c["column"], c["value"], c["data_type"], c["style_id"])
+                             for c in cells]
+                rows.append((number, [(column, repr(value), kind, style) for column, value, kind, style in as_tuples]))
+            return rows, parser.row_dimensions, parser.column_dimensions
+
+    quick, theirs = read(SheetReader), read(WorkSheetParser)
+    saved.close()
+    assert quick == theirs
+    cells = {column: value for number, row in quick[0] for column, value, _kind, _style in row if number == 40}
+    assert len(quick[0]) == 5 and cells[1] == "7" and cells[9] == "'富文本'"  # the odd row was read
