@@ -54,3 +54,14 @@ def demo_store(store):
     """An open store with the built-in plan and the demo entries."""
     initialise(store, demo=True)
     return store
+
+
+@pytest.fixture
+def window(qtbot, demo_store):
+    """The main window on the demo store, shown."""
+    from tests.showing import shown
+    from ui.app import create_application
+    from ui.main_window import MainWindow
+
+    create_application()
+    return shown(qtbot, MainWindow(demo_store))

@@ -84,6 +84,16 @@ def _arm(point: tuple[str, int] | None) -> None:
         setattr(os, name, wrapped)
 
 
+def _quiet_child(cwd: Path, pdf: bytes | None) -> None:
+    """In a forked child: work in ``cwd`` with no output, reusing an earlier signed PDF if given."""
+    os.chdir(cwd)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    if pdf is not None:
+        _use_earlier_pdf(pdf)
+
+
 def run_child(argv: list[str], cwd: Path, point: tuple[str, int] | None = None,
               after: float | None = None, pdf: bytes | None = None) -> int | None:
     """Run ``main.main(argv)`` in a fork; kill it after ``after`` seconds or at ``point``.
@@ -91,12 +101,7 @@ def run_child(argv: list[str], cwd: Path, point: tuple[str, int] | None = None,
     pid = os.fork()
     if pid == 0:  # the child: no pytest, no output, no clean-up handlers
         try:
-            os.chdir(cwd)
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, 1)
-            os.dup2(null, 2)
-            if pdf is not None:
-                _use_earlier_pdf(pdf)
+            _quiet_child(cwd, pdf)
             _arm(point)
             from main import main
 
@@ -123,15 +128,10 @@ def count_steps(argv: list[str], cwd: Path, pdf: bytes | None = None) -> tuple[i
     pid = os.fork()
     if pid == 0:
         try:
-            os.chdir(cwd)
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, 1)
-            os.dup2(null, 2)
+            _quiet_child(cwd, pdf)
             from sqlalchemy import event
             from sqlalchemy.engine import Engine
 
-            if pdf is not None:
-                _use_earlier_pdf(pdf)
             tally = Counter()
             event.listen(Engine, "before_cursor_execute", lambda *a, **k: tally.update(["sql"]))
             for name in FILE_STEPS:

@@ -13,6 +13,7 @@ from models.overview import lagging_tasks, milestones_due_within, status_by_area
 from models.plan_loader import current_plan
 from models.task_list import task_list
 from ui.tasks.gantt_chart import AREA_HEIGHT, HEADER_HEIGHT, ROW_HEIGHT, TITLE_HEIGHT
+from tests.showing import shown
 from ui.main_window import MainWindow
 
 AS_OF = date(2023, 10, 27)
@@ -33,12 +34,7 @@ def test_overview_helpers_on_the_demo(demo_store):
 
 @pytest.fixture
 def window(qtbot, demo_store):
-    win = MainWindow(demo_store)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return shown(qtbot, MainWindow(demo_store), (1366, 768))
 
 
 def test_dashboard_lists_open_their_task(window):

@@ -18,16 +18,6 @@ from ui.office_dialog import OfficeDialog
 from tests.keyboard import type_text
 
 
-@pytest.fixture
-def window(qtbot, demo_store):
-    create_application()
-    win = MainWindow(demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 def test_every_navigation_entry_shows_its_workspace(window, qtbot):
     for row, (key, title, _icon, spec) in enumerate(MainWindow.PAGES):
         window.nav.setCurrentRow(row)

@@ -15,6 +15,7 @@ from ui.main_window import MainWindow
 from ui.problems.problem_dialogs import AssignDialog, RegisterDialog, ReplyDialog, VisitDialog
 from ui.problems.problem_models import COLOURS, IssueTableModel
 from tests.keyboard import type_text
+from tests.showing import shown
 
 AS_OF = date(2023, 10, 27)
 
@@ -22,12 +23,7 @@ AS_OF = date(2023, 10, 27)
 @pytest.fixture
 def window(qtbot, demo_store):
     create_application()
-    win = MainWindow(demo_store)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return shown(qtbot, MainWindow(demo_store), (1366, 768))
 
 
 def drive(monkeypatch, dialog_class, fill, seen: list | None = None):

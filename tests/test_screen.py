@@ -25,16 +25,6 @@ from ui.palette import SEARCH_HIT
 from ui.widgets import DateBox
 
 
-@pytest.fixture
-def window(qtbot, demo_store):
-    create_application()
-    win = MainWindow(demo_store)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 def test_qt_dialogs_speak_chinese(qtbot):
     create_application()
     dialog = QFileDialog(options=QFileDialog.Option.DontUseNativeDialog)

@@ -15,6 +15,7 @@ from models.plan_loader import current_plan
 from models.task_list import task_list
 from models.tasks import task_by_number
 from tests.keyboard import type_text
+from tests.showing import shown
 from ui.context import AppContext
 from ui.palette import SEARCH_HIT
 from ui.tasks.task_tree_model import TaskFilter, TaskTreeModel
@@ -75,12 +76,7 @@ def test_search_and_filters_narrow_the_tree(model):
 @pytest.fixture
 def page(qtbot, demo_store):
     ctx = AppContext(demo_store)
-    page = TasksPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 700)
-    page.show()
-    qtbot.waitExposed(page)
-    return page
+    return shown(qtbot, TasksPage(ctx), (1200, 700))
 
 
 def task_id(store, number: int) -> int:
@@ -252,10 +248,7 @@ def test_status_and_origin_filters_show_what_the_tasks_command_lists(qtbot, tmp_
     assert {status: len(numbers) for status, numbers in listed.items()} == {
         TaskStatus.NOT_STARTED: 1, TaskStatus.ON_TRACK: 31, TaskStatus.LAGGING: 5, TaskStatus.DONE: 2}  # 38 + 1 county
     with Store(db) as store:
-        page = TasksPage(AppContext(store))
-        qtbot.addWidget(page)
-        page.show()
-        qtbot.waitExposed(page)
+        page = shown(qtbot, TasksPage(AppContext(store)))
         for status, numbers in listed.items():
             page.status_combo.setCurrentIndex(page.status_combo.findData(status))
             assert sorted(visible_task_numbers(page.model)) == sorted(numbers), status
@@ -348,12 +341,7 @@ def large_page(qtbot, tmp_path):
     db = tmp_path / "large.db"
     generate(db, LARGE)
     with Store(db) as store:
-        page = TasksPage(AppContext(store))
-        qtbot.addWidget(page)
-        page.resize(1366, 768)
-        page.show()
-        qtbot.waitExposed(page)
-        yield page
+        yield shown(qtbot, TasksPage(AppContext(store)), (1366, 768))
 
 
 def scroll_to_end(qtbot, page: TasksPage) -> None:

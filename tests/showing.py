@@ -1,0 +1,13 @@
+"""Widgets shown as a person sees them, for the tests that drive the window and its pages."""
+from __future__ import annotations
+
+
+def shown(qtbot, widget, size: tuple[int, int] | None = None):
+    """``widget`` owned by qtbot (closed after the test), resized to ``size`` if given, shown and
+    exposed on the (offscreen) screen."""
+    qtbot.addWidget(widget)
+    if size:
+        widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
