@@ -359,8 +359,9 @@ def write_block(session: Session, edits: list[CellEdit], confirm_outliers: bool 
         raise LedgerError(preview.refusal_message(what))
     if preview.outliers and not confirm_outliers:
         raise OutlierError(preview)
-    for year in sorted({c.edit.period_id[:4] for c in preview.changes if c.edit.period_id not in basis.periods}):
-        ensure_periods(session, int(year))  # a year before the plan's: its periods are made on first use
+    for year in sorted({parse_period_id(c.edit.period_id).year for c in preview.changes
+                        if c.edit.period_id not in basis.periods}):
+        ensure_periods(session, year)  # a year before the plan's: its periods are made on first use
     before = [c.old for c in preview.changes]
     _store_states(session, [ValueState(c.edit.indicator_id, c.edit.period_id, True, c.value, c.note, c.source,
                                        c.outlier) for c in preview.changes])
