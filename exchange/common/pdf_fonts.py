@@ -4,7 +4,9 @@ As GB/T 9704 sets them for official documents: the body in 仿宋, headings in �
 小标宋, each where the system has it (Windows, and the CESI and AR PL fonts of 统信 UOS / 麒麟 and
 other Linux desktops); else the body falls back to 宋体 and then to the WenQuanYi Micro Hei
 shipped in resources/fonts (Apache-2.0), headings and title to the body's font. Only
-TrueType-outline fonts can be embedded by ReportLab; others are skipped.
+TrueType-outline fonts can be embedded by ReportLab; others are skipped. Each is held as an
+exchange.common.compact_font.CompactTTFont (under 1 MB where ReportLab's TTFont keeps 20 MB
+per CJK font), or ReportLab's own TTFont for the rare font that one cannot read.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from exchange.common.compact_font import CompactTTFont, UnsupportedFont
 from models.resources import resources_dir
 
 _WINDOWS = Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"
@@ -48,12 +51,20 @@ class FontSet:
     title: str
 
 
+def load_font(name: str, path: Path, index: int = 0) -> TTFont:
+    """The font at ``path`` (face ``index`` of a .ttc), compact where it can be."""
+    try:
+        return CompactTTFont(name, str(path), subfontIndex=index)
+    except UnsupportedFont:
+        return TTFont(name, str(path), subfontIndex=index)
+
+
 def _register(name: str, candidates: list[tuple[Path, int]]) -> str | None:
     for path, index in candidates:
         if not path.is_file():
             continue
         try:
-            pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+            pdfmetrics.registerFont(load_font(name, path, index))
         except Exception:  # PostScript outlines or a damaged file: try the next one
             continue
         return name
@@ -63,10 +74,10 @@ def _register(name: str, candidates: list[tuple[Path, int]]) -> str | None:
 @functools.cache
 def register_fonts() -> FontSet:
     """Register the fonts once per process and name them for the styles; the shipped font only
-    when the system has no body font (reading a CJK font takes a quarter of a second)."""
+    when the system has no body font."""
     body = _register("LedgerBody", BODY_CANDIDATES)
     if body is None:
-        pdfmetrics.registerFont(TTFont("LedgerFallback", str(fallback_font_path())))
+        pdfmetrics.registerFont(load_font("LedgerFallback", fallback_font_path()))
         body = "LedgerFallback"
     heading = _register("LedgerHeading", HEADING_CANDIDATES) or body
     title = _register("LedgerTitle", TITLE_CANDIDATES) or heading

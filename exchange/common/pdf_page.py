@@ -18,12 +18,14 @@ import itertools
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFBase85Encode, PDFName, PDFStream, PDFZCompress
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
@@ -112,15 +114,33 @@ def _draw_qr(c: canvas.Canvas, text: str) -> None:
             column += length
 
 
+def _encode_page(page) -> None:
+    """Compress a finished page's content now rather than when the document is saved, as
+    ReportLab then would (PDFPage.check_format's filters on the same text: the same bytes), and
+    drop the text: an 800-page consolidation held 10 MB of page text until the end."""
+    if not page.compression or not page.stream:
+        return
+    filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
+    content = page.stream
+    for stream_filter in reversed(filters):
+        content = stream_filter.encode(content)
+    contents = PDFStream(content=content)
+    contents.dictionary["Filter"] = PDFArray([PDFName(f.pdfname) for f in filters])  # so not applied again
+    contents.__Comment__ = "page stream"
+    page.Contents, page.stream = contents, None
+
+
 def numbered_canvas(footer: PageFooter, fonts: FontSet) -> type[canvas.Canvas]:
-    """A canvas that draws the footer on every page as the page ends. Its 第 N 页 共 M 页 is a
-    form the page shows, written once the count M is known, so no page is held back until the
-    end (an 800-page consolidation kept every page's drawing in memory)."""
+    """A canvas that draws the footer on every page as the page ends and compresses the page
+    then. Its 第 N 页 共 M 页 is a form the page shows, written once the count M is known, so no
+    page is held back until the end (an 800-page consolidation kept every page's drawing in
+    memory)."""
 
     class NumberedCanvas(canvas.Canvas):
         def showPage(self) -> None:
             self._footer()
             super().showPage()
+            _encode_page(self._doc.Pages.pages[-1])
 
         def save(self) -> None:
             total = self._pageNumber - 1
