@@ -8,7 +8,9 @@ formula; control characters XML cannot hold are dropped, and a number that is no
 (which the file format cannot hold) is written as text.
 
 ``put`` writes one cell of an ordinary worksheet; ``append`` adds a row to an ordinary or a
-``write_only`` worksheet. Every writer uses them instead of ``ws.cell(…, value)`` and ``ws.append``.
+``write_only`` worksheet, ``row_cells`` makes such a row's cells to style before appending them
+(a write-only sheet cannot be styled afterwards). Every writer uses them instead of
+``ws.cell(…, value)`` and ``ws.append``.
 """
 from __future__ import annotations
 
@@ -50,9 +52,14 @@ def put(ws: Any, row: int, column: int, value: Any) -> Any:
     return _mark_text(cell)
 
 
-def append(ws: Any, values: Iterable[Any]) -> None:
-    """Add a row below the last one, like ``ws.append``, on an ordinary or write-only worksheet."""
+def row_cells(ws: Any, values: Iterable[Any]) -> list[Any]:
+    """The cells of a row of ``values`` for ``ws.append``, to style first where needed."""
     from openpyxl.cell.cell import Cell  # openpyxl is imported by writers only, never at start-up
 
     # Cells with their column set (a write-only sheet formats a cell it cannot take as a value).
-    ws.append([_mark_text(Cell(ws, column=column, value=cell_value(v))) for column, v in enumerate(values, 1)])
+    return [_mark_text(Cell(ws, column=column, value=cell_value(v))) for column, v in enumerate(values, 1)]
+
+
+def append(ws: Any, values: Iterable[Any]) -> None:
+    """Add a row below the last one, like ``ws.append``, on an ordinary or write-only worksheet."""
+    ws.append(row_cells(ws, values))

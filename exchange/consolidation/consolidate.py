@@ -10,7 +10,6 @@ the data types they share are in exchange.consolidation.consolidation_data.
 """
 from __future__ import annotations
 
-import gc
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -215,9 +214,8 @@ def write_outputs(result: Consolidation, folder: Path, issued, key=None,
     stem = Path(folder).resolve() / safe_file_name(f"汇总_{result.period_id}")
     xlsx, pdf = stem.with_suffix(".xlsx"), stem.with_suffix(".pdf")
     clear_stale(stem.parent, ["汇总_*.xlsx", "汇总_*.pdf"])
-    workbook = consolidated_xlsx_bytes(result, key)
-    gc.collect()  # the workbook's cells and sheets refer to each other: freed now, the PDF reuses their memory
-    return write_together({xlsx: workbook, pdf: consolidated_pdf_bytes(result, issued, key, progress)})
+    return write_together({xlsx: consolidated_xlsx_bytes(result, key),
+                           pdf: consolidated_pdf_bytes(result, issued, key, progress)})
 
 
 @dataclass
