@@ -262,3 +262,17 @@ def test_command_line_trust_and_consolidate(city_case, tmp_path, capsys, monkeyp
 def test_ranks_and_additivity():
     assert competition_ranks({"a": 0.9, "b": 0.95, "c": 0.9, "d": None}) == {"a": 2, "b": 1, "c": 2, "d": None}
     assert is_additive("亿元") and is_additive("家") and not is_additive("%") and not is_additive("天")
+
+
+def test_the_consolidated_workbook_shows_headers_merged_frozen_and_states_coloured(city_case, tmp_path):
+    *_rest, result, _root = city_case
+    book = load_workbook(write_outputs(result, tmp_path, TODAY)[0])
+    sheet = book["指标对比"]
+    assert sorted(map(str, sheet.merged_cells.ranges)) == ["F2:H2", "I2:K2"]
+    assert (sheet["F2"].value, sheet["I2"].value, sheet["F3"].value, sheet["H3"].value) == ("婺城区", "金东区", "本期值", "排名")
+    assert sheet["F2"].font.b and sheet["A3"].font.b and not sheet["A4"].font.b and sheet.freeze_panes == "F4"
+    assert sheet["G4"].number_format == "0.0%" and sheet.column_dimensions["B"].width == 30
+    tasks = book["任务状态"]
+    assert tasks.freeze_panes == "D2" and tasks["A1"].font.b
+    colours = {cell.value: cell.fill.fgColor.rgb for row in tasks.iter_rows(min_row=2, min_col=4) for cell in row}
+    assert colours["滞后"] == "00F8CBAD" and colours["已完成"] == "00C6EFCE" and colours.get("推进中", "00000000") == "00000000"
