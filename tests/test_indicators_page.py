@@ -15,6 +15,7 @@ from models.ledger import IndicatorValue
 from models.office import Return
 from models.plan import Indicator
 from tests.keyboard import type_text
+from tests.showing import loaded
 from ui.context import AppContext
 from ui.indicators.indicator_table_model import LOCKED_BACKGROUND, OUTLIER_BACKGROUND, IndicatorTableModel
 from ui.indicators.indicators_page import IndicatorsPage
@@ -47,6 +48,7 @@ def page(qtbot, demo_store):
     page.resize(1300, 700)
     page.show()
     page.refresh()
+    loaded(qtbot, page)
     page.type_filter.setCurrentIndex(page.type_filter.findData(PeriodType.MONTHLY))
     return page
 
@@ -125,10 +127,12 @@ def test_after_a_paste_only_the_pasted_rows_are_read_again_and_completion_follow
     assert completion_shown() == completion_stored() and value_of(demo_store, "JH23-01", "2023-M10") == 1
 
 
-def test_a_paste_into_a_signed_period_is_refused_in_the_preview_naming_the_period(page, monkeypatch, demo_store):
+def test_a_paste_into_a_signed_period_is_refused_in_the_preview_naming_the_period(page, qtbot, monkeypatch,
+                                                                                   demo_store):
     with demo_store.transaction() as session:  # signed now: it holds September's values as they are
         session.add(Return(period_id="2023-B20", state=ReturnState.SIGNED, signed_at=datetime.now()))
     page.refresh()
+    loaded(qtbot, page)
     shown: list[PastePreviewDialog] = []
     monkeypatch.setattr(PastePreviewDialog, "exec", lambda d: shown.append(d) or QDialog.DialogCode.Accepted)
     september = value_of(demo_store, "JH23-01", "2023-M09")
@@ -215,7 +219,7 @@ def test_copy_a_block_as_tab_separated_text(page, qtbot):
     assert len(lines) == 3 and lines[2] == ""
 
 
-def test_locked_cells_are_read_only_and_outliers_flagged(page, demo_store, monkeypatch):
+def test_locked_cells_are_read_only_and_outliers_flagged(page, qtbot, demo_store, monkeypatch):
     with demo_store.transaction() as session:
         # signed now: it holds the values as they are
         session.add(Return(period_id="2023-B20", state=ReturnState.SIGNED, signed_at=datetime.now()))
@@ -223,6 +227,7 @@ def test_locked_cells_are_read_only_and_outliers_flagged(page, demo_store, monke
             Indicator.code == "JH23-01", IndicatorValue.period_id == "2023-M08"))
         row.outlier_confirmed = True
     page.refresh()
+    loaded(qtbot, page)
     september, august = page.proxy.mapToSource(cell(page, 0, 9)), page.proxy.mapToSource(cell(page, 0, 8))
     assert not page.model.flags(september) & Qt.ItemFlag.ItemIsEditable
     assert page.model.data(september, Qt.ItemDataRole.BackgroundRole).color() == LOCKED_BACKGROUND
