@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QModelRoleDataSpan, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from models.enums import Direction, IndicatorStatus, PeriodType
@@ -34,6 +34,7 @@ EditHandler = Callable[[list[CellEdit]], bool]
 Display, ToolTip, Alignment, Background, Foreground = (
     int(role) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
                            Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole))
+RAW, EDIT = int(RawRole), int(Qt.ItemDataRole.EditRole)
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 LOCKED_FOREGROUND = QColor("#6b7280")
@@ -144,6 +145,26 @@ class IndicatorTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.EditRole:  # what an editor starts from, or a copy takes
             return self._edit_text(self.rows[row], index.column())
         return None
+
+    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:
+        """The roles the delegate paints a cell with, in one call rather than one per role."""
+        row, column = index.row(), index.column()
+        prepared = self._prepared[row] if 0 <= row < len(self._prepared) else None
+        if prepared is None:
+            if not index.isValid():
+                return
+            prepared = self._prepared[row] = self._prepare(row)
+        for role_data in span:
+            role = role_data.role()
+            columns = prepared.get(role)
+            if columns is not None:
+                value = columns[column]
+            else:  # the delegate asks for fonts, icons and check boxes too: none here
+                value = self.data(index, role) if role in (RAW, EDIT) else None
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
 
     def _prepare(self, number: int) -> dict[int, list]:
         """Every painted role of every column of row ``number``; its flags too."""
@@ -303,6 +324,10 @@ class IndicatorFilterProxyModel(QSortFilterProxyModel):
         self.beginFilterChange()
         self.text = text.strip().lower()
         self.invalidateRowsFilter()
+
+    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:
+        # QSortFilterProxyModel asks the source for each role in turn: handed on in one call.
+        self.sourceModel().multiData(self.mapToSource(index), span)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if self.period_type is None and not self.text:  # unfiltered: asked for every row at each reset

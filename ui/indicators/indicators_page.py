@@ -53,6 +53,7 @@ class IndicatorGridView(QTableView):
         self.fixed_columns = fixed_columns
         self.optional_columns = optional_columns
         self.narrowed: tuple[int, ...] = ()  # the optional columns hidden now, see _place_frozen
+        self._sizing = False  # in set_column_widths
         self._hidden_widths: dict[int, int] = {}
         self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -98,7 +99,18 @@ class IndicatorGridView(QTableView):
     def _section_resized(self, column: int, _old: int, width: int) -> None:
         if column < self.fixed_columns:
             self.frozen.setColumnWidth(column, width)
-            self._place_frozen()
+            if not self._sizing:
+                self._place_frozen()
+
+    def set_column_widths(self, widths: dict[int, int]) -> None:
+        """Widths of several columns at once: the frozen view is placed once, after them."""
+        self._sizing = True
+        try:
+            for column, width in widths.items():
+                self.horizontalHeader().resizeSection(column, width)
+        finally:
+            self._sizing = False
+        self._place_frozen()
 
     def frozen_width(self) -> int:
         return sum(self.columnWidth(c) for c in range(self.fixed_columns) if c not in self.narrowed)
@@ -364,10 +376,8 @@ class IndicatorsPage(QWidget):
         m = IndicatorTableModel
         widths = {m.COL_AREA: 66, m.COL_TASK: 36, m.COL_NAME: 150, m.COL_UNIT: 36, m.COL_DIRECTION: 50,
                   m.COL_TARGET: 70, m.COL_COUNTY_TARGET: 66, m.COL_LATEST: 84, m.COL_COMPLETION: 56, m.COL_STATUS: 46}
-        header = self.view.horizontalHeader()
-        header.setDefaultSectionSize(76)  # room for 547.12万人
-        for column, width in widths.items():
-            header.resizeSection(column, width)
+        self.view.horizontalHeader().setDefaultSectionSize(76)  # room for 547.12万人
+        self.view.set_column_widths(widths)
 
     def _go_to_current_period(self) -> None:
         """Start where the clerk works: the first indicator's latest open period."""
@@ -380,8 +390,12 @@ class IndicatorsPage(QWidget):
         if open_columns:
             target = self.proxy.mapFromSource(self.model.index(first, open_columns[-1]))
             self.view.setCurrentIndex(target)
-            # Once laid out: scrolled before, the cell would sit at the left of a still narrow view.
-            QTimer.singleShot(0, lambda: self.view.scrollTo(self.view.currentIndex()))
+            if self.view.isVisible():  # laid out now, so the rows and scroll bars are painted once
+                self.view.executeDelayedItemsLayout()
+                self.view.frozen.executeDelayedItemsLayout()
+                self.view.scrollTo(target)
+            else:  # scrolled before it is laid out, the cell would sit at the left of a still narrow view
+                QTimer.singleShot(0, lambda: self.view.scrollTo(self.view.currentIndex()))
 
     def current_row(self):
         index = self.proxy.mapToSource(self.view.currentIndex())
