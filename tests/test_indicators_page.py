@@ -2,7 +2,7 @@
 Excel with a preview, undo — then the store is read to see what really happened."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
@@ -353,3 +353,91 @@ def test_a_county_indicator_added_in_the_dialog_is_one_undo_step(page, qtbot, mo
     with demo_store.session() as session:
         assert session.scalar(select(Indicator.id).where(Indicator.code == "WC-01")) is None
     qtbot.waitUntil(lambda: page.model.rowCount() == rows)
+
+
+# ---- rows read off the UI thread ----------------------------------------------------------------
+
+def latest_shown(page, code: str) -> str:
+    row = next(n for n, r in enumerate(page.model.rows) if r.indicator.code == code)
+    return page.model.data(page.model.index(row, IndicatorTableModel.COL_LATEST))
+
+
+def latest_stored(store, code: str, as_of) -> str:
+    from models.indicator_values import indicator_table
+    from models.quantities import format_value
+
+    row = next(r for r in indicator_table(store, as_of).rows if r.indicator.code == code)
+    return format_value(row.latest.value, row.indicator.unit, row.indicator.decimals)
+
+
+def test_the_grid_says_it_is_reading_then_shows_the_stored_values(qtbot, demo_store):
+    page = IndicatorsPage(AppContext(demo_store))
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    assert page.reading() and page.model.rowCount() == 0 and page.header.subtitle.text() == "正在读取指标数据…"
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        pass
+    as_of = page.ctx.as_of()
+    assert not page.reading() and page.model.as_of == as_of and "共 15 项指标" in page.header.subtitle.text()
+    june = page.model.index(0, page.model.column_of("2023-M06"))
+    assert page.model.data(june) == f"{value_of(demo_store, 'JH23-01', '2023-M06'):g}天"
+    assert latest_shown(page, "JH23-01") == latest_stored(demo_store, "JH23-01", as_of)
+
+
+def test_a_switch_while_reading_shows_the_last_asked_for_and_drops_the_earlier_rows(page, qtbot, demo_store):
+    from ui.workers import wait_for_reads
+
+    may, november = date(2023, 5, 20), date(2023, 11, 20)
+    assert latest_stored(demo_store, "JH23-01", may) != latest_stored(demo_store, "JH23-01", november)
+    shown_dates = []
+    page.loaded.connect(lambda: shown_dates.append(page.model.as_of))
+    page.ctx.as_of_override = may
+    page.refresh()
+    wait_for_reads()  # May's rows are read and on their way to the UI thread…
+    page.ctx.as_of_override = november
+    page.refresh()  # …when November's are asked for
+    loaded(qtbot, page)
+    qtbot.wait(50)  # nothing else arrives
+    assert shown_dates == [november]
+    assert latest_shown(page, "JH23-01") == latest_stored(demo_store, "JH23-01", november)
+
+
+def test_typed_text_survives_rows_arriving_and_is_written_after(page, qtbot, demo_store):
+    from models.indicator_values import set_value
+
+    page.view.setCurrentIndex(cell(page, 0, 10))  # JH23-01, October: open and empty
+    qtbot.keyClick(page.view, "7")
+    editor = page.view.viewport().findChild(QLineEdit)
+    qtbot.keyClicks(editor, "5")
+    set_value(demo_store, "JH23-02", "2023-M10", "1.4", confirm_outlier=True)  # written elsewhere meanwhile
+    page.refresh()
+    loaded(qtbot, page)
+    assert page.view.state() == page.view.State.EditingState and editor.text() == "75"
+    assert page.proxy.data(cell(page, 1, 10)) == "1.4天"  # the fresh figures are shown around it
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.view.state() != page.view.State.EditingState)
+    assert value_of(demo_store, "JH23-01", "2023-M10") == 75 and value_of(demo_store, "JH23-02", "2023-M10") == 1.4
+
+
+def test_a_period_signed_while_typing_keeps_the_text_and_refuses_it(page, qtbot, demo_store):
+    page.view.setCurrentIndex(cell(page, 0, 9))  # JH23-01, September: open until the return is signed
+    september = value_of(demo_store, "JH23-01", "2023-M09")
+    qtbot.keyClick(page.view, "6")
+    editor = page.view.viewport().findChild(QLineEdit)
+    qtbot.keyClicks(editor, "1")
+    with demo_store.transaction() as session:  # signed by another window: September's values locked
+        session.add(Return(period_id="2023-B20", state=ReturnState.SIGNED, signed_at=datetime.now()))
+    page.refresh()  # the new locks change the grid's layout: not applied under the editor
+    loaded(qtbot, page)
+    assert page.view.state() == page.view.State.EditingState and editor.text() == "61"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # checked against the store, not the rows shown
+    refusal = page.view.viewport().findChild(QLabel, "cellRefusal")
+    assert refusal.isVisible() and "已签发" in refusal.text() and editor.text() == "61"
+    assert value_of(demo_store, "JH23-01", "2023-M09") == september and page.ctx.undo_stack.count() == 0
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)  # given up: now the grid reads the locks
+    qtbot.waitUntil(lambda: page.view.state() != page.view.State.EditingState)
+    loaded(qtbot, page)
+    september_cell = page.proxy.mapToSource(cell(page, 0, 9))
+    assert not page.model.flags(september_cell) & Qt.ItemFlag.ItemIsEditable
+    assert page.model.data(september_cell, Qt.ItemDataRole.BackgroundRole).color() == LOCKED_BACKGROUND

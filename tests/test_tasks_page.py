@@ -480,3 +480,32 @@ def test_an_edit_that_takes_a_task_out_of_the_search_removes_it_and_undo_brings_
     page.ctx.undo_stack.undo()
     assert visible_task_numbers(page.model) == shown
     assert page.model.task_at(page.tree.currentIndex()).number == 2  # selected again
+
+
+def test_the_tree_says_it_is_reading_then_selects_and_searches_the_rows_read(qtbot, demo_store):
+    page = shown(qtbot, TasksPage(AppContext(demo_store)), (1200, 700))  # shown: it reads its rows
+    assert page.reading() and page.model.rowCount() == 0 and page.header.subtitle.text() == "正在读取任务清单…"
+    assert page.select_task(task_id(demo_store, 21))  # asked for before the rows are in…
+    loaded(qtbot, page)
+    assert page.model.task_at(page.tree.currentIndex()).number == 21 and page.detail.task_id == task_id(demo_store, 21)
+    assert page.count_label.text() == "显示 38 / 38 项任务"  # …and done once they are
+    search(qtbot, page, "信用协同")  # a word of a milestone of task 22
+    assert visible_task_numbers(page.model) == [22]
+
+
+def test_a_change_while_reading_is_read_again_and_the_earlier_rows_dropped(qtbot, page, demo_store):
+    from models.task_actions import add_county_task
+    from ui.workers import wait_for_reads
+
+    arrivals = []
+    page.loaded.connect(lambda: arrivals.append(len(page.model.rows)))
+    page.refresh()
+    page.refresh()  # nothing changed since the read under way began: no second read
+    wait_for_reads()  # the 38 tasks are read and on their way to the UI thread…
+    with demo_store.session() as session:
+        area_id = current_plan(session).areas[0].id
+    add_county_task(demo_store, area_id, "县级自选：企业服务专员")  # …when another window adds a task
+    page.ctx.ledgerChanged.emit()
+    loaded(qtbot, page)
+    qtbot.wait(50)
+    assert arrivals == [39] and page.count_label.text() == "显示 39 / 39 项任务"
