@@ -147,6 +147,7 @@ class TasksPage(QWidget):
         store, override = self.ctx.store, self.ctx.as_of_override
         if not self.model.rows:
             self.header.subtitle.setText(self.tr("正在读取任务清单…"))
+            self.count_label.setText(self.tr("正在读取…"))
 
         def read_board() -> tuple[date, TaskBoard]:
             as_of = working_date(store, override)
