@@ -150,8 +150,8 @@ def run_in_background(parent: QWidget, title: str, fn: Callable[[Progress], Any]
     return BackgroundTask(parent, title, fn, on_done, on_error, cancellable).start()
 
 
-# Every page's reads wait their turn in one thread (as Anki's task manager does): SQLite serves
-# one reader per connection best, and a read that was superseded meanwhile costs nothing to drop.
+# Every page's reads wait their turn in one thread (as Anki's task manager does): they never race
+# one another for the store, and a read superseded while it waited is skipped before it begins.
 _READ_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-reads")
 
 
@@ -222,7 +222,8 @@ class PageReads(QObject):
             on_error(error)
         else:
             QMessageBox.warning(self.parent_widget, self.tr("未能读取"), error)
-        self.loaded.emit()
+        if self._awaited is None:  # on_done may have asked for more (a partial re-read finding more changed)
+            self.loaded.emit()
 
 
 def wait_for_reads() -> None:
