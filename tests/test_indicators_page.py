@@ -441,3 +441,21 @@ def test_a_period_signed_while_typing_keeps_the_text_and_refuses_it(page, qtbot,
     september_cell = page.proxy.mapToSource(cell(page, 0, 9))
     assert not page.model.flags(september_cell) & Qt.ItemFlag.ItemIsEditable
     assert page.model.data(september_cell, Qt.ItemDataRole.BackgroundRole).color() == LOCKED_BACKGROUND
+
+
+def test_a_switch_of_year_while_shown_reads_the_last_year_asked_for(page, qtbot, demo_store):
+    from models.rollover import rollover
+
+    rollover(demo_store, 2024)
+    page.ctx.set_year(None)  # the newest, 2024: the page is shown, so it reads again
+    loaded(qtbot, page)
+    assert {p.id[:4] for p in page.model.periods} == {"2024"}
+    years = []
+    page.loaded.connect(lambda: years.append(page.year))
+    page.ctx.set_year(2024)
+    page.ctx.set_year(2023)  # switched back before 2024's rows are in
+    loaded(qtbot, page)
+    qtbot.wait(50)
+    assert years == [2023] and {p.id[:4] for p in page.model.periods} == {"2023"}
+    june = page.model.index(0, page.model.column_of("2023-M06"))
+    assert page.model.data(june) == f"{value_of(demo_store, 'JH23-01', '2023-M06'):g}天"
