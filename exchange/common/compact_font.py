@@ -5,10 +5,10 @@ ReportLab's ``TTFont`` reads the whole file into memory and keeps a dict entry p
 20 MB that stay for the life of the process (40 MB for 宋体 and 仿宋 together), and each subset
 it embeds copies the whole glyph table. This one reads the file where it is asked (a table, a
 glyph), and keeps the cmap as a flat array over the Basic Multilingual Plane plus the format-12
-groups above it, the advances, side bearings and glyph offsets as arrays: under 1 MB. It reads the cmap ReportLab
-would choose, gives the same glyph and the same width for every character, and embeds the
-same subsets (ReportLab's own ``makeSubset`` runs on these tables). Every character stays
-printable: nothing of the font is left out, only the way it is held changes.
+groups above it, the advances, side bearings and glyph offsets as arrays: under 1 MB. It reads
+the cmap ReportLab would choose, gives the same glyph and the same width for every character,
+and embeds the same subsets (ReportLab's own ``makeSubset`` runs on these tables). Every
+character stays printable: nothing of the font is left out, only the way it is held changes.
 
 Fonts whose chosen cmap is not format 4 or 12 (rare old encodings), or that do not allow
 subsetting, raise ``UnsupportedFont``: the caller then uses ReportLab's own ``TTFont``.
@@ -43,8 +43,8 @@ def _big_endian(typecode: str, data: bytes) -> array:
 
 class FontFile:
     """The font file's bytes where they are asked, by index or slice, as ReportLab's parser
-    reads its in-memory copy; the file stays open (a replaced font is still read whole, as it
-    was), one read at a time (documents may be made on two threads)."""
+    reads its in-memory copy; the file stays open for the subsets to come, and is read one
+    piece at a time (documents may be made on two threads)."""
 
     def __init__(self, path: str) -> None:
         self.file = open(path, "rb")
@@ -148,6 +148,14 @@ class _Widths(dict):
 
 class CompactFace(TTFontFace):
     """ReportLab's TrueType face, reading its file where needed, its per-character tables compact."""
+
+    def __init__(self, filename: str, subfontIndex: int = 0) -> None:
+        try:
+            super().__init__(filename, subfontIndex=subfontIndex)
+        except BaseException:  # not a font this reads: the file is not kept open
+            if isinstance(getattr(self, "_ttf_data", None), FontFile):
+                self._ttf_data.file.close()
+            raise
 
     def readFile(self, f) -> None:
         self._ttf_data = FontFile(f)
