@@ -102,10 +102,12 @@ class IndicatorGridView(QTableView):
             if not self._sizing:
                 self._place_frozen()
 
-    def set_column_widths(self, widths: dict[int, int]) -> None:
-        """Widths of several columns at once: the frozen view is placed once, after them."""
+    def set_column_widths(self, default: int, widths: dict[int, int]) -> None:
+        """The width of every column, then of several columns: the frozen view is placed once,
+        after them (not once per fixed column resized)."""
         self._sizing = True
         try:
+            self.horizontalHeader().setDefaultSectionSize(default)
             for column, width in widths.items():
                 self.horizontalHeader().resizeSection(column, width)
         finally:
@@ -205,6 +207,7 @@ class IndicatorsPage(QWidget):
         self._shown_indicator: int | None = None
         self.reads = PageReads(self)
         self.reads.loaded.connect(self.loaded)
+        self.panel_reads = PageReads(self)  # the side panel's: the current indicator's history
         self._wanted: set[int] | None = None  # the indicators the read under way is for; None: all
         self._stale = False  # rows arrived while a cell was being edited: read again after it
 
@@ -377,8 +380,7 @@ class IndicatorsPage(QWidget):
         m = IndicatorTableModel
         widths = {m.COL_AREA: 66, m.COL_TASK: 36, m.COL_NAME: 150, m.COL_UNIT: 36, m.COL_DIRECTION: 50,
                   m.COL_TARGET: 70, m.COL_COUNTY_TARGET: 66, m.COL_LATEST: 84, m.COL_COMPLETION: 56, m.COL_STATUS: 46}
-        self.view.horizontalHeader().setDefaultSectionSize(76)  # room for 547.12万人
-        self.view.set_column_widths(widths)
+        self.view.set_column_widths(76, widths)  # 76 px: room for 547.12万人
 
     def _go_to_current_period(self) -> None:
         """Start where the clerk works: the first indicator's latest open period."""
@@ -406,11 +408,15 @@ class IndicatorsPage(QWidget):
         index = self.proxy.mapToSource(self.view.currentIndex())
         row = self.model.rows[index.row()] if index.isValid() else None
         if row is None or row.indicator.id != self._shown_indicator:
-            history = []
-            if row is not None:
-                history = value_history(self.ctx.store, row.indicator.id)
-            self.detail.show_indicator(row, self.periods_by_id, self.year, history)
             self._shown_indicator = row.indicator.id if row else None
+            # The indicator's history is read off the UI thread, asked for once the grid has
+            # painted what just changed (posted paints go before timers); the panel is filled
+            # when it arrives. The newest request wins, so a moving cursor never shows an old one.
+            store, periods, year = self.ctx.store, self.periods_by_id, self.year
+            indicator_id = self._shown_indicator
+            QTimer.singleShot(0, self, lambda: self.panel_reads.start(
+                lambda: value_history(store, indicator_id) if indicator_id is not None else [],
+                lambda history: self.detail.show_indicator(row, periods, year, history)))
         period = self.model.period_at(index.column()) if index.isValid() else None
         if row is None or period is None:
             self.detail.show_cell(self.tr("选择一个期次单元格以填写备注和来源"), None, "", False)
