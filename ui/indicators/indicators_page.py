@@ -208,6 +208,11 @@ class IndicatorsPage(QWidget):
         self.reads = PageReads(self)
         self.reads.loaded.connect(self.loaded)
         self.panel_reads = PageReads(self)  # the side panel's: the current indicator's history
+        self._panel_row: IndicatorRow | None = None  # the row whose history the panel is to show
+        # A zero timer, not a queued call: it fires once the events already posted are handled,
+        # the grid's paint among them, so the history is read and shown after the grid is painted.
+        self._panel_timer = QTimer(self, singleShot=True, interval=0)
+        self._panel_timer.timeout.connect(self._read_panel)
         self._wanted: set[int] | None = None  # the indicators the read under way is for; None: all
         self._stale = False  # rows arrived while a cell was being edited: read again after it
 
@@ -409,14 +414,8 @@ class IndicatorsPage(QWidget):
         row = self.model.rows[index.row()] if index.isValid() else None
         if row is None or row.indicator.id != self._shown_indicator:
             self._shown_indicator = row.indicator.id if row else None
-            # The indicator's history is read off the UI thread, asked for once the grid has
-            # painted what just changed (posted paints go before timers); the panel is filled
-            # when it arrives. The newest request wins, so a moving cursor never shows an old one.
-            store, periods, year = self.ctx.store, self.periods_by_id, self.year
-            indicator_id = self._shown_indicator
-            QTimer.singleShot(0, self, lambda: self.panel_reads.start(
-                lambda: value_history(store, indicator_id) if indicator_id is not None else [],
-                lambda history: self.detail.show_indicator(row, periods, year, history)))
+            self._panel_row = row
+            self._panel_timer.start()
         period = self.model.period_at(index.column()) if index.isValid() else None
         if row is None or period is None:
             self.detail.show_cell(self.tr("选择一个期次单元格以填写备注和来源"), None, "", False)
@@ -424,6 +423,13 @@ class IndicatorsPage(QWidget):
         editable = bool(self.model.flags(index) & Qt.ItemFlag.ItemIsEditable)
         self.detail.show_cell(period.label, row.values.get(period.id),
                               str(self.model.data(index, Qt.ItemDataRole.EditRole) or ""), editable)
+
+    def _read_panel(self) -> None:
+        """The side panel's indicator and its history, read off the UI thread. The newest request
+        wins, so a cursor moving on never has an earlier indicator's history shown."""
+        row, store, periods, year = self._panel_row, self.ctx.store, self.periods_by_id, self.year
+        self.panel_reads.start(lambda: value_history(store, row.indicator.id) if row is not None else [],
+                               lambda history: self.detail.show_indicator(row, periods, year, history))
 
     # ---- writing -----------------------------------------------------------------------------
 
