@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPaintEvent, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
@@ -33,6 +33,9 @@ from ui.workers import PageReads, run_in_background
 
 
 PERIOD_ROOM = 200  # px of period columns kept beside the frozen ones (three periods)
+# Asks the page to read the side panel's history. Posted at low priority, as Qt posts a widget's
+# repaint: handled after the grid's paint posted before it, so the grid is painted first.
+PANEL_DUE = QEvent.Type(QEvent.registerEventType())
 
 
 class IndicatorGridView(QTableView):
@@ -209,10 +212,7 @@ class IndicatorsPage(QWidget):
         self.reads.loaded.connect(self.loaded)
         self.panel_reads = PageReads(self)  # the side panel's: the current indicator's history
         self._panel_row: IndicatorRow | None = None  # the row whose history the panel is to show
-        # A zero timer, not a queued call: it fires once the events already posted are handled,
-        # the grid's paint among them, so the history is read and shown after the grid is painted.
-        self._panel_timer = QTimer(self, singleShot=True, interval=0)
-        self._panel_timer.timeout.connect(self._read_panel)
+        self._panel_due = False  # a PANEL_DUE event is posted
         self._wanted: set[int] | None = None  # the indicators the read under way is for; None: all
         self._stale = False  # rows arrived while a cell was being edited: read again after it
 
@@ -415,7 +415,9 @@ class IndicatorsPage(QWidget):
         if row is None or row.indicator.id != self._shown_indicator:
             self._shown_indicator = row.indicator.id if row else None
             self._panel_row = row
-            self._panel_timer.start()
+            if not self._panel_due:  # one request, for whichever row is current when it is handled
+                self._panel_due = True
+                QCoreApplication.postEvent(self, QEvent(PANEL_DUE), Qt.EventPriority.LowEventPriority.value)
         period = self.model.period_at(index.column()) if index.isValid() else None
         if row is None or period is None:
             self.detail.show_cell(self.tr("选择一个期次单元格以填写备注和来源"), None, "", False)
@@ -423,6 +425,13 @@ class IndicatorsPage(QWidget):
         editable = bool(self.model.flags(index) & Qt.ItemFlag.ItemIsEditable)
         self.detail.show_cell(period.label, row.values.get(period.id),
                               str(self.model.data(index, Qt.ItemDataRole.EditRole) or ""), editable)
+
+    def customEvent(self, event: QEvent) -> None:
+        if event.type() == PANEL_DUE:
+            self._panel_due = False
+            self._read_panel()
+        else:
+            super().customEvent(event)
 
     def _read_panel(self) -> None:
         """The side panel's indicator and its history, read off the UI thread. The newest request
