@@ -116,6 +116,13 @@ class RowValues(Mapping[str, StoredValue]):
     def __len__(self) -> int:
         return len(self._cells)
 
+    def latest_filled(self, begun: Collection[str], ends: Mapping[str, date], count: int) -> list[StoredValue]:
+        """The last ``count`` cells holding a number, of periods in ``begun``, in the order of
+        their periods' ends (read from the plain tuples: no value object made for the others)."""
+        cells = sorted((cell for cell in self._cells.values() if cell[2] is not None and cell[1] in begun),
+                       key=lambda cell: ends[cell[1]])
+        return [StoredValue._make(cell) for cell in cells[-count:]]
+
 
 def stored_values(session: Session, *conditions) -> list[StoredValue]:
     # Core rows through the session's connection, fetched at once: ORM row processing, or a
@@ -581,14 +588,15 @@ def _indicator_rows(session: Session, plan: Plan, as_of: date, only: Collection[
             if value[0] not in values:
                 values[value[0]] = RowValues()
             values[value[0]].add(value)
+    begun = {pid for pid, (start, _end) in spans.items() if start <= as_of}
+    ends = {pid: end for pid, (_start, end) in spans.items()}
     rows = []
     for indicator in indicators:
         own = values.get(indicator.id) or RowValues()
-        filled = sorted((v for v in own.values() if v.value is not None and spans[v.period_id][0] <= as_of),
-                        key=lambda v: spans[v.period_id][1])
+        filled = own.latest_filled(begun, ends, 2)
         latest = filled[-1] if filled else None
         evaluation = evaluate_latest(indicator, latest.value if latest else None,
-                                     spans[latest.period_id][1] if latest else None, as_of, plan.year)
+                                     ends[latest.period_id] if latest else None, as_of, plan.year)
         change = period_change(filled[-2].value, latest.value) if len(filled) > 1 else None
         task = indicator.task
         rows.append(IndicatorRow(indicator, task.area.name if task else "", f"{task.number}. {task.title}" if task else "",

@@ -2,8 +2,11 @@
 indicators × 26 periods × 5 years). Each figure is printed beside a reference measured in the
 same run on the same machine, and as a ratio to it; open and paste are medians of --repeats runs:
 
-- open:   build the page, read the store, show and paint it — against a bare QTableView over a
-          trivial model of the same size;
+- open:   from the request (the page built and asked to read) until the grid is painted with the
+          store's values: the page shown with its frame, the rows read off the UI thread, handed
+          to the model and painted — against a bare QTableView over a trivial model of the same
+          size; beside it, in runs of their own, the longest stretch of an open in which the UI
+          thread could not answer (tests/ui_blocking.py);
 - scroll: page through every row and across every column, painting each step — against the
           same bare view;
 - paste:  a 1,000-cell block (40 indicators × 25 periods): check, preview model, write as one
@@ -14,7 +17,8 @@ same run on the same machine, and as a ratio to it; open and paste are medians o
 
     QT_QPA_PLATFORM=offscreen python tests/bench_indicators.py [--db big.db] [--repeats 5]
 
-The last lines are machine-readable: ``ms grid_open N``, ``ms paste_1000 N`` (and their ratios).
+The last lines are machine-readable: ``ms grid_open N``, ``ms grid_open_ui_blocked N``,
+``ms paste_1000 N`` (and the ratios of open and paste).
 """
 from __future__ import annotations
 
@@ -108,6 +112,7 @@ def main() -> None:
     from ui.indicators.indicator_table_model import IndicatorTableModel
     from ui.indicators.indicators_page import IndicatorsPage
     from ui.indicators.paste_preview_dialog import PastePreviewDialog
+    from tests.ui_blocking import LongestBlock, wait_until_read
 
     with Store(db) as store:
         with store.session() as session:
@@ -124,13 +129,14 @@ def main() -> None:
             opened = IndicatorsPage(AppContext(store))
             opened.refresh()
             show(app, opened)
+            wait_until_read(opened)
             return opened
 
         bare = open_bare()
         scroll_ref, _steps = scroll_through(app, bare)
         rss_ref = peak_rss_mb()
 
-        open_refs, open_times, page = [], [], None
+        open_refs, open_times, open_blocks, page = [], [], [], None
         for _run in range(args.repeats):  # alternated, so a slow spell of the machine hits both
             for widget in (bare, page):
                 if widget is not None:
@@ -143,6 +149,13 @@ def main() -> None:
             started = time.perf_counter()
             page = open_page()
             open_times.append(time.perf_counter() - started)
+        for _run in range(args.repeats):  # apart: the probe's ticks slow the read thread a little
+            page.close()
+            page.deleteLater()
+            app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            with LongestBlock() as block:
+                page = open_page()
+            open_blocks.append(block.ms)
         scroll_time, steps = scroll_through(app, page.view)
 
         # 40 generated indicators × biweekly periods 1–25 of the plan year: each value + 1.
@@ -160,11 +173,11 @@ def main() -> None:
 
         def paste() -> None:
             page.paste_text(text)
-            app.processEvents()  # runs the refresh the command deferred
+            wait_until_read(page)  # the pasted rows re-read and painted
 
         def undo() -> None:
             page.ctx.undo_stack.undo()
-            app.processEvents()
+            wait_until_read(page)
 
         paste_times, undo_times = [], []
         for _run in range(args.repeats):
@@ -175,7 +188,7 @@ def main() -> None:
 
         tracemalloc.start()  # a second time, for memory only: tracing slows Python down
         page.ctx.undo_stack.redo()
-        app.processEvents()
+        wait_until_read(page)
         _current, paste_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
 
@@ -203,7 +216,9 @@ def main() -> None:
     print(f"{'undo of that paste':<34}{undo_time:>10.3f} s")
     row("peak memory (maxrss)", peak_rss_mb(), rss_ref, "MB")
     print(f"{'python allocations, redo of paste':<34}{paste_peak / 1e6:>10.1f} MB (tracemalloc peak)")
+    print(f"{'  longest stretch the UI was blocked':<34}{statistics.median(open_blocks):>10.1f} ms (median)")
     print(f"ms grid_open {open_time * 1000:.0f}")
+    print(f"ms grid_open_ui_blocked {statistics.median(open_blocks):.0f}")
     print(f"ratio grid_open {open_time / open_ref:.2f}")
     print(f"ms paste_1000 {paste_time * 1000:.0f}")
     print(f"ratio paste_1000 {paste_time / paste_ref:.2f}")

@@ -40,6 +40,8 @@ def store(db_path):
     """An open, empty store (schema at head, no plan)."""
     with Store(db_path) as opened:
         yield opened
+        if "ui.workers" in sys.modules:  # a page's read still under way finishes before the store closes
+            sys.modules["ui.workers"].wait_for_reads()
 
 
 @pytest.fixture

@@ -11,3 +11,10 @@ def shown(qtbot, widget, size: tuple[int, int] | None = None):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+def loaded(qtbot, page, timeout: int = 10_000):
+    """``page`` once the rows it reads off the UI thread are shown (at once if it reads none);
+    also when one read's rows ask for another, as a partial re-read that finds more changed does."""
+    qtbot.waitUntil(lambda: not page.reading(), timeout=timeout)
+    return page

@@ -13,7 +13,7 @@ from models.overview import lagging_tasks, milestones_due_within, status_by_area
 from models.plan_loader import current_plan
 from models.task_list import task_list
 from ui.tasks.gantt_chart import AREA_HEIGHT, HEADER_HEIGHT, ROW_HEIGHT, TITLE_HEIGHT
-from tests.showing import shown
+from tests.showing import loaded, shown
 from ui.main_window import MainWindow
 
 AS_OF = date(2023, 10, 27)
@@ -37,14 +37,14 @@ def window(qtbot, demo_store):
     return shown(qtbot, MainWindow(demo_store), (1366, 768))
 
 
-def test_dashboard_lists_open_their_task(window):
+def test_dashboard_lists_open_their_task(window, qtbot):
     home = window.show_page("home")
     assert home.status_cards[TaskStatus.LAGGING].figure.text() == "5 项"
     assert home.lagging_model.rowCount() == 5 and home.due_model.rowCount() == 2
     assert home.missing_model.rowCount() == int(home.missing_card.figure.text().split()[0])
     index = home.due_model.index(0, 1)
     home.due_view.clicked.emit(index)
-    tasks = window.pages["tasks"]
+    tasks = loaded(qtbot, window.pages["tasks"])
     assert window.stack.currentWidget() is tasks
     assert tasks.detail.task_id == home.due_model.rows[0][0]
 

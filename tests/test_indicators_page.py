@@ -2,7 +2,7 @@
 Excel with a preview, undo — then the store is read to see what really happened."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
@@ -15,6 +15,7 @@ from models.ledger import IndicatorValue
 from models.office import Return
 from models.plan import Indicator
 from tests.keyboard import type_text
+from tests.showing import loaded
 from ui.context import AppContext
 from ui.indicators.indicator_table_model import LOCKED_BACKGROUND, OUTLIER_BACKGROUND, IndicatorTableModel
 from ui.indicators.indicators_page import IndicatorsPage
@@ -47,6 +48,7 @@ def page(qtbot, demo_store):
     page.resize(1300, 700)
     page.show()
     page.refresh()
+    loaded(qtbot, page)
     page.type_filter.setCurrentIndex(page.type_filter.findData(PeriodType.MONTHLY))
     return page
 
@@ -125,10 +127,12 @@ def test_after_a_paste_only_the_pasted_rows_are_read_again_and_completion_follow
     assert completion_shown() == completion_stored() and value_of(demo_store, "JH23-01", "2023-M10") == 1
 
 
-def test_a_paste_into_a_signed_period_is_refused_in_the_preview_naming_the_period(page, monkeypatch, demo_store):
+def test_a_paste_into_a_signed_period_is_refused_in_the_preview_naming_the_period(page, qtbot, monkeypatch,
+                                                                                   demo_store):
     with demo_store.transaction() as session:  # signed now: it holds September's values as they are
         session.add(Return(period_id="2023-B20", state=ReturnState.SIGNED, signed_at=datetime.now()))
     page.refresh()
+    loaded(qtbot, page)
     shown: list[PastePreviewDialog] = []
     monkeypatch.setattr(PastePreviewDialog, "exec", lambda d: shown.append(d) or QDialog.DialogCode.Accepted)
     september = value_of(demo_store, "JH23-01", "2023-M09")
@@ -215,7 +219,7 @@ def test_copy_a_block_as_tab_separated_text(page, qtbot):
     assert len(lines) == 3 and lines[2] == ""
 
 
-def test_locked_cells_are_read_only_and_outliers_flagged(page, demo_store, monkeypatch):
+def test_locked_cells_are_read_only_and_outliers_flagged(page, qtbot, demo_store, monkeypatch):
     with demo_store.transaction() as session:
         # signed now: it holds the values as they are
         session.add(Return(period_id="2023-B20", state=ReturnState.SIGNED, signed_at=datetime.now()))
@@ -223,6 +227,7 @@ def test_locked_cells_are_read_only_and_outliers_flagged(page, demo_store, monke
             Indicator.code == "JH23-01", IndicatorValue.period_id == "2023-M08"))
         row.outlier_confirmed = True
     page.refresh()
+    loaded(qtbot, page)
     september, august = page.proxy.mapToSource(cell(page, 0, 9)), page.proxy.mapToSource(cell(page, 0, 8))
     assert not page.model.flags(september) & Qt.ItemFlag.ItemIsEditable
     assert page.model.data(september, Qt.ItemDataRole.BackgroundRole).color() == LOCKED_BACKGROUND
@@ -348,3 +353,109 @@ def test_a_county_indicator_added_in_the_dialog_is_one_undo_step(page, qtbot, mo
     with demo_store.session() as session:
         assert session.scalar(select(Indicator.id).where(Indicator.code == "WC-01")) is None
     qtbot.waitUntil(lambda: page.model.rowCount() == rows)
+
+
+# ---- rows read off the UI thread ----------------------------------------------------------------
+
+def latest_shown(page, code: str) -> str:
+    row = next(n for n, r in enumerate(page.model.rows) if r.indicator.code == code)
+    return page.model.data(page.model.index(row, IndicatorTableModel.COL_LATEST))
+
+
+def latest_stored(store, code: str, as_of) -> str:
+    from models.indicator_values import indicator_table
+    from models.quantities import format_value
+
+    row = next(r for r in indicator_table(store, as_of).rows if r.indicator.code == code)
+    return format_value(row.latest.value, row.indicator.unit, row.indicator.decimals)
+
+
+def test_the_grid_says_it_is_reading_then_shows_the_stored_values(qtbot, demo_store):
+    page = IndicatorsPage(AppContext(demo_store))
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    assert page.reading() and page.model.rowCount() == 0 and page.header.subtitle.text() == "正在读取指标数据…"
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        pass
+    as_of = page.ctx.as_of()
+    assert not page.reading() and page.model.as_of == as_of and "共 15 项指标" in page.header.subtitle.text()
+    june = page.model.index(0, page.model.column_of("2023-M06"))
+    assert page.model.data(june) == f"{value_of(demo_store, 'JH23-01', '2023-M06'):g}天"
+    assert latest_shown(page, "JH23-01") == latest_stored(demo_store, "JH23-01", as_of)
+
+
+def test_a_switch_while_reading_shows_the_last_asked_for_and_drops_the_earlier_rows(page, qtbot, demo_store):
+    from ui.workers import wait_for_reads
+
+    may, november = date(2023, 5, 20), date(2023, 11, 20)
+    assert latest_stored(demo_store, "JH23-01", may) != latest_stored(demo_store, "JH23-01", november)
+    shown_dates = []
+    page.loaded.connect(lambda: shown_dates.append(page.model.as_of))
+    page.ctx.as_of_override = may
+    page.refresh()
+    wait_for_reads()  # May's rows are read and on their way to the UI thread…
+    page.ctx.as_of_override = november
+    page.refresh()  # …when November's are asked for
+    loaded(qtbot, page)
+    qtbot.wait(50)  # nothing else arrives
+    assert shown_dates == [november]
+    assert latest_shown(page, "JH23-01") == latest_stored(demo_store, "JH23-01", november)
+
+
+def test_typed_text_survives_rows_arriving_and_is_written_after(page, qtbot, demo_store):
+    from models.indicator_values import set_value
+
+    page.view.setCurrentIndex(cell(page, 0, 10))  # JH23-01, October: open and empty
+    qtbot.keyClick(page.view, "7")
+    editor = page.view.viewport().findChild(QLineEdit)
+    qtbot.keyClicks(editor, "5")
+    set_value(demo_store, "JH23-02", "2023-M10", "1.4", confirm_outlier=True)  # written elsewhere meanwhile
+    page.refresh()
+    loaded(qtbot, page)
+    assert page.view.state() == page.view.State.EditingState and editor.text() == "75"
+    assert page.proxy.data(cell(page, 1, 10)) == "1.4天"  # the fresh figures are shown around it
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.view.state() != page.view.State.EditingState)
+    assert value_of(demo_store, "JH23-01", "2023-M10") == 75 and value_of(demo_store, "JH23-02", "2023-M10") == 1.4
+
+
+def test_a_period_signed_while_typing_keeps_the_text_and_refuses_it(page, qtbot, demo_store):
+    page.view.setCurrentIndex(cell(page, 0, 9))  # JH23-01, September: open until the return is signed
+    september = value_of(demo_store, "JH23-01", "2023-M09")
+    qtbot.keyClick(page.view, "6")
+    editor = page.view.viewport().findChild(QLineEdit)
+    qtbot.keyClicks(editor, "1")
+    with demo_store.transaction() as session:  # signed by another window: September's values locked
+        session.add(Return(period_id="2023-B20", state=ReturnState.SIGNED, signed_at=datetime.now()))
+    page.refresh()  # the new locks change the grid's layout: not applied under the editor
+    loaded(qtbot, page)
+    assert page.view.state() == page.view.State.EditingState and editor.text() == "61"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # checked against the store, not the rows shown
+    refusal = page.view.viewport().findChild(QLabel, "cellRefusal")
+    assert refusal.isVisible() and "已签发" in refusal.text() and editor.text() == "61"
+    assert value_of(demo_store, "JH23-01", "2023-M09") == september and page.ctx.undo_stack.count() == 0
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)  # given up: now the grid reads the locks
+    qtbot.waitUntil(lambda: page.view.state() != page.view.State.EditingState)
+    loaded(qtbot, page)
+    september_cell = page.proxy.mapToSource(cell(page, 0, 9))
+    assert not page.model.flags(september_cell) & Qt.ItemFlag.ItemIsEditable
+    assert page.model.data(september_cell, Qt.ItemDataRole.BackgroundRole).color() == LOCKED_BACKGROUND
+
+
+def test_a_switch_of_year_while_shown_reads_the_last_year_asked_for(page, qtbot, demo_store):
+    from models.rollover import rollover
+
+    rollover(demo_store, 2024)
+    page.ctx.set_year(None)  # the newest, 2024: the page is shown, so it reads again
+    loaded(qtbot, page)
+    assert {p.id[:4] for p in page.model.periods} == {"2024"}
+    years = []
+    page.loaded.connect(lambda: years.append(page.year))
+    page.ctx.set_year(2024)
+    page.ctx.set_year(2023)  # switched back before 2024's rows are in
+    loaded(qtbot, page)
+    qtbot.wait(50)
+    assert years == [2023] and {p.id[:4] for p in page.model.periods} == {"2023"}
+    june = page.model.index(0, page.model.column_of("2023-M06"))
+    assert page.model.data(june) == f"{value_of(demo_store, 'JH23-01', '2023-M06'):g}天"

@@ -17,6 +17,7 @@ from models.errors import LedgerError
 from models.indicator_values import set_value
 from models.returns import completeness, explain_gap, review, unexplained
 from tests.test_indicators_page import MONTHS, value_of
+from tests.showing import loaded
 from tests.test_returns import PASSPHRASE
 from ui.context import AppContext
 from ui.indicators.indicators_page import IndicatorsPage
@@ -63,6 +64,7 @@ def test_an_explained_missing_value_stays_open_and_is_asked_for_until_entered(de
     page.resize(1300, 700)
     page.show()
     page.refresh()
+    loaded(qtbot, page)
     page.type_filter.setCurrentIndex(page.type_filter.findData(PeriodType.MONTHLY))
     contained, explained = october(page, "JH23-01"), october(page, "JH23-02")
     assert not page.proxy.flags(contained) & Qt.ItemFlag.ItemIsEditable
@@ -82,4 +84,5 @@ def test_an_explained_missing_value_stays_open_and_is_asked_for_until_entered(de
         set_value(demo_store, "JH23-02", "2023-M10", "1.2")
     set_value(demo_store, "JH23-03", "2023-M10", "81", confirm_outlier=True)  # still missing: still open
     page.refresh()
+    loaded(qtbot, page)
     assert not page.proxy.flags(october(page, "JH23-02")) & Qt.ItemFlag.ItemIsEditable

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDialogButtonBox, QFileD
 
 from models.enums import OfficeRole
 from models.office_profile import save_office_role
+from tests.showing import loaded
 from ui.app import create_application
 from ui.indicators.indicator_table_model import IndicatorTableModel
 from ui.main_window import MainWindow
@@ -38,7 +39,7 @@ def test_qt_dialogs_speak_chinese(qtbot):
 
 
 def test_search_shows_the_milestone_that_matched_and_areas_count_what_is_shown(window, qtbot):
-    page = window.show_page("tasks")
+    page = loaded(qtbot, window.show_page("tasks"))
     page.search.setText("信用协同")  # a word of a milestone of task 22, not of its title
     page.apply_filter()
     model, tree = page.model, page.tree
@@ -93,7 +94,7 @@ def test_go_menu_shortcuts_follow_the_entries_shown(window, demo_store):
 
 def test_the_indicator_grid_keeps_completion_and_status_in_sight_at_1024(window, qtbot):
     window.resize(1024, 640)
-    page = window.show_page("indicators")
+    page = loaded(qtbot, window.show_page("indicators"))
     qtbot.wait(50)
     view = page.view
     for column in (IndicatorTableModel.COL_NAME, IndicatorTableModel.COL_COMPLETION, IndicatorTableModel.COL_STATUS):
@@ -320,7 +321,7 @@ def test_the_follow_up_note_has_room_at_1366_and_no_field_hides_another_at_1024(
     with demo_store.session() as session:
         task_id = session.scalar(select(Task.id).where(Task.follow_up.is_(True)))
     window.resize(1366, 768)
-    page = window.show_page("tasks")
+    page = loaded(qtbot, window.show_page("tasks"))
     assert page.select_task(task_id)
     detail = page.detail
     detail.tabs.setCurrentIndex(2)  # 基本信息

@@ -15,11 +15,12 @@ from models.plan_loader import current_plan
 from models.task_list import task_list
 from models.tasks import task_by_number
 from tests.keyboard import type_text
-from tests.showing import shown
+from tests.showing import loaded, shown
 from ui.context import AppContext
 from ui.palette import SEARCH_HIT
 from ui.tasks.task_tree_model import TaskFilter, TaskTreeModel
 from ui.tasks.tasks_page import TasksPage
+from ui.workers import wait_for_reads
 
 AS_OF = date(2023, 10, 27)
 
@@ -76,7 +77,7 @@ def test_search_and_filters_narrow_the_tree(model):
 @pytest.fixture
 def page(qtbot, demo_store):
     ctx = AppContext(demo_store)
-    return shown(qtbot, TasksPage(ctx), (1200, 700))
+    return loaded(qtbot, shown(qtbot, TasksPage(ctx), (1200, 700)))
 
 
 def task_id(store, number: int) -> int:
@@ -109,12 +110,13 @@ def test_typed_report_is_saved_across_period_switches(qtbot, page, demo_store):
     assert stored_report(demo_store, task, "2023-B22").progress != "完成税费服务专区建设"
 
 
-def test_new_period_shows_the_carried_draft(page, demo_store):
+def test_new_period_shows_the_carried_draft(qtbot, page, demo_store):
     task = task_id(demo_store, 6)
     with demo_store.transaction() as session:
         session.execute(ProgressReport.__table__.delete().where(ProgressReport.task_id == task,
                                                                 ProgressReport.period_id == "2023-B22"))
     page.refresh()
+    loaded(qtbot, page)
     page.select_task(task)
     before = stored_report(demo_store, task, "2023-B21")
     assert page.detail.report_edits["progress"].toPlainText() == before.next_steps
@@ -154,15 +156,19 @@ def test_county_task_added_from_the_page_and_deleted_with_confirmation(qtbot, pa
     with demo_store.session() as session:
         added = session.scalar(select(Task).where(Task.origin == Origin.COUNTY))
         assert added.title == "县级自选：企业服务专员" and added.number == 39
+    loaded(qtbot, page)  # a new task changes the tree's shape: the rows are read again
     assert page.detail.task_id == added.id and page.delete_button.isEnabled()
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     page.delete_county_task()
     with demo_store.session() as session:
         assert session.get(Task, added.id) is None
+    loaded(qtbot, page)
+    assert not page.model.has_task(added.id) and page.detail.task_id != added.id
     page.ctx.undo_stack.undo()
     with demo_store.session() as session:
         assert session.get(Task, added.id).title == "县级自选：企业服务专员"
-    assert page.model.task_index(added.id).isValid()
+    loaded(qtbot, page)
+    assert page.model.task_index(added.id).isValid() and page.detail.task_id == added.id
 
 
 def test_main_window_opens_a_task_on_request(qtbot, demo_store):
@@ -172,7 +178,7 @@ def test_main_window_opens_a_task_on_request(qtbot, demo_store):
     qtbot.addWidget(window)
     task = task_id(demo_store, 21)
     window.ctx.openTask.emit(task)
-    page = window.pages["tasks"]
+    page = loaded(qtbot, window.pages["tasks"])
     assert window.stack.currentWidget() is page and page.detail.task_id == task
     current = page.tree.currentIndex()
     assert page.model.task_at(current).number == 21
@@ -248,7 +254,7 @@ def test_status_and_origin_filters_show_what_the_tasks_command_lists(qtbot, tmp_
     assert {status: len(numbers) for status, numbers in listed.items()} == {
         TaskStatus.NOT_STARTED: 1, TaskStatus.ON_TRACK: 31, TaskStatus.LAGGING: 5, TaskStatus.DONE: 2}  # 38 + 1 county
     with Store(db) as store:
-        page = shown(qtbot, TasksPage(AppContext(store)))
+        page = loaded(qtbot, shown(qtbot, TasksPage(AppContext(store))))
         for status, numbers in listed.items():
             page.status_combo.setCurrentIndex(page.status_combo.findData(status))
             assert sorted(visible_task_numbers(page.model)) == sorted(numbers), status
@@ -341,7 +347,8 @@ def large_page(qtbot, tmp_path):
     db = tmp_path / "large.db"
     generate(db, LARGE)
     with Store(db) as store:
-        yield shown(qtbot, TasksPage(AppContext(store)), (1366, 768))
+        yield loaded(qtbot, shown(qtbot, TasksPage(AppContext(store)), (1366, 768)))
+        wait_for_reads()
 
 
 def scroll_to_end(qtbot, page: TasksPage) -> None:
@@ -473,3 +480,32 @@ def test_an_edit_that_takes_a_task_out_of_the_search_removes_it_and_undo_brings_
     page.ctx.undo_stack.undo()
     assert visible_task_numbers(page.model) == shown
     assert page.model.task_at(page.tree.currentIndex()).number == 2  # selected again
+
+
+def test_the_tree_says_it_is_reading_then_selects_and_searches_the_rows_read(qtbot, demo_store):
+    page = shown(qtbot, TasksPage(AppContext(demo_store)), (1200, 700))  # shown: it reads its rows
+    assert page.reading() and page.model.rowCount() == 0 and page.header.subtitle.text() == "正在读取任务清单…"
+    assert page.select_task(task_id(demo_store, 21))  # asked for before the rows are in…
+    loaded(qtbot, page)
+    assert page.model.task_at(page.tree.currentIndex()).number == 21 and page.detail.task_id == task_id(demo_store, 21)
+    assert page.count_label.text() == "显示 38 / 38 项任务"  # …and done once they are
+    search(qtbot, page, "信用协同")  # a word of a milestone of task 22
+    assert visible_task_numbers(page.model) == [22]
+
+
+def test_a_change_while_reading_is_read_again_and_the_earlier_rows_dropped(qtbot, page, demo_store):
+    from models.task_actions import add_county_task
+    from ui.workers import wait_for_reads
+
+    arrivals = []
+    page.loaded.connect(lambda: arrivals.append(len(page.model.rows)))
+    page.refresh()
+    page.refresh()  # nothing changed since the read under way began: no second read
+    wait_for_reads()  # the 38 tasks are read and on their way to the UI thread…
+    with demo_store.session() as session:
+        area_id = current_plan(session).areas[0].id
+    add_county_task(demo_store, area_id, "县级自选：企业服务专员")  # …when another window adds a task
+    page.ctx.ledgerChanged.emit()
+    loaded(qtbot, page)
+    qtbot.wait(50)
+    assert arrivals == [39] and page.count_label.text() == "显示 39 / 39 项任务"

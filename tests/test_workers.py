@@ -58,3 +58,35 @@ def test_cancel_stops_the_work_at_its_next_step(qtbot):
     qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert steps == []
     assert errors == ["已取消，未作任何改动。"]
+
+
+def test_page_reads_hand_over_only_the_newest_result_and_errors_as_messages(qtbot):
+    from ui.workers import PageReads
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    reads = PageReads(parent)
+    gate, handed, threads = threading.Event(), [], []
+
+    def first():
+        threads.append(threading.current_thread())
+        gate.wait(5)
+        return "earlier"
+
+    reads.start(first, handed.append)
+    qtbot.waitUntil(lambda: bool(threads), timeout=5000)  # under way…
+    reads.start(lambda: "newer", handed.append)  # …when a newer read is asked for
+    gate.set()
+    with qtbot.waitSignal(reads.loaded, timeout=5000):
+        pass
+    assert handed == ["newer"] and not reads.reading() and threads[0] is not threading.main_thread()
+
+    errors = []
+
+    def refused():
+        raise LedgerError("数据文件正被另一个改革台账程序使用。")
+
+    reads.start(refused, handed.append, errors.append)
+    with qtbot.waitSignal(reads.loaded, timeout=5000):
+        pass
+    assert errors == ["数据文件正被另一个改革台账程序使用。"] and handed == ["newer"]

@@ -7,12 +7,18 @@ thread as a message — never a frozen window, never a crash.
 
 The function runs in a worker thread: it must not touch any widget, and it opens its own
 database session (SQLAlchemy sessions are not shared across threads).
+
+A page's own store reads (its rows on open, after an edit, after a switch of year) run through
+``PageReads`` instead: no dialog, the page keeps what it shows until the rows arrive, and only
+the newest request's rows are handed over.
 """
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -48,13 +54,19 @@ class Worker(QObject):
             result = self.fn(self._progress)
         except Cancelled:
             self.cancelled.emit()
-        except LedgerError as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # unforeseen: logged in full, summarised to the user
-            path = log_exception("后台任务", error)
-            self.failed.emit(f"程序内部错误：{error}\n详细信息已写入 {path}。")
+        except Exception as error:
+            self.failed.emit(error_message(error))
         else:
             self.succeeded.emit(result)
+
+
+def error_message(error: Exception) -> str:
+    """What the user is told of an error in background work: a LedgerError's own words; anything
+    unforeseen logged in full and summarised."""
+    if isinstance(error, LedgerError):
+        return str(error)
+    path = log_exception("后台任务", error)
+    return f"程序内部错误：{error}\n详细信息已写入 {path}。"
 
 
 class BackgroundTask(QObject):
@@ -136,3 +148,85 @@ def run_in_background(parent: QWidget, title: str, fn: Callable[[Progress], Any]
     """Start ``fn`` off the UI thread; ``on_done(result)`` or ``on_error(message)`` run on the UI
     thread afterwards (without ``on_error`` the message is shown in a warning box)."""
     return BackgroundTask(parent, title, fn, on_done, on_error, cancellable).start()
+
+
+# Every page's reads wait their turn in one thread (as Anki's task manager does): they never race
+# one another for the store, and a read superseded while it waited is skipped before it begins.
+_READ_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-reads")
+
+
+class _Delivery(QObject):
+    """Lives in the UI thread: a read's outcome, emitted from the read thread, is queued to it."""
+
+    arrived = Signal(object, int, object, object)  # the PageReads, request number, result, error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived.connect(self._deliver)
+
+    @Slot(object, int, object, object)
+    def _deliver(self, reads: "PageReads", number: int, result: Any, error: str | None) -> None:
+        if shiboken6.isValid(reads):  # its page may have been closed meanwhile
+            reads.arrive(number, result, error)
+
+
+_delivery: _Delivery | None = None
+
+
+class PageReads(QObject):
+    """A page's store reads, off the UI thread and without a dialog. ``start(fn, on_done)`` runs
+    ``fn()`` (which opens its own session) in the read thread; ``on_done(result)`` then runs on the
+    UI thread, and ``loaded`` is emitted — unless a newer request was made meanwhile: only the
+    newest request's result is handed over, so rows asked for before a switch never replace those
+    asked for after it. An error is shown in a warning box (or handed to ``on_error``)."""
+
+    loaded = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        global _delivery
+        if _delivery is None:
+            _delivery = _Delivery()
+        self.parent_widget = parent
+        self._newest = 0
+        self._awaited: tuple[Callable[[Any], None], Callable[[str], None] | None] | None = None
+
+    def reading(self) -> bool:
+        """Whether rows asked for have not arrived yet."""
+        return self._awaited is not None
+
+    def start(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+              on_error: Callable[[str], None] | None = None) -> None:
+        self._newest += 1
+        self._awaited = (on_done, on_error)
+        _READ_THREAD.submit(self._read, self._newest, fn)
+
+    def _read(self, number: int, fn: Callable[[], Any]) -> None:  # in the read thread
+        if number != self._newest:
+            return  # superseded before it began
+        try:
+            result, error = fn(), None
+        except Exception as failure:
+            result, error = None, error_message(failure)
+        assert _delivery is not None
+        _delivery.arrived.emit(self, number, result, error)
+
+    def arrive(self, number: int, result: Any, error: str | None) -> None:
+        if number != self._newest or self._awaited is None:
+            return  # a newer request is under way: its rows are the ones to show
+        on_done, on_error = self._awaited
+        self._awaited = None
+        if error is None:
+            on_done(result)
+        elif on_error is not None:
+            on_error(error)
+        else:
+            QMessageBox.warning(self.parent_widget, self.tr("未能读取"), error)
+        if self._awaited is None:  # on_done may have asked for more (a partial re-read finding more changed)
+            self.loaded.emit()
+
+
+def wait_for_reads() -> None:
+    """Block until the reads already asked for have run (their results are then queued to the UI
+    thread): before the store they read is closed."""
+    _READ_THREAD.submit(lambda: None).result()

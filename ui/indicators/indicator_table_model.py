@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QModelRoleDataSpan, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from models.enums import Direction, IndicatorStatus, PeriodType
@@ -34,6 +34,7 @@ EditHandler = Callable[[list[CellEdit]], bool]
 Display, ToolTip, Alignment, Background, Foreground = (
     int(role) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole,
                            Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole))
+RAW, EDIT = int(RawRole), int(Qt.ItemDataRole.EditRole)
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 LOCKED_FOREGROUND = QColor("#6b7280")
@@ -68,6 +69,10 @@ class IndicatorTableModel(RowsTableModel):
         self._period_brushes = {"other": QBrush(NOT_APPLICABLE_BACKGROUND), "locked": QBrush(LOCKED_BACKGROUND),
                                 "outlier": QBrush(OUTLIER_BACKGROUND), "missing": QBrush(MISSING_NOTE_BACKGROUND)}
         self._locked_foreground = QBrush(LOCKED_FOREGROUND)
+        self._period_facts: list[tuple[str, PeriodType, bool, str]] = []
+        self._texts = {"missing": self.tr("（缺，有说明）"), "locked": self.tr("该期报表已签发，只读"),
+                       "outlier": self.tr("异常值（远离历史数据，已确认）"), "note": self.tr("备注：%s"),
+                       "source": self.tr("来源：%s")}
 
     def set_grid(self, rows: list[IndicatorRow], periods: list[Period], locked: set[tuple[int, str]],
                  as_of: date) -> None:
@@ -99,6 +104,8 @@ class IndicatorTableModel(RowsTableModel):
         return self._row_of[indicator_id]
 
     def _prepare_headers(self) -> None:
+        # What _prepare reads of each period, as plain values (ORM attributes cost a call each).
+        self._period_facts = [(p.id, p.type, p.start <= self.as_of, p.label) for p in self.periods]
         signed = {period_id for _indicator, period_id in self.locked}
         self._headers = {
             Display: [self.tr(h) for h in self.HEADERS] + [parse_period_id(p.id).short_label for p in self.periods],
@@ -115,13 +122,16 @@ class IndicatorTableModel(RowsTableModel):
 
     def cell_state(self, row: IndicatorRow, period: Period) -> str:
         """'locked', 'other' (not this indicator's period type), 'future', or 'open'."""
-        if period.type is not row.indicator.period_type:
+        i = row.indicator
+        return self._state(i.id, i.period_type, period.id, period.type, period.start <= self.as_of)
+
+    def _state(self, indicator_id: int, own_type: PeriodType, period_id: str, period_type: PeriodType,
+               started: bool) -> str:
+        if period_type is not own_type:
             return "other"
-        if (row.indicator.id, period.id) in self.locked:
+        if (indicator_id, period_id) in self.locked:
             return "locked"
-        if period.start > self.as_of:
-            return "future"
-        return "open"
+        return "open" if started else "future"
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         row = index.row()
@@ -145,6 +155,26 @@ class IndicatorTableModel(RowsTableModel):
             return self._edit_text(self.rows[row], index.column())
         return None
 
+    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:
+        """The roles the delegate paints a cell with, in one call rather than one per role."""
+        row, column = index.row(), index.column()
+        prepared = self._prepared[row] if 0 <= row < len(self._prepared) else None
+        if prepared is None:
+            if not index.isValid():
+                return
+            prepared = self._prepared[row] = self._prepare(row)
+        for role_data in span:
+            role = role_data.role()
+            columns = prepared.get(role)
+            if columns is not None:
+                value = columns[column]
+            else:  # the delegate asks for fonts, icons and check boxes too: none here
+                value = self.data(index, role) if role in (RAW, EDIT) else None
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
+
     def _prepare(self, number: int) -> dict[int, list]:
         """Every painted role of every column of row ``number``; its flags too."""
         row = self.rows[number]
@@ -162,41 +192,44 @@ class IndicatorTableModel(RowsTableModel):
         foreground = [None] * (self.FIXED_COLUMNS - 2) + [status_foreground, status_foreground]
         alignment = [None, None, None, CENTRE, CENTRE, RIGHT, RIGHT, RIGHT, RIGHT, CENTRE]
         flags = self._flags[number] = [READ_ONLY] * self.FIXED_COLUMNS
-        for period in self.periods:
-            value: StoredValue | None = row.values.get(period.id)
-            state = self.cell_state(row, period)
+        # Plain values for the loop over the periods: each ORM attribute read costs a call.
+        brushes, texts, unit, decimals, cells = self._period_brushes, self._texts, i.unit, i.decimals, row.values
+        indicator_id, own_type = i.id, i.period_type
+        for period_id, period_type, started, label in self._period_facts:
+            state = self._state(indicator_id, own_type, period_id, period_type, started)
             flags.append(EDITABLE if state == "open" else READ_ONLY)
             alignment.append(RIGHT)
             foreground.append(self._locked_foreground if state == "locked" else None)
             if state == "other":
                 display.append("")
-                background.append(self._period_brushes["other"])
+                background.append(brushes["other"])
                 tooltip.append(None)
                 continue
+            value: StoredValue | None = cells.get(period_id)
             if value is None:
                 display.append("")
             elif value.value is None and value.note:
-                display.append(self.tr("（缺，有说明）"))
+                display.append(texts["missing"])
             else:
-                display.append(format_value(value.value, i.unit, i.decimals))
+                display.append(format_value(value.value, unit, decimals))
             if state == "locked":
-                background.append(self._period_brushes["locked"])
+                background.append(brushes["locked"])
             elif value is not None and value.outlier_confirmed:
-                background.append(self._period_brushes["outlier"])
+                background.append(brushes["outlier"])
             elif value is not None and value.value is None:
-                background.append(self._period_brushes["missing"])
+                background.append(brushes["missing"])
             else:
                 background.append(None)
-            lines = [period.label]
+            lines = [label]
             if state == "locked":
-                lines.append(self.tr("该期报表已签发，只读"))
+                lines.append(texts["locked"])
             if value is not None:
                 if value.outlier_confirmed:
-                    lines.append(self.tr("异常值（远离历史数据，已确认）"))
+                    lines.append(texts["outlier"])
                 if value.note:
-                    lines.append(self.tr("备注：%s") % value.note)
+                    lines.append(texts["note"] % value.note)
                 if value.source:
-                    lines.append(self.tr("来源：%s") % value.source)
+                    lines.append(texts["source"] % value.source)
             tooltip.append("\n".join(lines))
         return {Display: display, ToolTip: tooltip, Background: background, Foreground: foreground,
                 Alignment: alignment}
@@ -303,6 +336,10 @@ class IndicatorFilterProxyModel(QSortFilterProxyModel):
         self.beginFilterChange()
         self.text = text.strip().lower()
         self.invalidateRowsFilter()
+
+    def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:
+        # QSortFilterProxyModel asks the source for each role in turn: handed on in one call.
+        self.sourceModel().multiData(self.mapToSource(index), span)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if self.period_type is None and not self.text:  # unfiltered: asked for every row at each reset

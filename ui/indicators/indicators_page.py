@@ -2,6 +2,7 @@
 panel. Every write goes through SetIndicatorValuesCommand, so it is one undoable step."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -15,10 +16,11 @@ from exchange.common.tsv import read_tsv, write_tsv
 from models.enums import IndicatorStatus, PeriodType
 from models.errors import LedgerError
 from models.indicator_values import (
-    BlockPreview, CellCheck, CellEdit, OutlierError, ValueState, indicator_grid, indicator_grid_rows, preview_block,
-    value_history,
+    BlockPreview, CellCheck, CellEdit, IndicatorGrid, IndicatorRow, OutlierError, ValueState, indicator_grid,
+    indicator_grid_rows, preview_block, value_history,
 )
 from models.ledger import Period
+from models.settings import working_date
 from ui.context import AppContext
 from ui.indicators.indicator_commands import SetIndicatorValuesCommand
 from ui.indicators.indicator_definition_dialog import IndicatorDefinitionDialog
@@ -27,7 +29,7 @@ from ui.indicators.indicator_table_model import IndicatorFilterProxyModel, Indic
 from ui.indicators.paste_preview_dialog import PastePreviewDialog
 from ui.indicators.value_delegate import CheckedValueDelegate
 from ui.widgets import page_layout
-from ui.workers import run_in_background
+from ui.workers import PageReads, run_in_background
 
 
 PERIOD_ROOM = 200  # px of period columns kept beside the frozen ones (three periods)
@@ -44,12 +46,14 @@ class IndicatorGridView(QTableView):
     copyRequested = Signal()
     pasteRequested = Signal()
     clearRequested = Signal()
+    editorClosed = Signal()
 
     def __init__(self, fixed_columns: int, optional_columns: tuple[int, ...] = (), parent=None) -> None:
         super().__init__(parent)
         self.fixed_columns = fixed_columns
         self.optional_columns = optional_columns
         self.narrowed: tuple[int, ...] = ()  # the optional columns hidden now, see _place_frozen
+        self._sizing = False  # in set_column_widths
         self._hidden_widths: dict[int, int] = {}
         self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -95,7 +99,18 @@ class IndicatorGridView(QTableView):
     def _section_resized(self, column: int, _old: int, width: int) -> None:
         if column < self.fixed_columns:
             self.frozen.setColumnWidth(column, width)
-            self._place_frozen()
+            if not self._sizing:
+                self._place_frozen()
+
+    def set_column_widths(self, widths: dict[int, int]) -> None:
+        """Widths of several columns at once: the frozen view is placed once, after them."""
+        self._sizing = True
+        try:
+            for column, width in widths.items():
+                self.horizontalHeader().resizeSection(column, width)
+        finally:
+            self._sizing = False
+        self._place_frozen()
 
     def frozen_width(self) -> int:
         return sum(self.columnWidth(c) for c in range(self.fixed_columns) if c not in self.narrowed)
@@ -167,6 +182,7 @@ class IndicatorGridView(QTableView):
         super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if move_down else hint)
         if move_down:
             self._move_down()
+        self.editorClosed.emit()
 
     def _move_down(self) -> None:
         current = self.currentIndex()
@@ -176,6 +192,8 @@ class IndicatorGridView(QTableView):
 
 
 class IndicatorsPage(QWidget):
+    loaded = Signal()  # the rows asked for are shown
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -185,6 +203,10 @@ class IndicatorsPage(QWidget):
         self._refreshing = False
         self.periods_by_id: dict[str, Period] = {}
         self._shown_indicator: int | None = None
+        self.reads = PageReads(self)
+        self.reads.loaded.connect(self.loaded)
+        self._wanted: set[int] | None = None  # the indicators the read under way is for; None: all
+        self._stale = False  # rows arrived while a cell was being edited: read again after it
 
         layout, self.header = page_layout(self, self.tr("指标填报"))
 
@@ -235,26 +257,65 @@ class IndicatorsPage(QWidget):
         self.view.copyRequested.connect(self.copy_selection)
         self.view.pasteRequested.connect(self.paste)
         self.view.clearRequested.connect(self.clear_selection)
+        self.view.editorClosed.connect(self._editor_closed)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._refreshing or self._show_current())
         self.add_button.clicked.connect(lambda: self.edit_definition(None))
         self.edit_button.clicked.connect(lambda: self.edit_definition(self.current_row()))
         self.import_button.clicked.connect(self.import_workbook)
+        ctx.ledgerChanged.connect(self._ledger_changed)
 
     # ---- reading -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Re-read the store; keep selection and scroll when only figures changed."""
-        as_of = self.ctx.as_of()
-        grid = indicator_grid(self.ctx.store, as_of)
+        """Re-read the whole grid, off the UI thread; the page shows its rows meanwhile (or, before
+        its first rows, that it is reading). Selection and scroll stay when only figures changed."""
+        self._read(None)
+
+    def reading(self) -> bool:
+        """Whether rows asked for have not arrived yet (``loaded`` is emitted when they have)."""
+        return self.reads.reading()
+
+    def _read(self, indicator_ids: set[int] | None) -> None:
+        """Ask for fresh rows: of these indicators (those whose values were written), or of the
+        whole grid (None). A read still under way is superseded and its rows dropped, so this one
+        covers what that one did too."""
+        if self.reads.reading():
+            indicator_ids = None if indicator_ids is None or self._wanted is None else indicator_ids | self._wanted
+        self._wanted = indicator_ids
+        store, override = self.ctx.store, self.ctx.as_of_override
+        if indicator_ids is None:
+            if not self.model.rows:
+                self.header.subtitle.setText(self.tr("正在读取指标数据…"))
+
+            def read_grid() -> tuple[date, IndicatorGrid | None]:
+                as_of = working_date(store, override)
+                return as_of, indicator_grid(store, as_of)
+            self.reads.start(read_grid, lambda result: self._grid_read(*result))
+        else:
+            ids = indicator_ids
+
+            def read_rows() -> tuple[date, list[IndicatorRow], set[tuple[int, str]]]:
+                as_of = working_date(store, override)
+                return (as_of, *indicator_grid_rows(store, as_of, ids))
+            self.reads.start(read_rows, lambda result: self._rows_read(ids, *result))
+
+    def _grid_read(self, as_of: date, grid: IndicatorGrid | None) -> None:
+        if self.view.state() == QAbstractItemView.State.EditingState and \
+                (grid is None or not self._same_layout(as_of, grid)):
+            # A new layout resets the model, which would close the editor and lose what is typed
+            # in it: read again once the editor is closed (its text is written first).
+            self._stale = True
+            return
         if grid is None:
+            self.has_plan = False
+            self.header.subtitle.setText(self.tr("尚未载入方案"))
             self.model.set_grid([], [], set(), as_of)
             return
         rows, periods, locked = grid.rows, grid.periods, grid.locked
         types = {r.indicator.period_type for r in rows}
         self.has_plan, self.year, self.plan_name = True, grid.year, grid.plan_name
         self.header.subtitle.setText(self._summary(grid.plan_name, as_of, rows))
-        same_layout = [p.id for p in periods] == [p.id for p in self.model.periods] and locked == self.model.locked \
-            and as_of == self.model.as_of
+        same_layout = self._same_layout(as_of, grid)
         self.periods_by_id = {p.id: p for p in periods}
         self._refreshing = True  # the current cell moves below: the side panel is filled once, at the end
         try:
@@ -270,11 +331,15 @@ class IndicatorsPage(QWidget):
         self._shown_indicator = None
         self._show_current()
 
-    def _refresh_indicators(self, indicator_ids: set[int]) -> None:
-        """Re-read only the rows of indicators whose values were written (their completion and
-        status with them); the whole grid when more than those may have changed."""
-        as_of = self.ctx.as_of()
-        rows, locked = indicator_grid_rows(self.ctx.store, as_of, indicator_ids)
+    def _same_layout(self, as_of: date, grid: IndicatorGrid) -> bool:
+        """Whether the grid has the shown rows' periods and locks: then only figures change."""
+        return [p.id for p in grid.periods] == [p.id for p in self.model.periods] \
+            and grid.locked == self.model.locked and as_of == self.model.as_of
+
+    def _rows_read(self, indicator_ids: set[int], as_of: date, rows: list[IndicatorRow],
+                   locked: set[tuple[int, str]]) -> None:
+        """The re-read rows of indicators whose values were written (their completion and status
+        with them); the whole grid again when more than those may have changed."""
         if as_of != self.model.as_of or len(rows) != len(indicator_ids) or not self.model.replace_rows(rows, locked):
             self.refresh()
             return
@@ -282,6 +347,11 @@ class IndicatorsPage(QWidget):
         if self._shown_indicator in indicator_ids:
             self._shown_indicator = None  # its chart and history show the new values
         self._show_current()
+
+    def _editor_closed(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh()
 
     def _summary(self, plan_name: str, as_of, rows) -> str:
         count = {status: 0 for status in IndicatorStatus}
@@ -307,10 +377,8 @@ class IndicatorsPage(QWidget):
         m = IndicatorTableModel
         widths = {m.COL_AREA: 66, m.COL_TASK: 36, m.COL_NAME: 150, m.COL_UNIT: 36, m.COL_DIRECTION: 50,
                   m.COL_TARGET: 70, m.COL_COUNTY_TARGET: 66, m.COL_LATEST: 84, m.COL_COMPLETION: 56, m.COL_STATUS: 46}
-        header = self.view.horizontalHeader()
-        header.setDefaultSectionSize(76)  # room for 547.12万人
-        for column, width in widths.items():
-            header.resizeSection(column, width)
+        self.view.horizontalHeader().setDefaultSectionSize(76)  # room for 547.12万人
+        self.view.set_column_widths(widths)
 
     def _go_to_current_period(self) -> None:
         """Start where the clerk works: the first indicator's latest open period."""
@@ -323,8 +391,12 @@ class IndicatorsPage(QWidget):
         if open_columns:
             target = self.proxy.mapFromSource(self.model.index(first, open_columns[-1]))
             self.view.setCurrentIndex(target)
-            # Once laid out: scrolled before, the cell would sit at the left of a still narrow view.
-            QTimer.singleShot(0, lambda: self.view.scrollTo(self.view.currentIndex()))
+            if self.view.isVisible():  # laid out now, so the rows and scroll bars are painted once
+                self.view.executeDelayedItemsLayout()
+                self.view.frozen.executeDelayedItemsLayout()
+                self.view.scrollTo(target)
+            else:  # scrolled before it is laid out, the cell would sit at the left of a still narrow view
+                QTimer.singleShot(0, lambda: self.view.scrollTo(self.view.currentIndex()))
 
     def current_row(self):
         index = self.proxy.mapToSource(self.view.currentIndex())
@@ -386,14 +458,25 @@ class IndicatorsPage(QWidget):
             self._show_error(str(error))
 
     def _values_written(self, indicator_ids: set[int]) -> None:
-        # Deferred: the model must not be refreshed from inside its own setData.
-        QTimer.singleShot(0, lambda: self._refresh_indicators(indicator_ids))
-        self.ctx.ledgerChanged.emit()
+        self._read(indicator_ids)  # the rows arrive later: never inside the model's own setData
+        self._notify_others()
 
     def _after_change(self) -> None:
-        # Deferred: the model must not be refreshed from inside its own setData.
-        QTimer.singleShot(0, self.refresh)
-        self.ctx.ledgerChanged.emit()
+        self.refresh()
+        self._notify_others()
+
+    def _ledger_changed(self) -> None:
+        """Another page or a switch of year changed what the grid shows (when hidden, the grid is
+        read again when it is shown)."""
+        if self.isVisible():
+            self.refresh()
+
+    def _notify_others(self) -> None:
+        self.ctx.ledgerChanged.disconnect(self._ledger_changed)  # this page reads what it wrote itself
+        try:
+            self.ctx.ledgerChanged.emit()
+        finally:
+            self.ctx.ledgerChanged.connect(self._ledger_changed)
 
     def _show_error(self, message: str) -> None:
         QMessageBox.warning(self, self.tr("未能完成"), message)

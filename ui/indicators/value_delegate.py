@@ -1,6 +1,7 @@
 """The grid's cell editor, checked as Excel's data validation checks: a value the rules refuse
 keeps the editor open on its cell, with the typed text and the reason beside it — no modal box,
-the cursor does not move. Escape gives the edit up; anything else commits only a value that passes."""
+the cursor does not move. Escape gives the edit up; anything else commits only a value that passes.
+Rows re-read while an editor is open never replace what was typed in it."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -28,6 +29,13 @@ class CheckedValueDelegate(QStyledItemDelegate):
         self._cells[editor] = QPersistentModelIndex(index)
         editor.destroyed.connect(lambda *_: self._forget(editor))
         return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        # Fresh rows arriving repaint the cells around an open editor and hand it the stored
+        # value again: once something is typed, the typing stays.
+        if isinstance(editor, QLineEdit) and editor.isModified():
+            return
+        super().setEditorData(editor, index)
 
     def _forget(self, editor: QLineEdit) -> None:
         self._cells.pop(editor, None)

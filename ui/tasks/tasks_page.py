@@ -2,7 +2,9 @@
 selected task's detail pane on the right. Every edit is saved at once and can be undone."""
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter, QTreeView,
@@ -11,23 +13,31 @@ from PySide6.QtWidgets import (
 
 from models.enums import Origin, TaskStatus
 from models.errors import LedgerError
-from models.task_actions import task_board, task_row
+from models.settings import working_date
+from models.task_actions import TaskBoard, task_board, task_row
 from ui.tasks import task_commands as tc
 from ui.context import AppContext
 from ui.tasks.task_detail import TaskDetailPane
 from ui.tasks.task_dialogs import AddTaskDialog
 from ui.tasks.task_tree_model import TaskFilter, TaskTreeModel
 from ui.widgets import compact_combo, page_layout
+from ui.workers import PageReads
 
 DUE_CHOICES = [7, 14, 30, 60]
 SEARCH_DELAY_MS = 120  # typing a word filters once, not once per key
 
 
 class TasksPage(QWidget):
+    loaded = Signal()  # the rows asked for are shown
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self._dirty = True
+        self._dirty = True  # the rows shown (or being read) may be older than the store's
+        self.reads = PageReads(self)
+        self.reads.loaded.connect(self.loaded)
+        self._selecting: int | None = None  # the task to select once the rows being read are in
+        self.board = TaskBoard("", [], [], [])  # as last read: the areas and list kinds to choose from
         layout, self.header = page_layout(self, self.tr("任务清单"))
 
         self.search = QLineEdit(objectName="taskSearch", clearButtonEnabled=True,
@@ -125,12 +135,34 @@ class TasksPage(QWidget):
         return combo
 
     # ---- loading ----
-    def refresh(self) -> None:
-        """Re-read every task (on show, and after changes made elsewhere)."""
-        selected = self.detail.task_id
-        as_of = self.ctx.as_of()
-        board = task_board(self.ctx.store, as_of)
+    def refresh(self, select: int | None = None) -> None:
+        """Re-read every task (on show, and after changes made elsewhere), off the UI thread: the
+        tree keeps its rows meanwhile (before its first, the page says it is reading). Then the
+        task ``select`` is selected, or the one selected before."""
+        if select is not None:
+            self._selecting = select
+        if self.reads.reading() and not self._dirty:
+            return  # the read under way began after the last change: its rows are fresh
+        self._dirty = False
+        store, override = self.ctx.store, self.ctx.as_of_override
+        if not self.model.rows:
+            self.header.subtitle.setText(self.tr("正在读取任务清单…"))
+            self.count_label.setText(self.tr("正在读取…"))
+
+        def read_board() -> tuple[date, TaskBoard]:
+            as_of = working_date(store, override)
+            return as_of, task_board(store, as_of)
+        self.reads.start(read_board, lambda result: self._board_read(*result))
+
+    def reading(self) -> bool:
+        """Whether rows asked for have not arrived yet (``loaded`` is emitted when they have)."""
+        return self.reads.reading()
+
+    def _board_read(self, as_of: date, board: TaskBoard) -> None:
+        selected = self._selecting if self._selecting is not None else self.detail.task_id
+        self._selecting = None
         rows, kinds = board.rows, [name for _id, name in board.list_kinds]
+        self.board = board
         self.header.subtitle.setText(
             self.tr("%s · 台账日期 %s · 每项修改即时保存，Ctrl+Z 撤销、Ctrl+Y 重做") % (board.plan_name, as_of.isoformat())
             if board.plan_name else self.tr("尚未载入方案"))
@@ -139,7 +171,6 @@ class TasksPage(QWidget):
         units = sorted({u for r in rows for u in (r.lead_unit, r.county_unit) if u})
         self._fill_choices(self.unit_combo, [(u, u) for u in units])
         self.model.set_rows(rows, self.current_filter(), as_of)
-        self._dirty = False
         if selected is None and rows:
             selected = rows[0].id  # open on the first task rather than an empty pane
         if selected is not None and not self.select_task(selected):
@@ -166,18 +197,19 @@ class TasksPage(QWidget):
             self.refresh()
 
     def _task_changed(self, task_id: int) -> None:
-        """A command changed a task: update its row (or everything if its shape changed)."""
+        """A command changed a task: update its row (or everything, off the UI thread, if its
+        shape changed: the task is selected once the rows are in)."""
         row = task_row(self.ctx.store, task_id, self.ctx.as_of())
-        if not (row and self.model.replace_task(row)):
-            self.ctx.ledgerChanged.disconnect(self._ledger_changed)
-            try:
-                self.refresh()
-            finally:
-                self.ctx.ledgerChanged.connect(self._ledger_changed)
-        if self.detail.task_id != task_id:
-            self.select_task(task_id)
+        if row and not self.reads.reading() and self.model.replace_task(row):
+            if self.detail.task_id != task_id:
+                self.select_task(task_id)
+            else:
+                self.detail.reload()
         else:
-            self.detail.reload()
+            self._dirty = True
+            self.refresh(select=task_id)
+            if self.detail.task_id == task_id:
+                self.detail.reload()
         self._notify_others()
 
     def _notify_others(self) -> None:
@@ -278,7 +310,11 @@ class TasksPage(QWidget):
 
     # ---- selection ----
     def select_task(self, task_id: int) -> bool:
-        """Select a task in the tree (clearing filters that hide it) and show its detail."""
+        """Select a task in the tree (clearing filters that hide it) and show its detail; once
+        the rows are in, if they are being read."""
+        if self.reads.reading():
+            self._selecting = task_id
+            return True
         if not self.model.has_task(task_id):
             return False
         index = self.model.task_index(task_id)
@@ -308,7 +344,7 @@ class TasksPage(QWidget):
 
     # ---- county tasks ----
     def add_county_task(self) -> None:
-        board = task_board(self.ctx.store, self.ctx.as_of())
+        board = self.board
         if not board.plan_name:
             return
         dialog = AddTaskDialog(board.areas, board.list_kinds, self)
