@@ -1,11 +1,11 @@
 """The window started as ``python main.py …`` starts it, in this process, watched: one JSON line on
 stdout when the main window's first frame is painted ("frame") and one when 首页 is first painted,
 the store's data on it ("ready"), each with time.time(), process_time(), the modules loaded and
-what the window shows; then the program is quit (unless --stay) and exits with main.py's code.
+what the window shows; then the program is quit and exits with main.py's code.
 Message boxes and dialogs are answered instead of waiting on a person, and said on stdout ("box",
 "dialog"): a question by --answer, a dialog rejected.
 
-    python tests/window_probe.py [--answer yes|no] [--stay] -- [main.py's arguments]
+    python tests/window_probe.py [--answer yes|no] -- [main.py's arguments]
     python tests/window_probe.py --bare | --floor
 
 --bare and --floor are tests/bench_startup.py's references, timed the same way: a bare
@@ -51,9 +51,9 @@ def shown(window: QMainWindow) -> dict:
 class Probe(QObject):
     """Watches every paint of the application: the first of a main window, the first of 首页."""
 
-    def __init__(self, quit_at: str | None) -> None:
+    def __init__(self, quit_at: str) -> None:
         super().__init__()
-        self.quit_at = quit_at  # "frame", "ready" or None: the event after which the program is quit
+        self.quit_at = quit_at  # "frame" or "ready": the event after which the program is quit
         self.frame = self.ready = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -107,7 +107,6 @@ def bare(floor: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--answer", choices=("yes", "no"), default="yes")
-    parser.add_argument("--stay", action="store_true")
     parser.add_argument("--bare", action="store_true")
     parser.add_argument("--floor", action="store_true")
     parser.add_argument("main_args", nargs="*")
@@ -116,7 +115,7 @@ def main() -> None:
         return bare(args.floor)
     import ui.app
 
-    probe = Probe(quit_at=None if args.stay else "ready")
+    probe = Probe(quit_at="ready")
     create_application = ui.app.create_application
 
     def watched_application(*a, **k):
