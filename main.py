@@ -771,7 +771,8 @@ def run_command(args: argparse.Namespace) -> int:
         operation = command.function()
         start_up_done()
         if command.store:
-            from models.store import Store, default_db_path
+            from models.store import Store
+            from models.store_path import default_db_path
 
             # Only init makes a new store: a mistyped --db must not silently become an empty ledger.
             with Store(args.db or default_db_path(), create=command.name == "init") as store:

@@ -1,18 +1,6 @@
-"""The ledger's core: typed ORM models, the store, migrations and the domain rules. No Qt here."""
-from models.base import Base
-from models.enums import (
-    Direction, IndicatorStatus, OfficeRole, Origin, PeriodType, ReturnState, TaskStatus, ValueKind,
-)
-from models.ledger import Evidence, IndicatorValue, Period, ProgressReport
-from models.office import AuditEntry, Office, Return, Setting
-from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
-from models.problems.records import EnterpriseIssue, IssueLink, IssueStep
-from models.trust import TrustedCertificate
-from models.unit_forms import LedgerIdentity, UnitForm, UnitFormReceipt
+"""The ledger's core: typed ORM models, the store, migrations and the domain rules. No Qt here.
 
-__all__ = [
-    "Area", "AuditEntry", "Base", "LedgerIdentity", "UnitForm", "UnitFormReceipt", "Direction", "EnterpriseIssue",
-    "Evidence", "Indicator", "IndicatorStatus", "IndicatorValue", "IssueLink", "IssueStep",
-    "ListKind", "Milestone", "Office", "OfficeRole", "Origin", "Period", "PeriodType", "Plan",
-    "ProgressReport", "Return", "ReturnState", "Setting", "Task", "TaskStatus", "TrustedCertificate", "ValueKind",
-]
+The package itself loads nothing: a module such as ``models.store_path`` or ``models.errors``
+costs only itself, so the window can show its frame before SQLAlchemy loads. Each table's module
+imports the tables its relationships name; ``models.tables`` gathers all of them (for Alembic).
+"""

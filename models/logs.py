@@ -7,7 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
-from models.store import APP_NAME
+from models.store_path import APP_NAME
 
 
 def log_path() -> Path:

@@ -1,5 +1,6 @@
 """Loading a plan from its data form (the built-in JSON, later imported workbooks) into the store,
-and setting up a store (``initialise``: the ``init`` command; ``ensure_plan``: the window's first start).
+and setting up a store (``initialise``: the ``init`` command; ``open_ledger`` and ``ensure_plan``:
+the window's start).
 
 Loading is idempotent: a plan whose code is already in the store is left as it is.
 """
@@ -20,6 +21,7 @@ from models.demo import DEMO_AS_OF, load_demo
 from models.enums import Direction, PeriodType, ValueKind
 from models.errors import LedgerError
 from models.ledger import Period
+from models.office_profile import office_profile
 from models.periods import PeriodSpan, period_containing, periods_of_year
 from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
 from models.resources import builtin_plan_path
@@ -192,6 +194,22 @@ def ensure_plan(store: Store) -> bool:
         load_builtin_plan(session)
         _sample_date(session)
         return True
+
+
+def open_ledger(db_path: Path) -> tuple[Store, bool]:
+    """The window's store: opened (made where the file is missing or empty: the window has asked),
+    backed up and migrated to the newest schema, and for an office already set up (True) given the
+    built-in plan if it holds none. On a first start (False) the office first chooses how to begin
+    (the city's workbook, the sample, a rollover); ``ensure_plan`` follows that choice."""
+    store = Store(db_path, create=True).open()
+    try:
+        set_up = office_profile(store).is_set_up
+        if set_up:
+            ensure_plan(store)
+    except BaseException:
+        store.close()
+        raise
+    return store, set_up
 
 
 def current_period(store: Store, as_of: date, year: int | None = None) -> PeriodSpan:

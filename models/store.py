@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
 
-import platformdirs
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError
@@ -26,27 +25,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.audit import set_actor
 from models.errors import LedgerError
 from models.migrate import HEAD, refuse_unknown_schema, upgrade_store
+from models.store_path import store_file_exists
 
-APP_NAME = "ReformLedger"
-DB_ENV = "LEDGER_DB"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The lock byte lies in the page SQLite never uses (the one holding its own lock bytes at 1 GiB),
 # past them: on Windows, where locks are mandatory, it blocks neither SQLite's locks nor its reads.
 LOCK_OFFSET = 0x40000000 + 0x800
 CREATING = ".creating-"
-
-
-def default_db_path() -> Path:
-    """``--db`` wins, then ``LEDGER_DB``, then the user data folder."""
-    if os.environ.get(DB_ENV):
-        return Path(os.environ[DB_ENV]).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "ledger.db"
-
-
-def store_file_exists(db_path: Path) -> bool:
-    """Whether there is a file to open (an empty one counts as none: it holds no ledger)."""
-    path = Path(db_path).expanduser()
-    return path.exists() and path.stat().st_size > 0
 
 
 class StoreLockedError(LedgerError):

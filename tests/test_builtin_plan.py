@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from models import Area, Indicator, Milestone, Task
+from models.tables import Area, Indicator, Milestone, Task
 from models.plan_loader import load_builtin_plan
 from models.summary import store_summary
 

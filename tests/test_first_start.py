@@ -16,6 +16,7 @@ from models.plan import Plan
 from models.settings import AS_OF
 from tests.test_plan_layouts import layout_row_per_indicator
 from ui.app import create_application, start_ledger
+from ui.main_window import MainWindow
 from ui.office_dialog import OfficeDialog
 from ui.plan_import_dialog import PlanImportDialog
 from ui.rollover_dialog import RolloverDialog
@@ -47,8 +48,9 @@ def test_first_start_on_an_empty_store_offers_counties_and_the_sample(qtbot, sto
         office = session.scalar(select(Office))
         assert (office.county, office.office_name, office.role) == ("义乌市", "义乌市营商办", OfficeRole.COUNTY)
 
-    window = start_ledger(store, dialog.start_choice)
+    window = MainWindow()
     qtbot.addWidget(window)
+    start_ledger(window, store, dialog.start_choice)
     with store.session() as session:
         assert session.scalars(select(Plan.year)).all() == [2023]
         assert AS_OF.get(session) == date(2023, 10, 27)  # the sample is seen inside its year
@@ -68,8 +70,9 @@ def test_the_city_office_picks_its_city_and_imports_its_workbook(qtbot, store, t
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     monkeypatch.setattr(PlanImportDialog, "exec", lambda self: bool(import_plan_workbook(self.ctx.store, self.path)))
     monkeypatch.setattr(QMessageBox, "information", lambda *a: pytest_fail("the sample must not be loaded"))
-    window = start_ledger(store, dialog.start_choice)
+    window = MainWindow()
     qtbot.addWidget(window)
+    start_ledger(window, store, dialog.start_choice)
     with store.session() as session:
         assert session.scalars(select(Plan.year)).all() == [2024]  # no sample beside the city's plan
     assert window.windowTitle() == "改革台账 — 2024 年度"
@@ -90,8 +93,9 @@ def test_a_store_holding_a_year_offers_the_rollover(qtbot, demo_store, monkeypat
     assert "由 2023 年度未完成的任务生成 2024 年度台账" in dialog.start_group.buttons()[1].text()
     opened = []
     monkeypatch.setattr(RolloverDialog, "exec", lambda self: opened.append(self.report.toPlainText()) or 0)
-    window = start_ledger(demo_store, "rollover")
+    window = MainWindow()
     qtbot.addWidget(window)
+    start_ledger(window, demo_store, "rollover")
     assert opened and opened[0].startswith("从 2023 年度结转到 2024 年度：结转 36 项未完成任务")
 
 

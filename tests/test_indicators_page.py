@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QMessageBox
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.enums import PeriodType, ReturnState
 from models.ledger import IndicatorValue
@@ -261,6 +261,33 @@ def test_an_empty_value_with_a_note_from_the_side_panel(page, qtbot, demo_store)
             Indicator.code == "JH23-01", IndicatorValue.period_id == "2023-M10"))
     assert (row.value, row.note) == (None, "部门数据延迟报送")
     qtbot.waitUntil(lambda: page.model.data(page.proxy.mapToSource(cell(page, 0, 10))) == "（缺，有说明）")
+
+
+def history_texts(page) -> list[tuple[str, str]]:
+    """The side panel's history as shown: period and value of each row, newest first."""
+    return [row[:2] for row in page.detail.history_model.rows]
+
+
+def test_the_side_panel_follows_the_cursor_and_shows_a_value_just_typed(page, qtbot, demo_store):
+    """The panel's history is read off the UI thread: it still shows the current indicator's
+    stored values, those of the next one when the cursor moves, and a value typed a moment ago."""
+    page.view.setCurrentIndex(cell(page, 1, 10))
+    qtbot.waitUntil(lambda: page.detail.title.text().startswith("JH23-02"))
+    with demo_store.session() as session:
+        stored = session.scalar(select(func.count()).select_from(IndicatorValue).join(Indicator).where(
+            Indicator.code == "JH23-02"))
+    assert len(history_texts(page)) == stored > 0
+
+    page.view.setCurrentIndex(cell(page, 0, 10))  # JH23-01, October: open and empty
+    qtbot.waitUntil(lambda: page.detail.title.text().startswith("JH23-01"))
+    assert history_texts(page)[0][0] != "2023年10月"
+    page.view.setCurrentIndex(cell(page, 0, 10))
+    type_into(qtbot, page.view, "76")
+    assert value_of(demo_store, "JH23-01", "2023-M10") == 76
+    qtbot.waitUntil(lambda: page.detail.title.text().startswith("JH23-02"))  # Enter moved down
+    page.view.setCurrentIndex(cell(page, 0, 10))
+    qtbot.waitUntil(lambda: page.detail.title.text().startswith("JH23-01"))
+    assert history_texts(page)[0] == ("2023年10月", "76天")  # newest first
 
 
 def test_county_target_edited_in_the_dialog_and_undone(page, qtbot, monkeypatch, demo_store):

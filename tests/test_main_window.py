@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from sqlalchemy import select
 
-from models import Office
+from models.office import Office
 from models.settings import read_setting
 from models.settings import AS_OF, LAG_TOLERANCE
 from ui.app import create_application

@@ -1,6 +1,7 @@
 """What a fresh process loads before it works: `summary` none of the file, signing or window
 libraries, nor Alembic for a store already at the newest schema (an older store is still backed up
-and upgraded); the window at start-up only 首页, each other workspace when first shown."""
+and upgraded); the window its frame before SQLAlchemy, the ORM or the store, then only 首页, each
+other workspace when first shown."""
 from __future__ import annotations
 
 import os
@@ -11,6 +12,7 @@ from models.migrate import upgrade_store
 from models.plan_loader import initialise
 from models.store import Store, make_engine
 from tests.conftest import ROOT
+from tests.test_window_start import demo_db, start_window
 from ui.main_window import MainWindow
 
 # Loaded only by the command or the page that needs them.
@@ -90,6 +92,19 @@ def test_the_window_starts_on_the_home_page_alone(tmp_path):
     assert pages & modules == {"ui.home_page"}
     assert top_level(modules) & (SLOW - {"PySide6"}) == set()
     assert not {"PySide6.QtCharts", "PySide6.QtPdf", "PySide6.QtPdfWidgets"} & modules
+
+
+def test_the_window_paints_its_frame_before_sqlalchemy_loads(tmp_path):
+    code, events = start_window(tmp_path, "--db", str(demo_db(tmp_path)))
+    assert code == 0
+    at_frame, at_ready = set(events["frame"]["modules"]), set(events["ready"]["modules"])
+    assert events["frame"]["text"] == "正在打开台账…"
+    assert not {"sqlalchemy", "models.base", "models.store", "models.plan_loader", "ui.context"} & at_frame
+    assert not {name for name in at_frame if name.startswith(("sqlalchemy.", "models.migrations"))}
+    assert "sqlalchemy" in at_ready and "models.store" in at_ready
+    pages = {spec.partition(":")[0] for *_, spec in MainWindow.PAGES}
+    assert pages & at_ready == {"ui.home_page"}
+    assert top_level(at_ready) & (SLOW - {"PySide6"}) == set()
 
 
 def test_collection_is_back_on_once_start_up_is_done():

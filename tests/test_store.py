@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from models import (
+from models.tables import (
     Area, AuditEntry, IndicatorValue, Milestone, Office, Period, Plan, ProgressReport, Task,
 )
 from models.errors import LedgerError
@@ -161,7 +161,7 @@ def test_migrations_build_exactly_the_schema_the_models_declare(db_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    import models  # noqa: F401  (every model registered on Base.metadata)
+    import models.tables  # noqa: F401  (every model registered on Base.metadata)
     from models.base import Base
 
     engine = make_engine(db_path)

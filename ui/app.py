@@ -1,22 +1,26 @@
-"""Starting the window: excepthook, store (opened and migrated before any widget exists),
-QApplication, translations, fonts and style, first-run profile, main window."""
+"""Starting the window: excepthook, QApplication, translations, fonts and style, the main window's
+frame at once; behind it the store opened and migrated (and SQLAlchemy loaded) on a worker thread;
+then the first-run profile and the ledger in the window."""
 from __future__ import annotations
 
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QThread, QTimer, QTranslator, Slot
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from models.collector import start_up_done
 from models.errors import LedgerError
 from models.logs import log_exception
 from models.resources import resources_dir
-from models.plan_loader import ensure_plan
-from models.collector import start_up_done
-from models.office_profile import office_profile
-from models.store import APP_NAME, Store, default_db_path, store_file_exists
+from models.store_path import APP_NAME, default_db_path, store_file_exists
+from ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from models.store import Store
 
 UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
             "WenQuanYi Micro Hei", "Source Han Sans SC", "SimSun"]
@@ -70,54 +74,124 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run_gui(db_path: Path | None, as_of: date | None) -> int:
-    start_up_done()  # SQLAlchemy, the ORM and Qt are loaded; what follows may wait on a person
     app = create_application()
     _install_excepthook()
     path = db_path or default_db_path()
     if not store_file_exists(path) and QMessageBox.question(
             None, "新建台账", f"数据文件 {path} 不存在或为空。\n新建一个台账吗？") != QMessageBox.StandardButton.Yes:
         return 0
+    window = MainWindow(as_of_override=as_of)
+    start = WindowStart(window, path)
+    window.show()
     try:
-        store = Store(path, create=True).open()
-    except LedgerError as error:
-        QMessageBox.critical(None, "无法打开台账", str(error))
-        return 2
-    # The window's modules load once the store is open: a store that cannot be opened is told at once.
-    from ui.office_dialog import OfficeDialog
-
-    try:
-        choice = None
-        if not office_profile(store).is_set_up:
-            dialog = OfficeDialog(store, first_run=True)
-            if dialog.exec() == OfficeDialog.DialogCode.Accepted:
-                choice = dialog.start_choice
-        window = start_ledger(store, choice, as_of)
-        window.show()
         return app.exec()
     finally:
-        store.close()
+        start.finish()
 
 
-def start_ledger(store: Store, choice: str | None, as_of: date | None = None):
-    """Carry out how the first start chose to begin, then build the main window: the city's
-    workbook imported (the sample only if none was), the sample, or the rollover dialog."""
+class WindowStart(QObject):
+    """The store opened behind the window's shown frame, then the ledger in the window.
+
+    Once the frame is painted, a worker thread (ui.workers.Worker) loads SQLAlchemy and the ORM,
+    opens the store, backs it up and migrates it where it is older, and gives an office already set
+    up the built-in plan if it holds none (models.plan_loader.open_ledger); meanwhile the window can
+    be moved and its navigation clicked. Back on the UI thread: a first start's office dialog, then
+    the ledger in the window; or the reason it cannot be opened, in a box over the frame, and exit
+    code 2. Closed while opening, the program waits for the store to be opened whole (the upgrade
+    is one transaction, after its backup), then closes it."""
+
+    # Started this long after show() even if no paint came (a window shown minimised is not painted).
+    START_ANYWAY_MS = 1000
+
+    def __init__(self, window: MainWindow, path: Path) -> None:
+        super().__init__(window)
+        self.window = window
+        self.path = path
+        self.store: Store | None = None  # set on the worker thread, once open
+        self.thread: QThread | None = None
+        self.finished = False  # finish() called: the window is gone, the store closed
+        window.installEventFilter(self)
+        QTimer.singleShot(self.START_ANYWAY_MS, self._start)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Paint:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self._start)  # once this first frame is painted and shown
+        return False
+
+    def _start(self) -> None:
+        if self.thread is not None:
+            return
+        # Here, not on top: ui.workers loads Qt's enum namespace (≈ 12 ms), which the frame goes without.
+        from ui.workers import Worker
+
+        self.thread = QThread(self)
+        self.worker = Worker(self._open)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        # Slots of this object, which lives on the UI thread: they run there, queued.
+        self.worker.succeeded.connect(self._opened)
+        self.worker.failed.connect(self._refused)
+        self.thread.start()
+
+    def _open(self, _progress: object) -> bool:  # on the worker thread: no widget is touched here
+        from models.plan_loader import open_ledger  # here, not on top: SQLAlchemy and the ORM load behind the frame
+
+        self.store, set_up = open_ledger(self.path)
+        return set_up
+
+    @Slot(object)
+    def _opened(self, set_up: bool) -> None:
+        self.thread.quit()
+        if self.finished:
+            return
+        start_up_done()  # SQLAlchemy, the ORM and Qt are loaded; what follows may wait on a person
+        if set_up:
+            self.window.open_ledger(self.store)
+            return
+        from ui.office_dialog import OfficeDialog
+
+        dialog = OfficeDialog(self.store, first_run=True, parent=self.window)
+        choice = dialog.start_choice if dialog.exec() == OfficeDialog.DialogCode.Accepted else None
+        start_ledger(self.window, self.store, choice)
+
+    @Slot(str)
+    def _refused(self, message: str) -> None:
+        self.thread.quit()
+        if self.finished:
+            return
+        QMessageBox.critical(self.window, "无法打开台账", message)
+        QApplication.exit(2)
+
+    def finish(self) -> None:
+        """After the event loop: wait for a store still being opened, then close it."""
+        self.finished = True
+        if self.thread is not None:
+            self.thread.quit()
+            self.thread.wait()
+        if self.store is not None:
+            self.store.close()
+
+
+def start_ledger(window: MainWindow, store: Store, choice: str | None) -> None:
+    """Carry out how the first start chose to begin, then open the ledger in the window: the
+    city's workbook imported (the sample only if none was), the sample, or the rollover dialog."""
+    from models.plan_loader import ensure_plan  # here, not on top: SQLAlchemy loads behind the frame
     from ui.context import AppContext
-    from ui.main_window import MainWindow
     from ui.office_dialog import START_IMPORT, START_ROLLOVER
 
     if choice == START_IMPORT:
         from ui.plan_import_dialog import PlanImportDialog
 
-        path, _filter = QFileDialog.getOpenFileName(None, "选择本市方案工作簿", "", "Excel 工作簿 (*.xlsx)")
+        path, _filter = QFileDialog.getOpenFileName(window, "选择本市方案工作簿", "", "Excel 工作簿 (*.xlsx)")
         if path:
             try:
-                PlanImportDialog(AppContext(store), Path(path)).exec()
+                PlanImportDialog(AppContext(store), Path(path), window).exec()
             except LedgerError as error:
-                QMessageBox.warning(None, "无法导入", str(error))
+                QMessageBox.warning(window, "无法导入", str(error))
     if ensure_plan(store) and choice == START_IMPORT:
-        QMessageBox.information(None, "未导入方案", "没有导入方案，已先载入内置示例方案（2023 年度）。"
+        QMessageBox.information(window, "未导入方案", "没有导入方案，已先载入内置示例方案（2023 年度）。"
                                 "可随时用“文件 → 导入方案工作簿…”导入本市方案。")
-    window = MainWindow(store, as_of)
+    window.open_ledger(store)
     if choice == START_ROLLOVER:
         window.rollover()
-    return window

@@ -1,7 +1,7 @@
 """Alembic environment: always runs on the connection models.migrate hands it."""
 from alembic import context
 
-import models  # noqa: F401  (registers every table on Base.metadata)
+import models.tables  # noqa: F401  (registers every table on Base.metadata)
 from models.base import Base
 
 connection = context.config.attributes["connection"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPaintEvent, QRegion
 from PySide6.QtWidgets import (
     QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
@@ -33,6 +33,9 @@ from ui.workers import PageReads, run_in_background
 
 
 PERIOD_ROOM = 200  # px of period columns kept beside the frozen ones (three periods)
+# Asks the page to read the side panel's history. Posted at low priority, as Qt posts a widget's
+# repaint: handled after the grid's paint posted before it, so the grid is painted first.
+PANEL_DUE = QEvent.Type(QEvent.registerEventType())
 
 
 class IndicatorGridView(QTableView):
@@ -102,10 +105,12 @@ class IndicatorGridView(QTableView):
             if not self._sizing:
                 self._place_frozen()
 
-    def set_column_widths(self, widths: dict[int, int]) -> None:
-        """Widths of several columns at once: the frozen view is placed once, after them."""
+    def set_column_widths(self, default: int, widths: dict[int, int]) -> None:
+        """The width of every column, then of several columns: the frozen view is placed once,
+        after them (not once per fixed column resized)."""
         self._sizing = True
         try:
+            self.horizontalHeader().setDefaultSectionSize(default)
             for column, width in widths.items():
                 self.horizontalHeader().resizeSection(column, width)
         finally:
@@ -205,6 +210,9 @@ class IndicatorsPage(QWidget):
         self._shown_indicator: int | None = None
         self.reads = PageReads(self)
         self.reads.loaded.connect(self.loaded)
+        self.panel_reads = PageReads(self)  # the side panel's: the current indicator's history
+        self._panel_row: IndicatorRow | None = None  # the row whose history the panel is to show
+        self._panel_due = False  # a PANEL_DUE event is posted
         self._wanted: set[int] | None = None  # the indicators the read under way is for; None: all
         self._stale = False  # rows arrived while a cell was being edited: read again after it
 
@@ -377,8 +385,7 @@ class IndicatorsPage(QWidget):
         m = IndicatorTableModel
         widths = {m.COL_AREA: 66, m.COL_TASK: 36, m.COL_NAME: 150, m.COL_UNIT: 36, m.COL_DIRECTION: 50,
                   m.COL_TARGET: 70, m.COL_COUNTY_TARGET: 66, m.COL_LATEST: 84, m.COL_COMPLETION: 56, m.COL_STATUS: 46}
-        self.view.horizontalHeader().setDefaultSectionSize(76)  # room for 547.12万人
-        self.view.set_column_widths(widths)
+        self.view.set_column_widths(76, widths)  # 76 px: room for 547.12万人
 
     def _go_to_current_period(self) -> None:
         """Start where the clerk works: the first indicator's latest open period."""
@@ -406,11 +413,11 @@ class IndicatorsPage(QWidget):
         index = self.proxy.mapToSource(self.view.currentIndex())
         row = self.model.rows[index.row()] if index.isValid() else None
         if row is None or row.indicator.id != self._shown_indicator:
-            history = []
-            if row is not None:
-                history = value_history(self.ctx.store, row.indicator.id)
-            self.detail.show_indicator(row, self.periods_by_id, self.year, history)
             self._shown_indicator = row.indicator.id if row else None
+            self._panel_row = row
+            if not self._panel_due:  # one request, for whichever row is current when it is handled
+                self._panel_due = True
+                QCoreApplication.postEvent(self, QEvent(PANEL_DUE), Qt.EventPriority.LowEventPriority.value)
         period = self.model.period_at(index.column()) if index.isValid() else None
         if row is None or period is None:
             self.detail.show_cell(self.tr("选择一个期次单元格以填写备注和来源"), None, "", False)
@@ -418,6 +425,20 @@ class IndicatorsPage(QWidget):
         editable = bool(self.model.flags(index) & Qt.ItemFlag.ItemIsEditable)
         self.detail.show_cell(period.label, row.values.get(period.id),
                               str(self.model.data(index, Qt.ItemDataRole.EditRole) or ""), editable)
+
+    def customEvent(self, event: QEvent) -> None:
+        if event.type() == PANEL_DUE:
+            self._panel_due = False
+            self._read_panel()
+        else:
+            super().customEvent(event)
+
+    def _read_panel(self) -> None:
+        """The side panel's indicator and its history, read off the UI thread. The newest request
+        wins, so a cursor moving on never has an earlier indicator's history shown."""
+        row, store, periods, year = self._panel_row, self.ctx.store, self.periods_by_id, self.year
+        self.panel_reads.start(lambda: value_history(store, row.indicator.id) if row is not None else [],
+                               lambda history: self.detail.show_indicator(row, periods, year, history))
 
     # ---- writing -----------------------------------------------------------------------------
 
