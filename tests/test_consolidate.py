@@ -3,6 +3,7 @@ counties — valid, superseded, altered, unsigned, other period, unregistered ke
 late and missing — each reported as such, the valid ones combined and ranked."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from datetime import date, timedelta
@@ -276,3 +277,24 @@ def test_the_consolidated_workbook_shows_headers_merged_frozen_and_states_colour
     assert tasks.freeze_panes == "D2" and tasks["A1"].font.b
     colours = {cell.value: cell.fill.fgColor.rgb for row in tasks.iter_rows(min_row=2, min_col=4) for cell in row}
     assert colours["滞后"] == "00F8CBAD" and colours["已完成"] == "00C6EFCE" and colours.get("推进中", "00000000") == "00000000"
+
+
+def test_the_consolidated_workbook_prints_on_a4_with_its_headings_on_every_page(city_case, tmp_path):
+    *_rest, result, _root = city_case
+    book = load_workbook(write_outputs(result, tmp_path, TODAY)[0])
+    for sheet in book:
+        assert (sheet.page_setup.paperSize, sheet.page_setup.orientation) == (9, "landscape"), sheet.title
+        assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页" and sheet.oddFooter.left.text.startswith("&A · ")
+        assert all(sheet.column_dimensions[column].width for column in "ABC"), sheet.title
+    indicators = book["指标对比"]
+    assert (indicators.print_title_rows, indicators.print_title_cols) == ("$1:$3", "$A:$E")
+    assert indicators.sheet_properties.pageSetUpPr.fitToPage and indicators.page_setup.fitToWidth == 1
+    assert book["任务状态"].print_title_cols == "$A:$C" and book["报表接收"].print_title_rows == "$1:$1"
+
+
+def test_ninety_counties_side_by_side_print_at_full_size_across_pages(city_case, tmp_path):
+    *_rest, result, _root = city_case
+    wide = dataclasses.replace(result, counties=[f"测试县{n:02d}" for n in range(1, 91)])
+    sheet = load_workbook(write_consolidated_xlsx(wide, tmp_path / "wide.xlsx"))["指标对比"]
+    assert sheet.max_column == 5 + 3 * 90 and not sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_cols == "$A:$E"  # the indicator's code and name on every page across

@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exchange.common.files import safe_file_name, write_atomically
 from exchange.common.xlsx_cells import put
+from exchange.common.xlsx_print import print_on_a4
 from models.collection import (DONE, FORM_MARK, NOT_DONE, FormContent, cell_text, cells_digest, form_contents,
                                milestone_key, record_form, report_key, value_key)
 from models.errors import LedgerError
@@ -69,13 +70,7 @@ def _height(texts: list[str], widths: list[float], least: int = 1) -> float:
 
 
 def _print_setup(ws: Worksheet, content: FormContent, landscape: bool) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.oddFooter.left.text = f"&A · {content.unit} · {content.period_id}"
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    print_on_a4(ws, f"{content.unit} · {content.period_id}", landscape)
     # No password: a unit whose program cannot lift a protection is never stuck with the file.
     ws.protection.sheet = True
     ws.protection.formatRows = ws.protection.formatColumns = False  # rows may grow for long answers

@@ -8,6 +8,7 @@ from pathlib import Path
 from exchange.consolidation.consolidation_data import COUNTED, Consolidation
 from exchange.common.files import write_atomically
 from exchange.common.xlsx_cells import append, row_cells
+from exchange.common.xlsx_print import print_on_a4
 from exchange.signing.identity import SigningKey
 from exchange.signing.documents import CONSOLIDATION
 from exchange.signing.xlsx_signature import sign_workbook
@@ -25,11 +26,22 @@ def build_consolidated_workbook(result: Consolidation):
     # openpyxl is slow to import: loaded when the workbook is written, not with the 汇总 workspace
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.cell_range import CellRange
 
     bold, center = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
     fills = {label: PatternFill("solid", fgColor=color) for label, color in _STATUS_FILL.items()}
     book = Workbook(write_only=True)
+    footer = f"{result.office} 汇总 {period_name(result.period_id)}"
+
+    def columns(sheet, widths: list[float], title_rows: str, title_columns: str | None = None) -> None:
+        """Every column's width, and how the sheet prints (set before the first row goes in)."""
+        for column, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.print_title_rows = title_rows
+        if title_columns:
+            sheet.print_title_cols = title_columns
+        print_on_a4(sheet, footer, width=sum(widths))
 
     def head(sheet, values: list) -> None:
         cells = row_cells(sheet, values)
@@ -40,7 +52,7 @@ def build_consolidated_workbook(result: Consolidation):
     sheet = book.create_sheet("指标对比")
     fixed = ["指标编号", "指标名称", "单位", "目标", "全市合计"]
     sheet.freeze_panes = "F4"  # below the header rows, right of the fixed columns
-    sheet.column_dimensions["B"].width = 30
+    columns(sheet, [10, 30, 7, 12, 12] + [10, 8, 6] * len(result.counties), "1:3", "A:E")
     append(sheet, [f"{result.plan_name} 指标汇总（{result.period_label}）"])
     head(sheet, fixed + [c if n == 0 else None for c in result.counties for n in range(3)])  # merged over 3
     head(sheet, [""] * len(fixed) + ["本期值", "完成率", "排名"] * len(result.counties))
@@ -63,7 +75,7 @@ def build_consolidated_workbook(result: Consolidation):
 
     sheet = book.create_sheet("任务状态")
     sheet.freeze_panes = "D2"
-    sheet.column_dimensions["C"].width = 30
+    columns(sheet, [6, 14, 30] + [10] * len(result.counties), "1:1", "A:C")
     head(sheet, ["序号", "领域", "任务"] + result.counties)
     for line in result.tasks:
         cells = row_cells(sheet, [line.number, line.area, line.title] + [line.statuses.get(c, "") for c in result.counties])
@@ -73,6 +85,7 @@ def build_consolidated_workbook(result: Consolidation):
         sheet.append(cells)
 
     sheet = book.create_sheet("领域排名")
+    columns(sheet, [14, 6, 16, 8, 10, 10, 8, 8, 8, 8], "1:1")
     head(sheet, ["领域", "排名", "县（市、区）", "得分", "任务得分", "指标得分", "已完成", "推进中", "未启动", "滞后"])
     for area, scores in result.areas.items():
         for s in scores:
@@ -82,6 +95,7 @@ def build_consolidated_workbook(result: Consolidation):
 
     if result.problems:
         sheet = book.create_sheet("营商台账晾晒")
+        columns(sheet, [6, 16, 8, 8, 8, 9, 11, 9, 9, 14], "1:1")
         head(sheet, ["排名", "县（市、区）", "得分", "受理", "办结", "办结率", "按期办结率", "满意率", "重办率",
                      "平均办结用时（工作日）"])
         for p in result.problems:
@@ -92,7 +106,7 @@ def build_consolidated_workbook(result: Consolidation):
             sheet.append(cells)
 
     sheet = book.create_sheet("报表接收")
-    sheet.column_dimensions["J"].width = 60
+    columns(sheet, [16, 10, 8, 30, 24, 18, 20, 6, 18, 60], "1:1")
     head(sheet, ["县（市、区）", "状态", "是否计入", "文件", "签名人", "签发时间", "期次", "版本", "证书指纹", "说明"])
     for receipt in result.receipts:
         append(sheet, [receipt.county, receipt.state.label, "是" if receipt.state in COUNTED else "否",

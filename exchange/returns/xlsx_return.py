@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from exchange.common.files import sha256_of, write_atomically
 from exchange.common.workbook_guard import open_workbook
 from exchange.common.xlsx_cells import put
+from exchange.common.xlsx_print import print_on_a4
 from exchange.signing.identity import SigningKey
 from exchange.returns.return_data import FLAT_HEADER, ReturnData, flat_rows, from_flat_rows, return_digest
 from exchange.signing.documents import RETURN
@@ -79,14 +80,7 @@ def _row_height(values: list[Any], widths: list[float]) -> float:
 
 
 def _page_setup(ws: Worksheet, data: ReturnData, landscape: bool = True) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    # &A is the sheet's name: a printout of the whole workbook says which sheet each page is from.
-    ws.oddFooter.left.text = f"&A · {data.cover.county} {period_name(data.cover.period_id)} 第 {data.cover.version} 版"
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    print_on_a4(ws, f"{data.cover.county} {period_name(data.cover.period_id)} 第 {data.cover.version} 版", landscape)
     ws.oddFooter.right.text = f"摘要 {return_digest(data)[:12]}"
 
 
