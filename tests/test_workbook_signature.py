@@ -265,3 +265,39 @@ def test_the_quick_reader_reads_every_cell_as_openpyxl_does(tmp_path):
     assert quick == theirs
     cells = {column: value for number, row in quick[0] for column, value, _kind, _style in row if number == 40}
     assert len(quick[0]) == 5 and cells[1] == "7" and cells[9] == "'富文本'"  # the odd row was read
+
+
+def test_sums_and_ratios_written_by_the_program_survive_a_libreoffice_save(key, tmp_path):
+    """A city total such as 0.1 + 0.2 or a ratio with 17 digits comes back from LibreOffice at
+    the 15 digits spreadsheets keep: the program writes them so, and the save still verifies."""
+    import shutil
+    import subprocess
+
+    from exchange.common.xlsx_cells import append
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice not installed")
+    book = Workbook()
+    book.active.title = "指标对比"
+    append(book.active, ["合计", 0.1 + 0.2, 280.7418471478378, 1 / 3, 93.02548503070142 * 3])
+    path = tmp_path / "sums.xlsx"
+    path.write_bytes(sign_workbook(book, key, KIND_CONSOLIDATION, "2023-B22"))
+    assert [c.value for c in load_workbook(path)["指标对比"][1]][1:3] == [0.3, 280.741847147838]
+    out = tmp_path / "out"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "xlsx",
+                    "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180)
+    result = verify_file(out / path.name)
+    assert result.valid and result.notes == ["文件已被其他程序另存，内容未变。"], result.problems
+
+
+def test_a_sheet_changed_throughout_names_its_first_cells_and_counts_the_rest(key, tmp_path):
+    book = Workbook()
+    book.active.title = "指标对比"
+    for row in range(1, 31):
+        book.active.append([row, row * 2])
+    path = tmp_path / "many.xlsx"
+    path.write_bytes(sign_workbook(book, key, KIND_CONSOLIDATION, "2023-B22"))
+    changed = edit(path, lambda b: [b["指标对比"].cell(row, 2, -row) for row in range(1, 31)])
+    problems = verify_file(changed).problems
+    assert problems[:2] == ["工作表“指标对比”单元格 B1 与签名时的值不同", "工作表“指标对比”单元格 B2 与签名时的值不同"]
+    assert len(problems) == 21 and problems[-1] == "工作表“指标对比”另有 10 处单元格与签名时不同"

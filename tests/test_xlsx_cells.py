@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from exchange.common.xlsx_cells import append, put
+from exchange.common.xlsx_cells import append, cell_value, put
 from exchange.plans.plan_export import export_plan
 from exchange.plans.plan_import import import_plan_workbook
 from models.plan_loader import current_plan
@@ -59,3 +59,10 @@ def test_formula_like_text_survives_a_libreoffice_resave(tmp_path):
     read = load_workbook(out / "in.xlsx").active
     assert [c.value for c in read[1]] == FORMULAS
     assert all(c.data_type == "s" for c in read[1])
+
+
+def test_numbers_are_written_at_the_15_digits_spreadsheets_keep():
+    assert cell_value(0.1 + 0.2) == 0.3 and cell_value(1 / 3) == 0.333333333333333
+    assert cell_value(93.02548503070142) == 93.0254850307014 and cell_value(2.5) == 2.5
+    assert cell_value(12345678901234567) == 12345678901234567 and cell_value(True) is True
+    assert cell_value(float("nan")) == "nan"

@@ -31,8 +31,12 @@ def cell_value(value: Any) -> Any:
         return value
     if isinstance(value, Decimal):
         value = float(value)
-    if isinstance(value, (int, float)):
-        return value if math.isfinite(value) else str(value)
+    if isinstance(value, float):
+        # Excel, WPS and LibreOffice hold 15 significant digits: a value written with more (a sum
+        # such as 0.1 + 0.2) would come back from their save as another number than was signed.
+        return float(f"{value:.15g}") if math.isfinite(value) else str(value)
+    if isinstance(value, int):
+        return value
     return _ILLEGAL.sub("", value if isinstance(value, str) else str(value))
 
 

@@ -518,6 +518,9 @@ def _unpack(locator: str) -> dict[str, str]:
     return dict(line.split(" ", 1) for line in text.splitlines() if " " in line)
 
 
+CELLS_NAMED = 20  # changed cells named one by one per sheet; the rest are counted
+
+
 def _changed_cells(sheet: SheetScan, then: dict[str, str]) -> list[str]:
     """Each cell whose value, type or number format differs, in words. A code is the value's
     hash (8), the format's hash (4) and the type letter; a /2 code the value's hash only."""
@@ -545,6 +548,8 @@ def _changed_cells(sheet: SheetScan, then: dict[str, str]) -> list[str]:
                 shown = sheet.formats.get(new[8:12], "General")
                 shown = shown if canonical_format(shown) else "常规"
                 problems.append(f"{where} 的显示格式被改动（现为 {shown}）")
+    if len(problems) > CELLS_NAMED:  # a sheet rewritten whole: the first cells say enough
+        problems[CELLS_NAMED:] = [f"工作表“{name}”另有 {len(problems) - CELLS_NAMED} 处单元格与签名时不同"]
     # Same cells, same values, yet another digest: cells repeated or reordered inside the file.
     return problems or [f"工作表“{name}”的内容与签名时不同（单元格被重复或调换）"]
 
