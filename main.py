@@ -38,6 +38,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from models.collector import start_up_done
+from models.errors import LedgerError
+
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
 
@@ -115,8 +118,6 @@ class Command:
 def passphrase(var: str | None) -> str:
     """A passphrase is read from an environment variable, never from the command line. The
     argument itself is never repeated: given by mistake, it may be the passphrase."""
-    from models.errors import LedgerError  # here, not on top: the ORM loads after gc is set (models.collector)
-
     if not var:
         raise LedgerError("签发需要口令：请用 --passphrase-env 指定存放口令的环境变量名。")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
@@ -762,9 +763,6 @@ def say_year(store, args: argparse.Namespace) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the parsed subcommand: its operation on the store (opened here, closed after), then its printer."""
-    from models.errors import LedgerError  # here, not on top: the ORM loads after gc is set (models.collector)
-    from models.collector import start_up_done
-
     command: Command = args.subcommand
     try:
         inputs = command.inputs(args)

@@ -1,9 +1,5 @@
 """Every table of the ledger, gathered in one place: Alembic compares the schema with all of them
 (models/migrations/env.py), and ``from models.tables import Task`` names any of them."""
-from models.base import Base
-from models.enums import (
-    Direction, IndicatorStatus, OfficeRole, Origin, PeriodType, ReturnState, TaskStatus, ValueKind,
-)
 from models.ledger import Evidence, IndicatorValue, Period, ProgressReport
 from models.office import AuditEntry, Office, Return, Setting
 from models.plan import Area, Indicator, ListKind, Milestone, Plan, Task
@@ -12,8 +8,7 @@ from models.trust import TrustedCertificate
 from models.unit_forms import LedgerIdentity, UnitForm, UnitFormReceipt
 
 __all__ = [
-    "Area", "AuditEntry", "Base", "LedgerIdentity", "UnitForm", "UnitFormReceipt", "Direction", "EnterpriseIssue",
-    "Evidence", "Indicator", "IndicatorStatus", "IndicatorValue", "IssueLink", "IssueStep",
-    "ListKind", "Milestone", "Office", "OfficeRole", "Origin", "Period", "PeriodType", "Plan",
-    "ProgressReport", "Return", "ReturnState", "Setting", "Task", "TaskStatus", "TrustedCertificate", "ValueKind",
+    "Area", "AuditEntry", "EnterpriseIssue", "Evidence", "Indicator", "IndicatorValue", "IssueLink", "IssueStep",
+    "LedgerIdentity", "ListKind", "Milestone", "Office", "Period", "Plan", "ProgressReport", "Return", "Setting",
+    "Task", "TrustedCertificate", "UnitForm", "UnitFormReceipt",
 ]

@@ -121,7 +121,7 @@ def child(mode: str, folder: Path, period_id: str) -> dict:
     code = (f"import sys, json; {hide_numpy} sys.path.insert(0, {str(ROOT)!r}); sys.argv = ['x'];"
             f"import tests.bench_consolidate as b; from pathlib import Path;"
             f"r = b.run_{mode}(Path({str(folder)!r}){', ' + repr(period_id) if mode == 'consolidate' else ''});"
-            f"from tests.hostile_matrix import peak_rss_mb; r['peak_mb'] = peak_rss_mb(); print(json.dumps(r))")
+            f"from tests.peak_memory import peak_rss_mb; r['peak_mb'] = peak_rss_mb(); print(json.dumps(r))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

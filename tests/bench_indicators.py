@@ -12,8 +12,8 @@ same run on the same machine, and as a ratio to it; open and paste are medians o
 - paste:  a 1,000-cell block (40 indicators × 25 periods): check, preview model, write as one
           undoable step, re-read — against writing the same 1,000 values with one executemany
           (each run is undone before the next, so every run writes the same change);
-- memory: peak resident size of the process (getrusage) against the peak after the reference
-          view alone, and the peak of Python allocations during the paste (tracemalloc).
+- memory: peak resident size of the process (tests/peak_memory.py) against the peak after the
+          reference view alone, and the peak of Python allocations during the paste (tracemalloc).
 
     QT_QPA_PLATFORM=offscreen python tests/bench_indicators.py [--db big.db] [--repeats 5]
 
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QTableView  # noqa: E402
+
+from tests.peak_memory import peak_rss_mb  # noqa: E402
 
 
 class TrivialTableModel(QAbstractTableModel):
@@ -53,10 +54,6 @@ class TrivialTableModel(QAbstractTableModel):
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         return f"{index.row() * 0.37:.1f}" if role == Qt.ItemDataRole.DisplayRole else None
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def scroll_through(app: QApplication, view: QTableView) -> tuple[float, int]:

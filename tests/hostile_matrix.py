@@ -24,6 +24,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from tests.peak_memory import peak_rss_mb
+
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_SECONDS, LIMIT_MB = 10, 250
 ENTITIES = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -98,20 +100,6 @@ CLASSES: dict[str, tuple[str, Callable[[Path], None]]] = {
     "overflow": ("数值单元格 1E999（读作无穷大）", lambda p: p.write_bytes(_with_members({SHEET: lambda x: x.replace(b"<v>1.5</v>", b"<v>1E999</v>")}))),
     "too-big": ("60 MB 的文件", lambda p: p.open("wb").truncate(60 << 20)),
 }
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. Linux's VmHWM starts afresh at exec; ru_maxrss would
-    carry the peak of the process that started this one (a test run of 500 MB)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource  # not on Windows; macOS and the BSDs have no /proc
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def make_files(folder: Path) -> dict[str, Path]:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDialogButtonBox, QFileD
 
 from models.enums import OfficeRole
 from models.office_profile import save_office_role
-from tests.showing import loaded
+from tests.showing import loaded, shown
 from ui.app import create_application
 from ui.indicators.indicator_table_model import IndicatorTableModel
 from ui.main_window import MainWindow
@@ -58,10 +58,7 @@ def test_search_shows_the_milestone_that_matched_and_areas_count_what_is_shown(w
 
 def test_date_boxes_take_digits_where_the_cursor_is(qtbot):
     create_application()
-    box = DateBox(date(2023, 10, 27))
-    qtbot.addWidget(box)
-    box.show()
-    qtbot.waitExposed(box)
+    box = shown(qtbot, DateBox(date(2023, 10, 27)))
     edit = box.lineEdit()
 
     def click_at(text_before: str) -> None:
@@ -291,10 +288,7 @@ def test_at_1024_the_consolidations_explanations_are_in_sight(qtbot, plan_store,
     save_office_role(plan_store, OfficeRole.CITY)
     _three_county_returns(plan_store, tmp_path / "inbox")
     create_application()
-    window = MainWindow(plan_store)
-    qtbot.addWidget(window)
-    window.show()
-    window.resize(1024, 640)
+    window = shown(qtbot, MainWindow(plan_store), (1024, 640))
     page = window.show_page("consolidation")
     page.add_sources([tmp_path / "inbox"])
     page.buttons["run"].click()

@@ -9,8 +9,7 @@ import subprocess
 import sys
 
 from models.migrate import upgrade_store
-from models.plan_loader import initialise
-from models.store import Store, make_engine
+from models.store import make_engine
 from tests.conftest import ROOT
 from tests.test_window_start import demo_db, start_window
 from ui.main_window import MainWindow
@@ -32,10 +31,7 @@ def top_level(names: set[str]) -> set[str]:
 
 
 def test_summary_loads_no_file_signing_or_window_library(tmp_path):
-    db = tmp_path / "demo.db"
-    with Store(db) as store:
-        initialise(store, demo=True)
-    result, names = imported_by("--db", str(db), "summary")
+    result, names = imported_by("--db", str(demo_db(tmp_path)), "summary")
     assert result.returncode == 0, result.stderr
     assert "任务：38" in result.stdout
     assert top_level(names) & SLOW == set()
@@ -79,11 +75,8 @@ with Store({db!r}) as store:
 
 
 def test_the_window_starts_on_the_home_page_alone(tmp_path):
-    db = tmp_path / "demo.db"
-    with Store(db) as store:
-        initialise(store, demo=True)
-    result = subprocess.run([sys.executable, "-c", WINDOW.format(root=str(ROOT), db=str(db))], cwd=ROOT,
-                            capture_output=True, text=True, env=_env(tmp_path))
+    code = WINDOW.format(root=str(ROOT), db=str(demo_db(tmp_path)))
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=_env(tmp_path))
     assert result.returncode == 0, result.stderr
     shown, modules = result.stdout.splitlines()[-2:]
     modules = set(modules.split())

@@ -94,8 +94,9 @@ class ReturnsPage(QWidget):
         left_layout.addWidget(self.gap_view, 3)
         left_layout.addWidget(QLabel(self.tr("历次版本"), objectName="sectionTitle"))
         self.history_model = ReturnHistoryTableModel()
-        self.history_view = table_view(self.history_model, ReturnHistoryTableModel.NOTE, "historyTable", word_wrap=True)
-        # The reason for a withdrawal wraps in a column of its own width, widened when there is room.
+        # No column stretched: the reason for a withdrawal, last, wraps in a column of its own width,
+        # widened when there is room.
+        self.history_view = table_view(self.history_model, (), "historyTable", word_wrap=True)
         history_header = self.history_view.horizontalHeader()
         history_header.setSectionResizeMode(ReturnHistoryTableModel.NOTE, QHeaderView.ResizeMode.Interactive)
         history_header.resizeSection(ReturnHistoryTableModel.NOTE, 200)
