@@ -1,5 +1,5 @@
 """Starting the window: excepthook, QApplication, translations, fonts and style, the main window's
-frame at once; behind it the store opened and migrated (and SQLAlchemy loaded) on a worker thread;
+frame at once; behind it the store opened and migrated (and SQLAlchemy loaded) in the read thread;
 then the first-run profile and the ledger in the window."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QThread, QTimer, QTranslator, Slot
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
@@ -92,7 +92,7 @@ def run_gui(db_path: Path | None, as_of: date | None) -> int:
 class WindowStart(QObject):
     """The store opened behind the window's shown frame, then the ledger in the window.
 
-    Once the frame is painted, a worker thread (ui.workers.Worker) loads SQLAlchemy and the ORM,
+    Once the frame is painted, the pages' read thread (ui.workers.PageReads) loads SQLAlchemy and the ORM,
     opens the store, backs it up and migrates it where it is older, and gives an office already set
     up the built-in plan if it holds none (models.plan_loader.open_ledger); meanwhile the window can
     be moved and its navigation clicked. Back on the UI thread: a first start's office dialog, then
@@ -107,8 +107,8 @@ class WindowStart(QObject):
         super().__init__(window)
         self.window = window
         self.path = path
-        self.store: Store | None = None  # set on the worker thread, once open
-        self.thread: QThread | None = None
+        self.store: Store | None = None  # set in the read thread, once open
+        self.reads = None  # the PageReads, once started
         self.finished = False  # finish() called: the window is gone, the store closed
         window.installEventFilter(self)
         QTimer.singleShot(self.START_ANYWAY_MS, self._start)
@@ -120,29 +120,21 @@ class WindowStart(QObject):
         return False
 
     def _start(self) -> None:
-        if self.thread is not None:
+        if self.reads is not None:
             return
         # Here, not on top: ui.workers loads Qt's enum namespace (≈ 12 ms), which the frame goes without.
-        from ui.workers import Worker
+        from ui.workers import PageReads
 
-        self.thread = QThread(self)
-        self.worker = Worker(self._open)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        # Slots of this object, which lives on the UI thread: they run there, queued.
-        self.worker.succeeded.connect(self._opened)
-        self.worker.failed.connect(self._refused)
-        self.thread.start()
+        self.reads = PageReads(self.window)
+        self.reads.start(self._open, self._opened, self._refused)
 
-    def _open(self, _progress: object) -> bool:  # on the worker thread: no widget is touched here
+    def _open(self) -> bool:  # in the read thread: no widget is touched here
         from models.plan_loader import open_ledger  # here, not on top: SQLAlchemy and the ORM load behind the frame
 
         self.store, set_up = open_ledger(self.path)
         return set_up
 
-    @Slot(object)
     def _opened(self, set_up: bool) -> None:
-        self.thread.quit()
         if self.finished:
             return
         start_up_done()  # SQLAlchemy, the ORM and Qt are loaded; what follows may wait on a person
@@ -155,9 +147,7 @@ class WindowStart(QObject):
         choice = dialog.start_choice if dialog.exec() == OfficeDialog.DialogCode.Accepted else None
         start_ledger(self.window, self.store, choice)
 
-    @Slot(str)
     def _refused(self, message: str) -> None:
-        self.thread.quit()
         if self.finished:
             return
         QMessageBox.critical(self.window, "无法打开台账", message)
@@ -166,9 +156,10 @@ class WindowStart(QObject):
     def finish(self) -> None:
         """After the event loop: wait for a store still being opened, then close it."""
         self.finished = True
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
+        if self.reads is not None:
+            from ui.workers import wait_for_reads
+
+            wait_for_reads()
         if self.store is not None:
             self.store.close()
 
