@@ -480,24 +480,17 @@ class IndicatorsPage(QWidget):
 
     def _values_written(self, indicator_ids: set[int]) -> None:
         self._read(indicator_ids)  # the rows arrive later: never inside the model's own setData
-        self._notify_others()
+        self.ctx.notify_others(self._ledger_changed)
 
     def _after_change(self) -> None:
         self.refresh()
-        self._notify_others()
+        self.ctx.notify_others(self._ledger_changed)
 
     def _ledger_changed(self) -> None:
         """Another page or a switch of year changed what the grid shows (when hidden, the grid is
         read again when it is shown)."""
         if self.isVisible():
             self.refresh()
-
-    def _notify_others(self) -> None:
-        self.ctx.ledgerChanged.disconnect(self._ledger_changed)  # this page reads what it wrote itself
-        try:
-            self.ctx.ledgerChanged.emit()
-        finally:
-            self.ctx.ledgerChanged.connect(self._ledger_changed)
 
     def _show_error(self, message: str) -> None:
         QMessageBox.warning(self, self.tr("未能完成"), message)

@@ -210,14 +210,7 @@ class TasksPage(QWidget):
             self.refresh(select=task_id)
             if self.detail.task_id == task_id:
                 self.detail.reload()
-        self._notify_others()
-
-    def _notify_others(self) -> None:
-        self.ctx.ledgerChanged.disconnect(self._ledger_changed)
-        try:
-            self.ctx.ledgerChanged.emit()
-        finally:
-            self.ctx.ledgerChanged.connect(self._ledger_changed)
+        self.ctx.notify_others(self._ledger_changed)
 
     # ---- filtering ----
     def current_filter(self) -> TaskFilter:
