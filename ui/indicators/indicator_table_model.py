@@ -100,9 +100,6 @@ class IndicatorTableModel(RowsTableModel):
     def column_of(self, period_id: str) -> int:
         return next(i for i, p in enumerate(self.periods) if p.id == period_id) + self.FIXED_COLUMNS
 
-    def row_of(self, indicator_id: int) -> int:
-        return self._row_of[indicator_id]
-
     def _prepare_headers(self) -> None:
         # What _prepare reads of each period, as plain values (ORM attributes cost a call each).
         self._period_facts = [(p.id, p.type, p.start <= self.as_of, p.label) for p in self.periods]
