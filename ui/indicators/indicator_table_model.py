@@ -136,13 +136,19 @@ class IndicatorTableModel(RowsTableModel):
             self._prepared[row] = self._prepare(row)
         return self._flags[row][index.column()]
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def _roles(self, index: Index) -> dict[int, list] | None:
+        """The prepared roles of the index's row, prepared at its first ask; None off the grid."""
         row = index.row()
         prepared = self._prepared[row] if 0 <= row < len(self._prepared) else None
-        if prepared is None:
-            if not index.isValid():
-                return None
+        if prepared is None and index.isValid():
             prepared = self._prepared[row] = self._prepare(row)
+        return prepared
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        prepared = self._roles(index)
+        if prepared is None:
+            return None
+        row = index.row()
         columns = prepared.get(role)
         if columns is not None:
             return columns[index.column()]
@@ -154,12 +160,10 @@ class IndicatorTableModel(RowsTableModel):
 
     def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:
         """The roles the delegate paints a cell with, in one call rather than one per role."""
-        row, column = index.row(), index.column()
-        prepared = self._prepared[row] if 0 <= row < len(self._prepared) else None
+        prepared = self._roles(index)
         if prepared is None:
-            if not index.isValid():
-                return
-            prepared = self._prepared[row] = self._prepare(row)
+            return
+        column = index.column()
         for role_data in span:
             role = role_data.role()
             columns = prepared.get(role)
