@@ -390,9 +390,6 @@ def write_states(session: Session, states: list[ValueState]) -> None:
     _store_states(session, states)
 
 
-_VALUE_FIELDS = ("value", "note", "source", "outlier_confirmed")
-
-
 def _store_states(session: Session, states: list[ValueState]) -> None:
     """Store the cells' states, with one statement per kind of change (inserts, updates, deletes)
     for the whole block and the audit entries the ORM's flush would have written. A cell with no
