@@ -308,8 +308,8 @@ class IndicatorsPage(QWidget):
             self.reads.start(read_rows, lambda result: self._rows_read(ids, *result))
 
     def _grid_read(self, as_of: date, grid: IndicatorGrid | None) -> None:
-        if self.view.state() == QAbstractItemView.State.EditingState and \
-                (grid is None or not self._same_layout(as_of, grid)):
+        same_layout = grid is not None and self._same_layout(as_of, grid)
+        if self.view.state() == QAbstractItemView.State.EditingState and not same_layout:
             # A new layout resets the model, which would close the editor and lose what is typed
             # in it: read again once the editor is closed (its text is written first).
             self._stale = True
@@ -323,7 +323,6 @@ class IndicatorsPage(QWidget):
         types = {r.indicator.period_type for r in rows}
         self.has_plan, self.year, self.plan_name = True, grid.year, grid.plan_name
         self.header.subtitle.setText(self._summary(grid.plan_name, as_of, rows))
-        same_layout = self._same_layout(as_of, grid)
         self.periods_by_id = {p.id: p for p in periods}
         self._refreshing = True  # the current cell moves below: the side panel is filled once, at the end
         try:
