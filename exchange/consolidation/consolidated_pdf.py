@@ -21,7 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from exchange.consolidation.consolidation_data import COUNTED, Consolidation, Receipt, ReceiptState
+from exchange.consolidation.consolidation_data import COUNTED, LAGGING, Consolidation, Receipt, ReceiptState
 from exchange.common.pdf_fonts import register_fonts
 from exchange.common.pdf_page import PageFooter, StampBox, content_width, document, drawing, numbered_canvas, para
 from exchange.signing.documents import consolidation_subject
@@ -36,7 +36,6 @@ TAIL_ROWS = 2  # rows of a notice's last table kept on one page with its sign-of
 HEAD_BG = colors.HexColor("#DCE6F1")
 BAR = colors.HexColor("#2E75B6")
 LAG = colors.HexColor("#C0392B")
-LAGGING = ("滞后", "未填报")  # states printed red
 CELL_PADDING = 6  # ReportLab's table cell padding, left and right
 
 
@@ -61,7 +60,7 @@ def _table(st: _Styles, header: list[str] | None, rows: list[list[object]], widt
     """A grid scaled to the text block; no header: the continuation of a table. A text that fits
     on one line is set as a plain cell, in the paragraphs' font, size and leading, where it
     prints the same at a fraction of a paragraph's cost; a longer one as a paragraph, broken as
-    Chinese is. Lagging states are red."""
+    Chinese is. Lagging and unreported states (LAGGING) are red."""
     scale = WIDTH / (sum(widths_mm) * mm)
     widths = [w * mm * scale for w in widths_mm]
     top = 1 if header else 0

@@ -28,6 +28,7 @@ class ReceiptState(LabelledEnum):
 
 
 COUNTED = (ReceiptState.VALID, ReceiptState.LATE)
+LAGGING = (IndicatorStatus.LAGGING.label, IndicatorStatus.NO_DATA.label)  # what a 提示单 lists (a task's 滞后 too)
 
 
 class IndicatorFigure(NamedTuple):
@@ -135,8 +136,7 @@ class Consolidation:
     def lagging(self, county: str) -> tuple[list[TaskLine], list[IndicatorLine]]:
         """What a county's 提示单 lists: its lagging tasks, its lagging or unreported indicators."""
         tasks = [t for t in self.tasks if t.statuses.get(county) == TaskStatus.LAGGING.label]
-        lagging = (IndicatorStatus.LAGGING.label, IndicatorStatus.NO_DATA.label)
-        return tasks, [i for i in self.indicators if i.statuses.get(county) in lagging]
+        return tasks, [i for i in self.indicators if i.statuses.get(county) in LAGGING]
 
     def summary(self) -> dict[str, Any]:
         counts: dict[str, int] = {}

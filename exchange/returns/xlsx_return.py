@@ -41,7 +41,7 @@ _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 
-def _table(ws: Worksheet, title: str, data: ReturnData, header: list[tuple[str, float]],
+def _table(ws: Worksheet, title: str, data: ReturnData, digest: str, header: list[tuple[str, float]],
            rows: list[list[Any]]) -> None:
     """A titled, bordered, wrapped table set up for A4 landscape printing."""
     cover = data.cover
@@ -62,7 +62,7 @@ def _table(ws: Worksheet, title: str, data: ReturnData, header: list[tuple[str, 
         ws.row_dimensions[r].height = _row_height(values, [w for _n, w in header])
     ws.freeze_panes = "A4"
     ws.print_title_rows = "1:3"
-    _page_setup(ws, data)
+    _page_setup(ws, data, digest)
 
 
 def _text_width(text: str) -> int:
@@ -79,9 +79,10 @@ def _row_height(values: list[Any], widths: list[float]) -> float:
     return 15 * lines + 3
 
 
-def _page_setup(ws: Worksheet, data: ReturnData, landscape: bool = True) -> None:
+def _page_setup(ws: Worksheet, data: ReturnData, digest: str, landscape: bool = True) -> None:
+    """A4, the return named at the left of every page's footer, its digest (``return_digest``) at the right."""
     print_on_a4(ws, f"{data.cover.county} {period_name(data.cover.period_id)} 第 {data.cover.version} 版", landscape)
-    ws.oddFooter.right.text = f"摘要 {return_digest(data)[:12]}"
+    ws.oddFooter.right.text = f"摘要 {digest[:12]}"
 
 
 def _cover_sheet(ws: Worksheet, data: ReturnData, digest: str) -> None:
@@ -122,10 +123,10 @@ def _cover_sheet(ws: Worksheet, data: ReturnData, digest: str) -> None:
     put(ws, row + 3, 3, "（单位盖章）")
     for col, width in zip("ABCD", (16, 40, 16, 40)):
         ws.column_dimensions[col].width = width
-    _page_setup(ws, data, landscape=False)
+    _page_setup(ws, data, digest, landscape=False)
 
 
-def _flat_sheet(ws: Worksheet, data: ReturnData) -> None:
+def _flat_sheet(ws: Worksheet, data: ReturnData, digest: str) -> None:
     for col, name in enumerate(FLAT_HEADER, 1):
         put(ws, 1, col, name).font = Font(bold=True)
     for r, row in enumerate(flat_rows(data), 2):
@@ -137,7 +138,7 @@ def _flat_sheet(ws: Worksheet, data: ReturnData) -> None:
     ws.auto_filter.ref = f"A1:E{ws.max_row}"
     # Printed as a compact appendix: landscape, one page wide, the header on every page, gridlines,
     # and as many pages as FLAT_ROWS_PER_PAGE rows a page need (the program scales the sheet down).
-    _page_setup(ws, data)
+    _page_setup(ws, data, digest)
     ws.page_setup.fitToHeight = math.ceil(ws.max_row / FLAT_ROWS_PER_PAGE)
     ws.print_title_rows = "1:1"
     ws.print_area = f"A1:E{ws.max_row}"  # not the empty columns a long value spills into
@@ -151,24 +152,24 @@ def build_workbook(data: ReturnData) -> Workbook:
     cover = wb.active
     cover.title = "封面"
     _cover_sheet(cover, data, digest)
-    _table(wb.create_sheet("任务进展"), f"{data.cover.county}改革任务推进情况表", data,
+    _table(wb.create_sheet("任务进展"), f"{data.cover.county}改革任务推进情况表", data, digest,
            [("序号", 6), ("领域", 10), ("任务", 22), ("责任单位", 16), ("责任领导", 9), ("联系人", 8),
             ("状态", 8), ("节点完成", 9), ("本期进展", 42), ("存在问题", 28), ("下步计划", 28)],
            [[t.number, t.area, t.title, t.unit, t.leader, t.contact, t.status,
              f"{t.milestones_done}/{t.milestones_total}", t.progress or (f"（未报送：{t.gap_reason}）" if t.gap_reason else "（未报送）"),
              t.problems, t.next_steps] for t in data.tasks])
-    _table(wb.create_sheet("节点举措"), f"{data.cover.county}本期节点举措完成情况表", data,
+    _table(wb.create_sheet("节点举措"), f"{data.cover.county}本期节点举措完成情况表", data, digest,
            [("任务序号", 9), ("节点", 6), ("节点举措", 60), ("计划完成", 12), ("实际完成", 12), ("状态", 12)],
            [[m.task_number, m.seq, m.title, m.due.isoformat(), m.done.isoformat() if m.done else "", m.state]
             for m in data.milestones])
-    _table(wb.create_sheet("指标完成情况"), f"{data.cover.county}指标完成情况表", data,
+    _table(wb.create_sheet("指标完成情况"), f"{data.cover.county}指标完成情况表", data, digest,
            [("编号", 10), ("指标名称", 36), ("目标", 14), ("本期值", 14), ("数据期次", 10), ("完成率", 10),
             ("序时进度", 10), ("状态", 8), ("说明", 30)],
            [[i.code, i.name, i.target_text, i.value_text, period_name(i.value_period), format_percent(i.completion, ""),
              format_percent(i.time_progress, ""), i.status, i.note] for i in data.indicators])
     if data.problem_figures:
-        _problem_sheets(wb, data)
-    _flat_sheet(wb.create_sheet(DATA_SHEET), data)
+        _problem_sheets(wb, data, digest)
+    _flat_sheet(wb.create_sheet(DATA_SHEET), data, digest)
     return wb
 
 
@@ -184,16 +185,16 @@ def xlsx_bytes(data: ReturnData, key: SigningKey | None = None, progress: Progre
     return buffer.getvalue()
 
 
-def _problem_sheets(wb: Workbook, data: ReturnData) -> None:
+def _problem_sheets(wb: Workbook, data: ReturnData, digest: str) -> None:
     """营商台账: the figures, then the problems handled in the period (personal data masked)."""
-    _table(wb.create_sheet("涉企问题统计"), f"{data.cover.county}涉企问题办理情况统计表", data,
+    _table(wb.create_sheet("涉企问题统计"), f"{data.cover.county}涉企问题办理情况统计表", data, digest,
            [("统计范围", 10), ("主办单位", 22), ("受理", 7), ("办结", 7), ("按期办结", 9), ("回访", 7), ("满意", 7),
             ("重办", 7), ("办结率", 9), ("按期办结率", 11), ("满意率", 9), ("重办率", 9), ("平均用时（工作日）", 12)],
            [[f.scope, f.unit, f.received, f.closed, f.closed_on_time, f.visited, f.satisfied, f.reopened,
              format_percent(f.close_rate, ""), format_percent(f.on_time_rate, ""),
              format_percent(f.satisfaction_rate, ""), format_percent(f.reopen_rate, ""),
              "" if f.mean_close_days is None else f.mean_close_days] for f in data.problem_figures])
-    _table(wb.create_sheet("涉企问题清单"), f"{data.cover.county}本期涉企问题清单", data,
+    _table(wb.create_sheet("涉企问题清单"), f"{data.cover.county}本期涉企问题清单", data, digest,
            [("编号", 11), ("受理日期", 11), ("来源", 12), ("类型", 6), ("企业", 20), ("联系人", 8), ("电话", 13),
             ("问题描述", 40), ("主办单位", 16), ("办结期限", 11), ("状态", 8), ("办结日期", 11), ("满意度", 8),
             ("重办", 5)],

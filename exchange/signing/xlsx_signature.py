@@ -426,16 +426,14 @@ def _written_scan(book: Workbook, written: dict[str, bytes]) -> WorkbookScan:
     """The data sheets as just written, scanned as a verifier scans the saved file: their XML,
     read with the styles as the file holds them (openpyxl's reader of the stylesheet it writes)."""
     styles = Stylesheet.from_tree(fromstring(tostring(write_stylesheet(book))))
+    sheets = [SimpleNamespace(title=ws.title, sheet_state=ws.sheet_state, _shared_strings=[],
+                              _get_source=lambda xml=written[ws.title]: io.BytesIO(xml))
+              for ws in book.worksheets if ws.title in written]
     read_as = SimpleNamespace(epoch=book.epoch, _cell_styles=styles.cell_styles,
                               _number_formats=styles.number_formats, _date_formats=styles.date_formats,
-                              _timedelta_formats=styles.timedelta_formats, _differential_styles=styles.dxfs)
-    sheets = {}
-    for ws in book.worksheets:
-        if ws.title in written:
-            sheet = SimpleNamespace(title=ws.title, sheet_state=ws.sheet_state, _shared_strings=[],
-                                    _get_source=lambda xml=written[ws.title]: io.BytesIO(xml))
-            _scan_sheet(None, read_as, sheet, sheets.setdefault(ws.title, SheetScan(ws.title)), None, 3)
-    return WorkbookScan(sheets, [], {})
+                              _timedelta_formats=styles.timedelta_formats, _differential_styles=styles.dxfs,
+                              worksheets=sheets, sheetnames=[sheet.title for sheet in sheets])
+    return scan_book(read_as)
 
 
 # ---- checking ------------------------------------------------------------------------------
