@@ -383,14 +383,12 @@ def restore_values(store: Store, states: list[ValueState], who: str | None = Non
 
 def write_states(session: Session, states: list[ValueState]) -> None:
     """``restore_values`` inside the caller's transaction."""
+    cells = {(s.indicator_id, s.period_id) for s in states}
     locked = {period_id for _indicator, period_id in
-              locked_value_cells(session) & {(s.indicator_id, s.period_id) for s in states}}
+              locked_value_cells(session, {c[0] for c in cells}, {c[1] for c in cells}) & cells}
     if locked:
         raise LedgerError(f"{'、'.join(sorted(locked))} 的报表已签发，数值为只读，无法撤销。")
     _store_states(session, states)
-
-
-_VALUE_FIELDS = ("value", "note", "source", "outlier_confirmed")
 
 
 def _store_states(session: Session, states: list[ValueState]) -> None:

@@ -1,6 +1,7 @@
 """What every workspace shares: the open store, the working date and a signal for changes."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QObject, Signal
@@ -26,6 +27,15 @@ class AppContext(QObject):
 
     def as_of(self) -> date:
         return working_date(self.store, self.as_of_override)
+
+    def notify_others(self, own: Callable[[], None]) -> None:
+        """Emit ``ledgerChanged`` to every page but the one whose handler is ``own``: a page that
+        re-reads what it wrote itself is not sent back to read it all again."""
+        self.ledgerChanged.disconnect(own)
+        try:
+            self.ledgerChanged.emit()
+        finally:
+            self.ledgerChanged.connect(own)
 
     def set_year(self, year: int | None) -> None:
         """Show the plan year ``year`` (None: the newest) in every workspace."""

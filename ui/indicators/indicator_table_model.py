@@ -100,9 +100,6 @@ class IndicatorTableModel(RowsTableModel):
     def column_of(self, period_id: str) -> int:
         return next(i for i, p in enumerate(self.periods) if p.id == period_id) + self.FIXED_COLUMNS
 
-    def row_of(self, indicator_id: int) -> int:
-        return self._row_of[indicator_id]
-
     def _prepare_headers(self) -> None:
         # What _prepare reads of each period, as plain values (ORM attributes cost a call each).
         self._period_facts = [(p.id, p.type, p.start <= self.as_of, p.label) for p in self.periods]
@@ -139,13 +136,19 @@ class IndicatorTableModel(RowsTableModel):
             self._prepared[row] = self._prepare(row)
         return self._flags[row][index.column()]
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def _roles(self, index: Index) -> dict[int, list] | None:
+        """The prepared roles of the index's row, prepared at its first ask; None off the grid."""
         row = index.row()
         prepared = self._prepared[row] if 0 <= row < len(self._prepared) else None
-        if prepared is None:
-            if not index.isValid():
-                return None
+        if prepared is None and index.isValid():
             prepared = self._prepared[row] = self._prepare(row)
+        return prepared
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        prepared = self._roles(index)
+        if prepared is None:
+            return None
+        row = index.row()
         columns = prepared.get(role)
         if columns is not None:
             return columns[index.column()]
@@ -157,12 +160,10 @@ class IndicatorTableModel(RowsTableModel):
 
     def multiData(self, index: Index, span: QModelRoleDataSpan) -> None:
         """The roles the delegate paints a cell with, in one call rather than one per role."""
-        row, column = index.row(), index.column()
-        prepared = self._prepared[row] if 0 <= row < len(self._prepared) else None
+        prepared = self._roles(index)
         if prepared is None:
-            if not index.isValid():
-                return
-            prepared = self._prepared[row] = self._prepare(row)
+            return
+        column = index.column()
         for role_data in span:
             role = role_data.role()
             columns = prepared.get(role)

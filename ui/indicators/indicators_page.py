@@ -308,8 +308,8 @@ class IndicatorsPage(QWidget):
             self.reads.start(read_rows, lambda result: self._rows_read(ids, *result))
 
     def _grid_read(self, as_of: date, grid: IndicatorGrid | None) -> None:
-        if self.view.state() == QAbstractItemView.State.EditingState and \
-                (grid is None or not self._same_layout(as_of, grid)):
+        same_layout = grid is not None and self._same_layout(as_of, grid)
+        if self.view.state() == QAbstractItemView.State.EditingState and not same_layout:
             # A new layout resets the model, which would close the editor and lose what is typed
             # in it: read again once the editor is closed (its text is written first).
             self._stale = True
@@ -323,7 +323,6 @@ class IndicatorsPage(QWidget):
         types = {r.indicator.period_type for r in rows}
         self.has_plan, self.year, self.plan_name = True, grid.year, grid.plan_name
         self.header.subtitle.setText(self._summary(grid.plan_name, as_of, rows))
-        same_layout = self._same_layout(as_of, grid)
         self.periods_by_id = {p.id: p for p in periods}
         self._refreshing = True  # the current cell moves below: the side panel is filled once, at the end
         try:
@@ -480,24 +479,17 @@ class IndicatorsPage(QWidget):
 
     def _values_written(self, indicator_ids: set[int]) -> None:
         self._read(indicator_ids)  # the rows arrive later: never inside the model's own setData
-        self._notify_others()
+        self.ctx.notify_others(self._ledger_changed)
 
     def _after_change(self) -> None:
         self.refresh()
-        self._notify_others()
+        self.ctx.notify_others(self._ledger_changed)
 
     def _ledger_changed(self) -> None:
         """Another page or a switch of year changed what the grid shows (when hidden, the grid is
         read again when it is shown)."""
         if self.isVisible():
             self.refresh()
-
-    def _notify_others(self) -> None:
-        self.ctx.ledgerChanged.disconnect(self._ledger_changed)  # this page reads what it wrote itself
-        try:
-            self.ctx.ledgerChanged.emit()
-        finally:
-            self.ctx.ledgerChanged.connect(self._ledger_changed)
 
     def _show_error(self, message: str) -> None:
         QMessageBox.warning(self, self.tr("未能完成"), message)

@@ -370,7 +370,7 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
         if key == 0:
             return self._area_cell(self._shown[index.row()], column)
         if key < TASK_BASE:
-            return self._task_cells(self.task_at(index))[column]
+            return self._prepared(self._shown[key - 1].shown[index.row()])[0][column]
         position = key - TASK_BASE
         milestone_cells = self._prepared(position)[1]
         cell = milestone_cells[index.row()][column]
@@ -394,9 +394,6 @@ class TaskTreeModel(HeadersMixin, QAbstractItemModel):
             prepared = self._cells[position] = (self._make_task_cells(task),
                                                 [self._make_milestone_cells(task, m) for m in task.milestones])
         return prepared
-
-    def _task_cells(self, task: TaskRow) -> list[Cell]:
-        return self._prepared(self._position[task.id])[0]
 
     def _task_texts(self, task: TaskRow) -> dict[int, str]:
         following = task.next_milestone

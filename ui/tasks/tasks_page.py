@@ -199,8 +199,9 @@ class TasksPage(QWidget):
     def _task_changed(self, task_id: int) -> None:
         """A command changed a task: update its row (or everything, off the UI thread, if its
         shape changed: the task is selected once the rows are in)."""
-        row = task_row(self.ctx.store, task_id, self.ctx.as_of())
-        if row and not self.reads.reading() and self.model.replace_task(row):
+        # While every row is being read anyway, the task is not read on its own first.
+        row = None if self.reads.reading() else task_row(self.ctx.store, task_id, self.ctx.as_of())
+        if row and self.model.replace_task(row):
             if self.detail.task_id != task_id:
                 self.select_task(task_id)
             else:
@@ -210,14 +211,7 @@ class TasksPage(QWidget):
             self.refresh(select=task_id)
             if self.detail.task_id == task_id:
                 self.detail.reload()
-        self._notify_others()
-
-    def _notify_others(self) -> None:
-        self.ctx.ledgerChanged.disconnect(self._ledger_changed)
-        try:
-            self.ctx.ledgerChanged.emit()
-        finally:
-            self.ctx.ledgerChanged.connect(self._ledger_changed)
+        self.ctx.notify_others(self._ledger_changed)
 
     # ---- filtering ----
     def current_filter(self) -> TaskFilter:
